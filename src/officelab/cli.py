@@ -1,0 +1,202 @@
+"""The `officelab` command line. Every failure is one readable line and a non-zero exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from officelab.errors import OfficeLabError, SiteInvalid
+from officelab.runtime.lab import Lab, LabStatus, require_root
+from officelab.runtime.state import DEFAULT_LAB, all_labs
+from officelab.site.catalog import builtin_sites, resolve
+from officelab.site.loader import load_site
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="OfficeLab: a whole small-business IT network, for real, on this machine.")
+out = Console()
+err = Console(stderr=True)
+
+LabOption = Annotated[str, typer.Option("--lab", "-l", help="Lab name (several labs can run side by side).")]
+SiteArgument = Annotated[str | None, typer.Argument(help="A site file, or a built-in site name (default: cabinet-martin).")]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(site: SiteArgument = None) -> None:
+    """Check a site file: every problem at once, with file, line, field and a hint. Exit 2 if invalid."""
+    loaded = load_site(resolve(site))
+    out.print(f"[green]✓[/] {resolve(site)}: site [bold]{loaded.name}[/] is valid — "
+              f"{len(loaded.vlans)} VLANs, {len(loaded.nodes)} nodes, {len(loaded.links)} links")
+
+
+@app.command()
+def sites(show: Annotated[str | None, typer.Option(help="Print the file of this built-in site.")] = None) -> None:
+    """List the built-in sites (or print one with --show)."""
+    catalog = builtin_sites()
+    if show:
+        if show not in catalog:
+            fail(f"no built-in site {show!r} (built-in: {', '.join(catalog)})")
+        sys.stdout.write(catalog[show].read_text())
+        return
+    table = Table("site", "nodes", "VLANs", "description")
+    for name, path in catalog.items():
+        site = load_site(path)
+        table.add_row(name, str(len(site.nodes)), str(len(site.vlans)), site.site.customer or site.site.description)
+    out.print(table)
+
+
+@app.command()
+def up(site: SiteArgument = None, lab: LabOption = DEFAULT_LAB) -> None:
+    """Boot a site as a live lab: namespaces, cables, switches, router, services, DHCP clients."""
+    require_root()
+    path = resolve(site)
+    loaded = load_site(path)
+    target = Lab(lab)
+    with out.status(f"booting [bold]{loaded.name}[/] as lab [bold]{lab}[/]…") as spinner:
+        def progress(message: str) -> None:
+            out.print(f"  [dim]·[/] {message}")
+            spinner.update(f"booting [bold]{loaded.name}[/]: {message}")
+        try:
+            status = target.up(loaded, path.read_text(), progress)
+        except KeyboardInterrupt:
+            fail(f"interrupted: lab {lab} was torn down", 130)
+    _print_status(status)
+    out.print(f"\nExplore: [bold]officelab exec --lab {lab} pc-accueil -- ping -c1 www.example.com[/], "
+              f"[bold]officelab shell --lab {lab} fw[/], [bold]officelab down --lab {lab}[/]")
+
+
+@app.command()
+def down(lab: LabOption = DEFAULT_LAB,
+         all_: Annotated[bool, typer.Option("--all", help="Take down every lab on this machine.")] = False) -> None:
+    """Stop a lab: every daemon, namespace and link goes; logs stay in the lab directory."""
+    require_root()
+    for name in all_labs() if all_ else [lab]:
+        Lab(name).down(lambda m: out.print(f"[green]✓[/] {m}"))
+
+
+@app.command()
+def status(lab: LabOption = DEFAULT_LAB, json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """What is up: nodes with their addresses and daemons, links with their state."""
+    current = Lab(lab).status()
+    if json_:
+        sys.stdout.write(json.dumps(current.to_dict(), indent=2) + "\n")
+        return
+    _print_status(current)
+
+
+def _print_status(status: LabStatus) -> None:
+    if status.state == "down":
+        out.print(f"lab [bold]{status.lab}[/] is down")
+        return
+    table = Table(title=f"lab {status.lab} — site {status.site} — {status.state}", title_justify="left")
+    for column in ("node", "kind", "state", "addresses", "daemons"):
+        table.add_column(column)
+    for node in status.nodes:
+        colour = "green" if node.state == "up" else "red"
+        addresses = ", ".join(f"{a['ifname']} {a['address']}" for a in node.addresses)
+        daemons = ", ".join(f"{k}" + ("" if v == "running" else f" ({v})") for k, v in node.daemons.items())
+        table.add_row(node.name, node.kind, f"[{colour}]{node.state}[/]", addresses, daemons)
+    out.print(table)
+    down_links = [f"{lk.a} — {lk.b}" for lk in status.links if lk.state != "up"]
+    out.print(f"{len(status.links)} links, {len(status.links) - len(down_links)} up"
+              + (f"; down: {', '.join(down_links)}" if down_links else ""))
+
+
+@app.command(name="exec", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def exec_(node: str, command: Annotated[list[str], typer.Argument(help="The command, after `--`.")], lab: LabOption = DEFAULT_LAB) -> None:
+    """Run a command on a node; its exit code is the command's."""
+    require_root()
+    ctx = Lab(lab).context(node)
+    sys.stdout.flush()
+    ctx.enter()
+    try:
+        os.execvp(command[0], command)
+    except FileNotFoundError:
+        fail(f"{command[0]}: command not found on {node}", 127)
+
+
+@app.command()
+def shell(node: str, lab: LabOption = DEFAULT_LAB) -> None:
+    """An interactive shell on a node (the prompt shows the lab and the node)."""
+    require_root()
+    ctx = Lab(lab).context(node)
+    ctx.enter()
+    env = {**os.environ, "PS1": f"[{lab}] \\u@{node}:\\w\\$ ", "OFFICELAB_NODE": node, "OFFICELAB_LAB": lab}
+    os.execvpe("bash", ["bash", "--norc", "-i"], env)
+
+
+@app.command()
+def link(action: Annotated[str, typer.Argument(help="down (pull the cable) or up (plug it back)")],
+         endpoint: Annotated[str, typer.Argument(help="NODE:PORT")], lab: LabOption = DEFAULT_LAB) -> None:
+    """Fault injection: pull a cable out (`link down sw-floor:ge1`) or plug it back (`link up …`)."""
+    if action not in ("up", "down"):
+        fail(f"unknown action {action!r}: use `officelab link down NODE:PORT` or `officelab link up NODE:PORT`", 2)
+    switched = Lab(lab).set_link(endpoint, action == "up")
+    out.print(f"[green]✓[/] cable at {endpoint} {'plugged back' if action == 'up' else 'pulled'} (port {switched} {action})")
+
+
+@app.command()
+def capture(endpoint: Annotated[str, typer.Argument(help="NODE:PORT")],
+            write: Annotated[Path, typer.Option("-w", "--write", help="pcap file to write (Wireshark-readable).")],
+            count: Annotated[int, typer.Option("-c", "--count", help="Stop after this many packets (0: until Ctrl-C).")] = 0,
+            duration: Annotated[float, typer.Option("--duration", help="Stop after this many seconds (0: no limit).")] = 0,
+            filter_: Annotated[str, typer.Option("--filter", help="A tcpdump capture filter.")] = "",
+            lab: LabOption = DEFAULT_LAB) -> None:
+    """Capture the frames on a port into a pcap file (trunks show their 802.1Q tags)."""
+    require_root()
+    if ":" not in endpoint:
+        fail(f"expected NODE:PORT, got {endpoint!r}", 2)
+    node, port = endpoint.split(":", 1)
+    target = Lab(lab)
+    argv = ["tcpdump", "-i", port, "-U", "-w", "-", "--immediate-mode"] + (["-c", str(count)] if count else []) + filter_.split()
+    with open(write, "wb") as fh:
+        proc = target.popen(node, argv, stdout=fh, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + duration if duration else None
+        try:
+            while proc.poll() is None:
+                if deadline and time.monotonic() >= deadline:
+                    proc.send_signal(signal.SIGINT)
+                    break
+                time.sleep(0.05)
+            proc.wait(timeout=5)
+        except KeyboardInterrupt:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=5)
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, -signal.SIGINT) and "packets captured" not in stderr:
+        fail(f"capture on {endpoint} failed: {stderr.strip().splitlines()[-1] if stderr.strip() else proc.returncode}")
+    captured = next((line for line in stderr.splitlines() if "packets captured" in line), "")
+    out.print(f"[green]✓[/] {write}: {captured or 'capture written'}")
+
+
+def main() -> None:
+    """Entry point: run the app, turning OfficeLab errors into one line and an exit code."""
+    try:
+        app()
+    except SiteInvalid as exc:
+        err.print(str(exc), highlight=False, markup=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except OfficeLabError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted", highlight=False)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,411 @@
+"""`Lab`: a site realised on this machine. The Python API under the CLI.
+
+    lab = Lab("default")
+    lab.up(load_site("cabinet-martin"))
+    lab.run("pc-accueil", ["ping", "-c1", "10.10.10.1"])
+    lab.down()
+
+`up` is safe to interrupt at any point (Ctrl-C, crash, ``kill -9``): every resource is recorded before it
+is created, and `down` — or the next `up` — removes whatever exists, using the record and the lab's
+naming (``ol-<lab>-*`` namespaces, processes inside them, the supervisor by its PID file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from officelab.errors import LabError, NotRoot, OfficeLabError
+from officelab.runtime import netns
+from officelab.runtime.build import Netlink, build_network, create_namespaces, write_files
+from officelab.runtime.netns import NodeContext
+from officelab.runtime.plan import DaemonPlan, LabPlan, Readiness, compile_plan
+from officelab.runtime.state import (
+    DEFAULT_LAB,
+    LabDir,
+    LabRecord,
+    home,
+    netns_name,
+    netns_prefix,
+    process_alive,
+    process_start_time,
+)
+from officelab.runtime.supervisor import DaemonSpec, SupervisorClient
+from officelab.runtime.vlan import BpfTagging, VlanRealisation
+from officelab.site.loader import load_text
+from officelab.site.model import Site, split_endpoint
+
+Progress = Callable[[str], None]
+READY_TIMEOUT = 20.0
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def require_root() -> None:
+    if os.geteuid() != 0:
+        raise NotRoot("this command needs root: network namespaces are created by root (try sudo)")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 0.02) -> bool:
+    """Poll ``condition`` until it holds or ``timeout`` seconds pass. Returns whether it held."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+
+
+def _socket_bound(pid: int, proto: str, port: int) -> bool:
+    """Is a socket of ``proto`` bound to ``port`` in the network namespace of ``pid``?"""
+    try:
+        lines = Path(f"/proc/{pid}/net/{proto}").read_text().splitlines()[1:]
+    except OSError:
+        return False
+    for line in lines:
+        fields = line.split()
+        local_port = int(fields[1].split(":")[1], 16)
+        if local_port == port and (proto == "udp" or fields[3] == "0A"):
+            return True
+    return False
+
+
+@dataclass
+class NodeStatus:
+    name: str
+    kind: str
+    state: str
+    addresses: list[dict[str, str]] = field(default_factory=list)
+    daemons: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LinkStatus:
+    a: str
+    b: str
+    state: str
+
+
+@dataclass
+class LabStatus:
+    lab: str
+    site: str
+    state: str
+    nodes: list[NodeStatus] = field(default_factory=list)
+    links: list[LinkStatus] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Lab:
+    """A lab: one site realised in network namespaces on this machine."""
+
+    def __init__(self, name: str = DEFAULT_LAB, vlans: VlanRealisation | None = None) -> None:
+        self.dir = LabDir(name)
+        self.name = name
+        self.vlans = vlans or BpfTagging(home() / "cache" / "bpf")
+        self._supervisor: subprocess.Popen[bytes] | None = None
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def record(self) -> LabRecord:
+        return self.dir.read()
+
+    def is_up(self) -> bool:
+        return self.record.state == "up"
+
+    def site(self) -> Site:
+        """The site this lab was booted from (the copy taken at `up`)."""
+        copy = self.dir.path / "site.yaml"
+        if not copy.exists():
+            raise OfficeLabError(f"lab {self.name} is not up: run `officelab up --lab {self.name}`")
+        return load_text(copy.read_text(), str(copy))
+
+    def plan(self) -> LabPlan:
+        return compile_plan(self.site(), self.name, self.dir.path)
+
+    def context(self, node: str) -> NodeContext:
+        """How to enter ``node`` (raises if the lab has no such node)."""
+        record = self.record
+        ns = netns_name(self.name, node)
+        if record.state not in ("up", "booting") or not (netns.NETNS_DIR / ns).exists():
+            if record.state != "up":
+                raise OfficeLabError(f"lab {self.name} is not up: run `officelab up --lab {self.name}`")
+            raise OfficeLabError(f"lab {self.name} has no node {node!r}: see `officelab status --lab {self.name}`")
+        return NodeContext(netns=ns, hostname=node, node_dir=str(self.dir.node_dir(node)))
+
+    # ------------------------------------------------------------------ up
+    def up(self, site: Site, site_text: str, progress: Progress = _quiet) -> LabStatus:
+        """Realise ``site``; tear everything down again if anything fails or is interrupted."""
+        require_root()
+        with self.dir.lock():
+            if self.leftovers():
+                progress("cleaning up a previous run of this lab")
+                self._teardown(progress)
+            start = time.monotonic()
+            plan = compile_plan(site, self.name, self.dir.path)
+            record = LabRecord(lab=self.name, site=site.name, state="booting",
+                               namespaces=[n.netns for n in plan.nodes], started_at=time.time())
+            self.dir.write(record)  # write-ahead: everything below is findable by `down`
+            try:
+                self._boot(plan, site_text, record, progress)
+            except BaseException as exc:
+                progress("boot failed: tearing the lab down")
+                with contextlib.suppress(Exception):
+                    self._teardown(_quiet)
+                if isinstance(exc, OSError):
+                    raise LabError(f"boot failed: {exc}") from None
+                raise
+            record.state = "up"
+            record.extra["boot_seconds"] = round(time.monotonic() - start, 3)
+            self.dir.write(record)
+            progress(f"lab {self.name} up in {record.extra['boot_seconds']:.1f} s")
+        return self.status()
+
+    def _boot(self, plan: LabPlan, site_text: str, record: LabRecord, progress: Progress) -> None:
+        for stale in ("processes.json", "supervisor.sock", "supervisor.pid"):
+            with contextlib.suppress(FileNotFoundError):
+                (self.dir.path / stale).unlink()
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(self.dir.path / "nodes")
+        (self.dir.path / "site.yaml").write_text(site_text)
+        create_namespaces(plan, progress)
+        write_files(plan)
+        build_network(plan, self.vlans, progress)
+        self._start_supervisor(record)
+        for command in plan.commands:
+            result = self.run(command.node, list(command.argv))
+            if result.returncode != 0:
+                raise LabError(f"{command.what} on {command.node} failed: {(result.stderr or result.stdout).strip()[:400]}")
+            progress(f"{command.what} loaded on {command.node}")
+        for stage in sorted({d.stage for d in plan.daemons}):
+            daemons = [d for d in plan.daemons if d.stage == stage]
+            self._start_daemons(plan, daemons)
+            self._wait_ready(plan, daemons)
+            progress(f"{len(daemons)} {'services' if stage == 0 else 'DHCP clients'} ready")
+
+    def _start_supervisor(self, record: LabRecord) -> None:
+        log = open(self.dir.path / "supervisor.log", "ab")  # noqa: SIM115 - handed to the child
+        try:
+            self._supervisor = subprocess.Popen(
+                [sys.executable, "-m", "officelab.runtime.supervisor", str(self.dir.path)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True,
+            )
+        finally:
+            log.close()
+        record.supervisor_pid = self._supervisor.pid
+        record.supervisor_start = process_start_time(self._supervisor.pid)
+        self.dir.write(record)
+        client = SupervisorClient(self.dir.socket)
+        if not wait_for(client.reachable, 10.0):
+            raise LabError(f"the lab supervisor did not start: see {self.dir.path / 'supervisor.log'}")
+
+    def _start_daemons(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
+        specs = [asdict(DaemonSpec(name=d.key, node=d.node, argv=d.argv, netns=plan.netns(d.node),
+                                   node_dir=str(plan.node_dir(d.node)), env=d.env)) for d in daemons]
+        answer = SupervisorClient(self.dir.socket).request({"op": "start", "daemons": specs})
+        if not answer.get("ok"):
+            raise LabError(f"the supervisor refused to start daemons: {answer.get('error')}")
+
+    def daemons(self) -> dict[str, dict[str, Any]]:
+        """Daemon name → state, pid, exit code (from the supervisor)."""
+        client = SupervisorClient(self.dir.socket, timeout=5)
+        try:
+            answer = client.request({"op": "list"})
+        except (OSError, ValueError):
+            return {}
+        result: dict[str, dict[str, Any]] = answer.get("daemons", {})
+        return result
+
+    def _ready(self, plan: LabPlan, daemon: DaemonPlan, check: Readiness, nl: Netlink) -> bool:
+        info = self.daemons().get(daemon.key, {})
+        if info.get("state") != "running":
+            return False
+        if check.kind == "address":
+            ns = plan.netns(daemon.node)
+            try:
+                index = nl.index(ns, check.ifname)
+            except LabError:
+                return False
+            return bool(nl[ns].get_addr(index=index, family=2))
+        return _socket_bound(int(info["pid"]), check.kind, check.port)
+
+    def _wait_ready(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
+        pending = [(d, c) for d in daemons for c in d.ready]
+        deadline = time.monotonic() + READY_TIMEOUT
+        with Netlink().session() as nl:
+            while pending:
+                pending = [(d, c) for d, c in pending if not self._ready(plan, d, c, nl)]
+                if not pending:
+                    return
+                if time.monotonic() > deadline:
+                    break
+                failed = [d for d, _ in pending if self.daemons().get(d.key, {}).get("state") == "exited"
+                          and self.daemons().get(d.key, {}).get("restarts", 0) >= 5]
+                if failed:
+                    break
+                time.sleep(0.02)
+        daemon, check = pending[0]
+        tail = self.log_tail(daemon.node, daemon.name)
+        raise LabError(f"{daemon.name} on {daemon.node} not ready: no {check.describe()} within {READY_TIMEOUT:.0f} s"
+                       + (f"; its log ends: {tail}" if tail else ""))
+
+    def log_path(self, node: str, daemon: str) -> Path:
+        return self.dir.node_dir(node) / "log" / f"{daemon}.log"
+
+    def log_tail(self, node: str, daemon: str, lines: int = 3) -> str:
+        path = self.log_path(node, daemon)
+        try:
+            text = path.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " | ".join(text[-lines:])
+
+    # ------------------------------------------------------------------ running things on nodes
+    def run(self, node: str, argv: list[str], timeout: float = 60, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a command on a node and wait for it (the API's `officelab exec`)."""
+        ctx = self.context(node)
+        try:
+            return subprocess.run(argv, preexec_fn=ctx.enter, capture_output=True, text=True, timeout=timeout,
+                                  input=input, check=False)
+        except FileNotFoundError:
+            raise OfficeLabError(f"{argv[0]}: command not found") from None
+
+    def popen(self, node: str, argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        """Start a command on a node without waiting (captures, load generators)."""
+        ctx = self.context(node)
+        return subprocess.Popen(argv, preexec_fn=ctx.enter, **kwargs)
+
+    # ------------------------------------------------------------------ status
+    def status(self) -> LabStatus:
+        record = self.record
+        status = LabStatus(lab=self.name, site=record.site, state=record.state)
+        if record.state == "down" or not (self.dir.path / "site.yaml").exists():
+            return status
+        site = self.site()
+        daemons = self.daemons()
+        with Netlink().session() as nl:
+            states: dict[tuple[str, str], str] = {}
+            for node in site.nodes:
+                ns = netns_name(self.name, node.name)
+                if not (netns.NETNS_DIR / ns).exists():
+                    status.nodes.append(NodeStatus(node.name, node.kind.value, "missing"))
+                    continue
+                addresses = []
+                for link in nl[ns].get_links():
+                    ifname = link.get("ifname")
+                    states[(node.name, ifname)] = link.get("operstate")
+                    for addr in nl[ns].get_addr(index=link["index"], family=2):
+                        if ifname != "lo":
+                            addresses.append({"ifname": ifname, "address": f"{addr.get('IFA_ADDRESS')}/{addr['prefixlen']}"})
+                own = {k.split("/", 1)[1]: v["state"] for k, v in daemons.items() if v["node"] == node.name}
+                state = "up" if all(s == "running" for s in own.values()) else "degraded"
+                status.nodes.append(NodeStatus(node.name, node.kind.value, state, addresses, own))
+        for link in site.links:
+            a, b = split_endpoint(link.a), split_endpoint(link.b)
+            up = states.get(a) == "UP" and states.get(b) == "UP"
+            status.links.append(LinkStatus(link.a, link.b, "up" if up else "down"))
+        return status
+
+    # ------------------------------------------------------------------ faults
+    def set_link(self, endpoint: str, up: bool) -> str:
+        """Pull (or plug back) the cable at ``node:port``. Returns the port that was switched."""
+        require_root()
+        site = self.site()
+        if ":" not in endpoint:
+            raise OfficeLabError(f"expected NODE:PORT, got {endpoint!r}")
+        node, port = split_endpoint(endpoint)
+        link = next((lk for lk in site.links if endpoint in (lk.a, lk.b)), None)
+        if link is None:
+            raise OfficeLabError(f"no cable at {endpoint}: see `officelab status --lab {self.name}` for the links")
+        other = split_endpoint(link.b if link.a == endpoint else link.a)
+        kinds = {n.name: n.kind for n in site.nodes}
+        # A pulled cable is a loss of carrier at both ends. veth has no carrier switch, so the port set
+        # administratively down is the switch side when there is one (it holds no addresses or routes);
+        # the other end then sees NO-CARRIER and keeps its configuration, as with a real cable.
+        target = (node, port) if kinds[node].bridges or not kinds[other[0]].bridges else other
+        ns = netns_name(self.name, target[0])
+        with Netlink().session() as nl:
+            nl[ns].link("set", index=nl.index(ns, target[1]), state="up" if up else "down")
+            if up:
+                plan = self.plan()
+                for route in plan.routes:
+                    if route.node == target[0]:
+                        with contextlib.suppress(Exception):
+                            nl[ns].route("replace", dst="0.0.0.0/0" if route.dst == "default" else route.dst, gateway=route.via)
+        return f"{target[0]}:{target[1]}"
+
+    # ------------------------------------------------------------------ down
+    def leftovers(self) -> bool:
+        """Is anything of this lab present (after a crash, or while up)?"""
+        record = self.dir.read()
+        return (record.state != "down" or bool(netns.listed(netns_prefix(self.name)))
+                or (self.dir.path / "supervisor.pid").exists())
+
+    def down(self, progress: Progress = _quiet) -> None:
+        """Stop every daemon and remove every namespace and link of the lab. Idempotent."""
+        require_root()
+        with self.dir.lock():
+            self._teardown(progress)
+
+    def _teardown(self, progress: Progress) -> None:
+        record = self.dir.read()
+        if record.state != "down":
+            record.state = "stopping"
+            self.dir.write(record)
+        self._stop_supervisor(record)
+        names = set(record.namespaces) | set(netns.listed(netns_prefix(self.name)))
+        names = {n for n in names if n.startswith(netns_prefix(self.name))}
+        inodes = {i for i in (netns.inode(n) for n in names) if i is not None}
+        stray = netns.processes_in(inodes)
+        for pid in stray:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if stray and not wait_for(lambda: not netns.processes_in(inodes), 5.0):
+            raise LabError(f"processes {netns.processes_in(inodes)} in lab {self.name} would not die")
+        for name in sorted(names):
+            netns.delete(name)
+        etc_netns = Path("/etc/netns")
+        if etc_netns.is_dir():
+            for entry in etc_netns.glob(f"{netns_prefix(self.name)}*"):
+                shutil.rmtree(entry, ignore_errors=True)
+        for stale in ("processes.json", "supervisor.sock", "supervisor.pid"):
+            with contextlib.suppress(FileNotFoundError):
+                (self.dir.path / stale).unlink()
+        record.state, record.namespaces, record.supervisor_pid, record.supervisor_start = "down", [], 0, 0
+        self.dir.write(record)
+        progress(f"lab {self.name} down: {len(names)} namespaces removed" + (f", {len(stray)} stray processes killed" if stray else ""))
+
+    def _stop_supervisor(self, record: LabRecord) -> None:
+        candidates = {(record.supervisor_pid, record.supervisor_start)}
+        pidfile = self.dir.path / "supervisor.pid"
+        with contextlib.suppress(OSError, ValueError):
+            pid, start = pidfile.read_text().split()
+            candidates.add((int(pid), int(start)))
+        alive = [(p, s) for p, s in candidates if process_alive(p, s)]
+        if not alive:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            SupervisorClient(self.dir.socket, timeout=10).request({"op": "shutdown"})
+        for pid, start in alive:
+            if not wait_for(lambda p=pid, s=start: not process_alive(p, s), 8.0):  # type: ignore[misc]
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                wait_for(lambda p=pid, s=start: not process_alive(p, s), 3.0)  # type: ignore[misc]
+        if self._supervisor is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._supervisor.wait(timeout=5)
+            self._supervisor = None

@@ -1,0 +1,257 @@
+"""The per-lab supervisor: starts the lab's daemons on their nodes, reaps them, stops them cleanly.
+
+It runs detached (its own session) for the lifetime of a lab and is a child subreaper, so daemons that
+fork stay its descendants and are reaped. Commands arrive on a unix socket in the lab directory, one
+JSON object per line: ``start``, ``stop``, ``list``, ``shutdown``. Its PID and start time are written to
+``supervisor.pid`` first thing, so ``officelab down`` can find it even after ``up`` was killed.
+
+Run as ``python -m officelab.runtime.supervisor LAB_DIR``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from officelab.runtime.netns import NodeContext
+from officelab.runtime.state import process_start_time
+
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+STOP_GRACE = 5.0
+
+
+@dataclass
+class DaemonSpec:
+    """A long-running program on a node."""
+
+    name: str
+    node: str
+    argv: list[str]
+    netns: str
+    node_dir: str
+    env: dict[str, str] = field(default_factory=dict)
+    restart: bool = True
+
+
+@dataclass
+class Daemon:
+    spec: DaemonSpec
+    pid: int = 0
+    start: int = 0
+    state: str = "stopped"  # running | exited | stopped
+    exit_code: int | None = None
+    restarts: int = 0
+    started_at: float = 0.0
+    wanted: bool = True
+
+
+def _child_setup(ctx: NodeContext) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    ctx.enter()
+
+
+class Supervisor:
+    def __init__(self, lab_dir: Path) -> None:
+        self.lab_dir = lab_dir
+        self.daemons: dict[str, Daemon] = {}
+        self.by_pid: dict[int, str] = {}
+        # Popen objects are kept until reaped: a collected, unreaped Popen would be waited for by the
+        # subprocess module itself, stealing the exit status from `reap`.
+        self.procs: dict[int, subprocess.Popen[bytes]] = {}
+        self.stopping = False
+        self.done = asyncio.Event()
+
+    # ------------------------------------------------------------------ processes
+    def spawn(self, daemon: Daemon) -> None:
+        spec = daemon.spec
+        log_dir = Path(spec.node_dir) / "log"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        ctx = NodeContext(netns=spec.netns, hostname=spec.node, node_dir=spec.node_dir)
+        env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", **spec.env}
+        with open(log_dir / f"{spec.name.rsplit('/', 1)[-1]}.log", "ab") as log:
+            log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} start: {' '.join(spec.argv)}\n".encode())
+            log.flush()
+            try:
+                proc = subprocess.Popen(spec.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+                                        preexec_fn=lambda: _child_setup(ctx), close_fds=True)
+            except (OSError, subprocess.SubprocessError) as exc:
+                log.write(f"--- cannot start: {exc}\n".encode())
+                daemon.state, daemon.exit_code = "exited", 127
+                return
+        daemon.pid, daemon.start = proc.pid, process_start_time(proc.pid)
+        daemon.state, daemon.exit_code, daemon.started_at = "running", None, time.time()
+        self.by_pid[proc.pid] = spec.name
+        self.procs[proc.pid] = proc
+        self.save()
+
+    def reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            name = self.by_pid.pop(pid, None)
+            proc = self.procs.pop(pid, None)
+            if proc is not None:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+            if name is None:
+                continue  # an adopted grandchild: reaped, nothing to track
+            daemon = self.daemons[name]
+            daemon.state = "exited" if daemon.wanted else "stopped"
+            daemon.exit_code = os.waitstatus_to_exitcode(status)
+            daemon.pid = 0
+            self.save()
+            if daemon.wanted and daemon.spec.restart and not self.stopping and daemon.restarts < 5:
+                daemon.restarts += 1
+                delay = min(0.2 * 2 ** daemon.restarts, 5.0)
+                asyncio.get_running_loop().call_later(delay, self._restart, name)
+
+    def _restart(self, name: str) -> None:
+        daemon = self.daemons.get(name)
+        if daemon and daemon.wanted and daemon.state != "running" and not self.stopping:
+            self.spawn(daemon)
+
+    async def stop(self, names: list[str]) -> None:
+        targets = [self.daemons[n] for n in names if n in self.daemons]
+        for daemon in targets:
+            daemon.wanted = False
+            if daemon.state == "running":
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(daemon.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE
+        while any(d.state == "running" for d in targets) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            self.reap()
+        for daemon in targets:
+            if daemon.state == "running":
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(daemon.pid, signal.SIGKILL)
+        while any(d.state == "running" for d in targets):
+            await asyncio.sleep(0.01)
+            self.reap()
+        self.save()
+
+    def save(self) -> None:
+        data = {name: {**asdict(d), "spec": asdict(d.spec)} for name, d in self.daemons.items()}
+        tmp = self.lab_dir / "processes.tmp"
+        tmp.write_text(json.dumps(data, indent=1))
+        tmp.replace(self.lab_dir / "processes.json")
+
+    # ------------------------------------------------------------------ control
+    async def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        op = request.get("op")
+        if op == "start":
+            for raw in request.get("daemons", []):
+                spec = DaemonSpec(**raw)
+                old = self.daemons.get(spec.name)
+                if old is not None and old.state == "running":
+                    continue
+                daemon = Daemon(spec=spec, restarts=old.restarts if old else 0)
+                self.daemons[spec.name] = daemon
+                self.spawn(daemon)
+            return {"ok": True, "daemons": self.listing()}
+        if op == "stop":
+            await self.stop(list(request.get("names", [])))
+            return {"ok": True, "daemons": self.listing()}
+        if op == "list":
+            return {"ok": True, "daemons": self.listing()}
+        if op == "shutdown":
+            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self.shutdown()))
+            return {"ok": True}
+        return {"ok": False, "error": f"unknown op {op!r}"}
+
+    def listing(self) -> dict[str, Any]:
+        return {n: {"node": d.spec.node, "pid": d.pid, "start": d.start, "state": d.state, "exit_code": d.exit_code,
+                    "restarts": d.restarts} for n, d in self.daemons.items()}
+
+    async def shutdown(self) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        await self.stop(list(self.daemons))
+        self.done.set()
+
+    async def serve_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while line := await reader.readline():
+                try:
+                    answer = await self.handle(json.loads(line))
+                except (ValueError, TypeError, KeyError) as exc:
+                    answer = {"ok": False, "error": str(exc)}
+                writer.write(json.dumps(answer).encode() + b"\n")
+                await writer.drain()
+        finally:
+            writer.close()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGCHLD, self.reap)
+        loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(self.shutdown()))
+        loop.add_signal_handler(signal.SIGINT, lambda: asyncio.ensure_future(self.shutdown()))
+        sock_path = self.lab_dir / "supervisor.sock"
+        with contextlib.suppress(FileNotFoundError):
+            sock_path.unlink()
+        server = await asyncio.start_unix_server(self.serve_client, path=str(sock_path))
+        self.save()
+        await self.done.wait()
+        server.close()
+        with contextlib.suppress(FileNotFoundError):
+            sock_path.unlink()
+
+
+def main() -> None:
+    lab_dir = Path(sys.argv[1])
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
+    pid = os.getpid()
+    (lab_dir / "supervisor.pid").write_text(f"{pid} {process_start_time(pid)}\n")
+    asyncio.run(Supervisor(lab_dir).run())
+    with contextlib.suppress(FileNotFoundError):
+        (lab_dir / "supervisor.pid").unlink()
+
+
+class SupervisorClient:
+    """Talks to a lab's supervisor over its socket."""
+
+    def __init__(self, sock_path: Path, timeout: float = 15.0) -> None:
+        self.sock_path = sock_path
+        self.timeout = timeout
+
+    def request(self, payload: dict[str, Any]) -> dict[str, Any]:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(self.timeout)
+            sock.connect(str(self.sock_path))
+            sock.sendall(json.dumps(payload).encode() + b"\n")
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        answer: dict[str, Any] = json.loads(data or b"{}")
+        return answer
+
+    def reachable(self) -> bool:
+        try:
+            return bool(self.request({"op": "list"}).get("ok"))
+        except (OSError, ValueError):
+            return False
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Read a site file: YAML with line numbers, typed by the model, checked by the validator.
+
+Every problem — YAML syntax, unknown key, wrong type, broken cross-reference — comes back at once as a
+`Problem` naming the file, the line and the field path, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from officelab.errors import Problem, SiteInvalid
+from officelab.site.model import Site
+
+Loc = tuple[str | int, ...]
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def locate(data: Any, path: Loc) -> int | None:
+    """The 1-based line of the deepest element of ``path`` present in the parsed YAML."""
+    line: int | None = None
+    node = data
+    for part in path:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        else:
+            break
+    if line is None and isinstance(data, CommentedMap | CommentedSeq):
+        line = data.lc.line + 1
+    return line
+
+
+def _field_type_at(path: Loc) -> Any:
+    """The model type expected at ``path`` (best effort, for hints on unknown keys)."""
+    current: Any = Site
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f for n, f in current.model_fields.items()}
+            current = fields[part].annotation if part in fields else None
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    return _unwrap(current)
+
+
+def _unwrap(tp: Any) -> Any:
+    """``X | None`` → ``X``; ``Annotated[X, …]`` → ``X``."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            models = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = models[0] if len(models) == 1 else tp
+            if len(models) != 1:
+                return tp
+        else:
+            return tp
+
+
+def _allowed_keys(path: Loc) -> list[str]:
+    model = _field_type_at(path)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or n for n, f in model.model_fields.items()]
+    return []
+
+
+def _problem_from_pydantic(error: ErrorDetails) -> Problem:
+    loc: Loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "lax-"))))
+    # Unions add a branch name (`int`, `constrained-str`) to the path; it means nothing to a person.
+    loc = tuple(p for p in loc if p not in ("int", "str", "constrained-str", "list[...]", "dict[...]"))
+    kind = error["type"]
+    value = error.get("input")
+    message = error["msg"].removeprefix("Value error, ")
+    hint = ""
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(key, allowed, n=1)
+        message = f"unknown key `{key}`"
+        hint = (f"did you mean `{close[0]}`? " if close else "") + (
+            f"allowed here: {', '.join(allowed)}" if allowed else "remove it"
+        )
+    elif kind == "missing":
+        message = f"required key `{loc[-1]}` is missing"
+        hint = f"add `{loc[-1]}:` here"
+    elif kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        message = f"{value!r} is not a valid {_pattern_name(pattern)}"
+        hint = _pattern_hint(pattern)
+    elif kind == "enum":
+        expected = (error.get("ctx") or {}).get("expected", "")
+        message = f"{value!r} is not one of the allowed values"
+        hint = f"expected {expected}"
+    elif not isinstance(value, dict | list):
+        message = f"{message} (got {value!r})"
+    return Problem(path=loc, message=message, hint=hint)
+
+
+def _pattern_name(pattern: str) -> str:
+    from officelab.site import model
+
+    names = {
+        model.NAME_PATTERN: "name",
+        model.IFNAME_PATTERN: "interface name",
+        model.PORT_PATTERN: "port name",
+        model.MAC_PATTERN: "MAC address",
+        model.DURATION_PATTERN: "duration",
+        model.DOMAIN_PATTERN: "domain name",
+        model.ENDPOINT_PATTERN: "link endpoint",
+    }
+    return names.get(pattern, "value")
+
+
+def _pattern_hint(pattern: str) -> str:
+    from officelab.site import model
+
+    hints = {
+        model.NAME_PATTERN: "lower-case letters, digits and '-', starting with a letter, at most 31 characters",
+        model.IFNAME_PATTERN: "letters, digits, '.', '_' or '-', at most 15 characters (a Linux limit), no '/'",
+        model.PORT_PATTERN: "like `ge1`, or a range `ge[1-24]`; at most 15 characters, no '/'",
+        model.MAC_PATTERN: "six hex pairs separated by ':', e.g. 02:00:00:00:00:01",
+        model.DURATION_PATTERN: "seconds, or a number followed by s, m, h or d (e.g. 12h), or `infinite`",
+        model.DOMAIN_PATTERN: "a lower-case DNS name such as cabinet-martin.lan",
+        model.ENDPOINT_PATTERN: "`node:port`, e.g. `sw-core:ge1`",
+    }
+    return hints.get(pattern, f"must match {pattern}")
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse YAML text, turning syntax errors into a `SiteInvalid` with the line."""
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = Problem(path=(), message=f"YAML syntax: {exc.problem or exc.context}", line=line, file=file,
+                          hint="check indentation and quoting around this line")
+        raise SiteInvalid(Path(file), [problem]) from None
+    except YAMLError as exc:
+        problem = Problem(path=(), message=f"YAML syntax: {exc}", file=file)
+        raise SiteInvalid(Path(file), [problem]) from None
+
+
+def load_text(text: str, file: str = "<site>") -> Site:
+    """Load and fully validate a site from YAML text. Raises `SiteInvalid` with every problem found."""
+    from officelab.site.validate import validate
+
+    data = parse_yaml(text, file)
+    if not isinstance(data, CommentedMap):
+        problem = Problem(path=(), message="a site file is a YAML mapping with `site`, `vlans`, `nodes` and `links`",
+                          line=1, file=file, hint="start from `officelab sites --show cabinet-martin`")
+        raise SiteInvalid(Path(file), [problem])
+    try:
+        site = Site.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem_from_pydantic(e) for e in exc.errors()]
+        raise SiteInvalid(Path(file), _place(problems, data, file)) from None
+    problems = validate(site)
+    if problems:
+        raise SiteInvalid(Path(file), _place(problems, data, file))
+    return site
+
+
+def _place(problems: list[Problem], data: Any, file: str) -> list[Problem]:
+    placed = [Problem(p.path, p.message, p.hint, locate(data, p.path), file) for p in problems]
+    unique = list(dict.fromkeys(placed))
+    return sorted(unique, key=lambda p: (p.line or 0, p.field))
+
+
+def load_site(path: Path | str) -> Site:
+    """Load a site file, or a built-in site by name (``cabinet-martin``)."""
+    from officelab.site.catalog import resolve
+
+    file = resolve(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = Problem(path=(), message=f"cannot read the site file: {exc}", file=str(file),
+                          hint="check the path, or run `officelab sites` for the built-in sites")
+        raise SiteInvalid(file, [problem]) from None
+    return load_text(text, str(file))

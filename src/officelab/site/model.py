@@ -1,0 +1,389 @@
+"""The site model: one typed description of a small-business network.
+
+Everything OfficeLab does — the lab, the checks, the docs, later the quote — is derived from a `Site`.
+The model only says *what* the site is; cross-references are checked in `officelab.site.validate`
+and derived facts (segments, VLAN membership) live in `officelab.site.topology`.
+
+Each service owns its own section under a node's ``services`` (or a site-wide section for things
+that are site-wide, such as a future ``directory``), so later features extend the model by adding
+a field, never by reshaping an existing one.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
+IFNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"
+PORT_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,14}(\[\d+-\d+\])?$"
+MAC_PATTERN = r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$"
+DURATION_PATTERN = r"^\d+[smhd]?$|^infinite$"
+DOMAIN_PATTERN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+IfName = Annotated[str, StringConstraints(pattern=IFNAME_PATTERN)]
+MacAddress = Annotated[str, StringConstraints(pattern=MAC_PATTERN, to_lower=True)]
+Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
+DomainName = Annotated[str, StringConstraints(pattern=DOMAIN_PATTERN, to_lower=True)]
+VlanRef = int | Name
+"""A VLAN is referred to by its id (``10``) or its name (``users``)."""
+
+
+class Model(BaseModel):
+    """Base of every section: unknown keys are errors, values are immutable after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class NodeKind(StrEnum):
+    """What a node is, in the trade's words."""
+
+    ROUTER = "router"
+    SWITCH = "switch"
+    ACCESS_POINT = "access-point"
+    SERVER = "server"
+    WORKSTATION = "workstation"
+    LAPTOP = "laptop"
+    TABLET = "tablet"
+    PHONE = "phone"
+    PRINTER = "printer"
+    CAMERA = "camera"
+    IOT = "iot"
+    ISP = "isp"
+    PUBLIC_SERVER = "public-server"
+    REMOTE_SITE = "remote-site"
+
+    @property
+    def bridges(self) -> bool:
+        """Switches and access points forward frames between ports (layer 2)."""
+        return self in (NodeKind.SWITCH, NodeKind.ACCESS_POINT)
+
+    @property
+    def routes(self) -> bool:
+        """Routers, the ISP and remote sites forward packets between their interfaces (layer 3)."""
+        return self in (NodeKind.ROUTER, NodeKind.ISP, NodeKind.REMOTE_SITE)
+
+    @property
+    def on_internet(self) -> bool:
+        return self in (NodeKind.ISP, NodeKind.PUBLIC_SERVER, NodeKind.REMOTE_SITE)
+
+
+# --------------------------------------------------------------------------- addressing plan
+
+
+class DhcpReservation(Model):
+    """A fixed lease: this MAC always gets this address (and this name in DNS)."""
+
+    mac: MacAddress
+    address: IPv4Address
+    name: Name | None = None
+
+
+class DhcpScope(Model):
+    """The DHCP scope of one VLAN."""
+
+    start: IPv4Address
+    end: IPv4Address
+    lease: Duration = "12h"
+    dns: list[IPv4Address] = Field(default_factory=list, description="DNS servers handed out; default: the site's DNS")
+    reservations: list[DhcpReservation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DhcpScope:
+        if int(self.start) > int(self.end):
+            raise ValueError(f"the scope starts at {self.start}, after its end {self.end}: swap start and end")
+        return self
+
+
+class Vlan(Model):
+    """One VLAN of the addressing plan."""
+
+    id: int = Field(ge=1, le=4094)
+    name: Name
+    subnet: IPv4Network
+    gateway: IPv4Address | None = None
+    purpose: str = ""
+    dhcp: DhcpScope | None = None
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+class Interface(Model):
+    """A layer-3 interface of a node (a NIC, or a router's VLAN sub-interfaces on a trunk)."""
+
+    name: IfName
+    address: IPv4Interface | None = None
+    dhcp: bool = False
+    gateway: IPv4Address | None = None
+    mac: MacAddress | None = None
+    reserve: IPv4Address | None = Field(default=None, description="DHCP reservation for this interface's MAC")
+    vlans: list[VlanRef] = Field(
+        default_factory=list,
+        description="routers only: 802.1Q sub-interfaces on this port, one per VLAN, addressed with the VLAN's gateway",
+    )
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _one_addressing(self) -> Interface:
+        if self.dhcp and self.address is not None:
+            raise ValueError("an interface is either `dhcp: true` or has a static `address`, not both")
+        if self.reserve is not None and not self.dhcp:
+            raise ValueError("`reserve` is a DHCP reservation: it needs `dhcp: true`")
+        if self.vlans and (self.dhcp or self.address is not None):
+            raise ValueError("a trunk interface (`vlans`) takes its addresses from the VLAN gateways: drop `address`/`dhcp`")
+        return self
+
+
+class PortMode(StrEnum):
+    ACCESS = "access"
+    TRUNK = "trunk"
+
+
+_RANGE = re.compile(r"^(?P<prefix>.*)\[(?P<first>\d+)-(?P<last>\d+)\]$")
+
+
+class SwitchPort(Model):
+    """A switch port, or a range of identical ports written ``ge[1-24]``."""
+
+    name: Annotated[str, StringConstraints(pattern=PORT_PATTERN)]
+    mode: PortMode = PortMode.ACCESS
+    vlan: VlanRef | None = Field(default=None, description="access ports: the port's VLAN")
+    vlans: list[VlanRef] = Field(default_factory=list, description="trunk ports: the allowed VLANs")
+    native: VlanRef | None = Field(default=None, description="trunk ports: the VLAN carried untagged")
+    shutdown: bool = False
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> SwitchPort:
+        if self.mode is PortMode.ACCESS and (self.vlans or self.native is not None):
+            raise ValueError("an access port takes `vlan`; `vlans` and `native` are for `mode: trunk`")
+        if self.mode is PortMode.TRUNK and self.vlan is not None:
+            raise ValueError("a trunk port takes `vlans` (allowed) and `native`; `vlan` is for access ports")
+        if self.mode is PortMode.TRUNK and not self.vlans:
+            raise ValueError("a trunk port needs `vlans`, the list of VLANs it carries")
+        match = _RANGE.match(self.name)
+        if match and int(match["first"]) > int(match["last"]):
+            raise ValueError(f"port range {self.name} counts down: write [{match['last']}-{match['first']}]")
+        if match and len(match["prefix"] + match["last"]) > 15:
+            raise ValueError(f"port names in {self.name} would exceed 15 characters (a Linux interface name limit)")
+        return self
+
+    def names(self) -> list[str]:
+        """The port names this entry declares (a range expands to one name per port)."""
+        match = _RANGE.match(self.name)
+        if not match:
+            return [self.name]
+        return [f"{match['prefix']}{i}" for i in range(int(match["first"]), int(match["last"]) + 1)]
+
+
+class Management(Model):
+    """The management address of a switch or access point, in a VLAN of the site."""
+
+    vlan: VlanRef
+    address: IPv4Interface
+    gateway: IPv4Address | None = None
+
+
+# --------------------------------------------------------------------------- services
+
+
+class DnsRecord(Model):
+    name: str = Field(min_length=1, description="relative to the zone (`www`), or `@` for the zone apex")
+    type: Literal["A", "CNAME", "MX", "TXT", "SRV", "PTR"] = "A"
+    value: str = Field(min_length=1)
+
+
+class DnsZone(Model):
+    name: DomainName
+    records: list[DnsRecord] = Field(default_factory=list)
+
+
+class DnsService(Model):
+    """A DNS server: the site's internal DNS (with DHCP names) or a public resolver on the emulated internet."""
+
+    zones: list[DnsZone] = Field(default_factory=list, description="extra authoritative zones")
+    records: list[DnsRecord] = Field(default_factory=list, description="extra records in the site's own zone")
+    forwarders: list[IPv4Address] = Field(default_factory=list)
+
+
+class DhcpService(Model):
+    """A DHCP server. It serves the scopes of the VLANs it has an interface in; a router relays the others."""
+
+    authoritative: bool = True
+
+
+class ZoneMembers(Model):
+    vlans: list[VlanRef] = Field(default_factory=list)
+    interfaces: list[IfName] = Field(default_factory=list)
+    input: Literal["accept", "drop"] = Field(default="drop", description="traffic to the firewall itself")
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"
+    DROP = "drop"
+    REJECT = "reject"
+
+
+class Policy(Model):
+    """What happens to traffic from one zone to another when no rule matches."""
+
+    from_: Name = Field(alias="from")
+    to: Name
+    action: Action
+
+
+class Rule(Model):
+    """A firewall rule between two zones."""
+
+    name: Name
+    from_: Name = Field(alias="from")
+    to: Name
+    proto: Literal["tcp", "udp", "icmp", "any"] = "tcp"
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
+    destination: IPv4Interface | None = None
+    action: Action = Action.ACCEPT
+    comment: str = ""
+
+
+class Masquerade(Model):
+    out: Name = Field(description="the zone towards which source addresses are translated (the WAN)")
+    sources: list[Name] = Field(default_factory=list, description="zones translated; default: every other zone")
+
+
+class PortForward(Model):
+    name: Name
+    zone: Name = Field(description="where the traffic arrives from (the WAN zone)")
+    proto: Literal["tcp", "udp"] = "tcp"
+    port: int = Field(ge=1, le=65535)
+    to: IPv4Address
+    to_port: int | None = Field(default=None, ge=1, le=65535)
+
+
+class Nat(Model):
+    masquerade: list[Masquerade] = Field(default_factory=list)
+    forwards: list[PortForward] = Field(default_factory=list)
+
+
+class FirewallService(Model):
+    """Zone-based firewall of a router: zones, default policies, rules and NAT."""
+
+    zones: dict[Name, ZoneMembers]
+    policies: list[Policy] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    nat: Nat = Nat()
+    default: Action = Action.DROP
+
+
+class WebSite(Model):
+    server_name: str = Field(min_length=1)
+    title: str = "It works"
+    body: str = ""
+
+
+class WebService(Model):
+    """An HTTP server (nginx) serving one page per site name."""
+
+    sites: list[WebSite] = Field(default_factory=list)
+
+
+class Services(Model):
+    """The services a node runs. Each later feature adds its own section here."""
+
+    dhcp: DhcpService | None = None
+    dns: DnsService | None = None
+    firewall: FirewallService | None = None
+    web: WebService | None = None
+
+
+class Node(Model):
+    """A device of the site."""
+
+    name: Name
+    kind: NodeKind
+    description: str = ""
+    interfaces: list[Interface] = Field(default_factory=list)
+    ports: list[SwitchPort] = Field(default_factory=list, description="switches and access points")
+    management: Management | None = None
+    services: Services = Services()
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Node:
+        if self.kind.bridges and self.interfaces:
+            raise ValueError(f"a {self.kind} has `ports`, not `interfaces` (its own address goes under `management`)")
+        if not self.kind.bridges and self.ports:
+            raise ValueError(f"a {self.kind} has `interfaces`; `ports` are for switches and access points")
+        if not self.kind.bridges and self.management is not None:
+            raise ValueError("`management` is for switches and access points; give this node an interface instead")
+        if self.kind.bridges and self.services != Services():
+            raise ValueError(f"a {self.kind} runs no services in this version")
+        if not self.kind.routes and any(i.vlans for i in self.interfaces):
+            raise ValueError("only routers have VLAN sub-interfaces (`vlans` on an interface)")
+        if self.services.firewall is not None and not self.kind.routes:
+            raise ValueError("a firewall runs on a router")
+        return self
+
+
+ENDPOINT_PATTERN = r"^[a-z][a-z0-9-]{0,30}:[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"
+Endpoint = Annotated[str, StringConstraints(pattern=ENDPOINT_PATTERN)]
+"""``node:port`` — one end of a cable."""
+
+
+def split_endpoint(endpoint: str) -> tuple[str, str]:
+    """``"sw-core:ge1"`` → ``("sw-core", "ge1")``."""
+    node, port = endpoint.split(":", 1)
+    return node, port
+
+
+class Link(Model):
+    """A cable between two ports. Written in the file as ``[a:port, b:port]``."""
+
+    a: Endpoint
+    b: Endpoint
+    description: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, value: object) -> object:
+        if isinstance(value, list | tuple):
+            if len(value) != 2:
+                raise ValueError("a link is a pair of endpoints: [node:port, node:port]")
+            return {"a": value[0], "b": value[1]}
+        return value
+
+
+class SiteInfo(Model):
+    name: Name
+    domain: DomainName
+    description: str = ""
+    customer: str = ""
+
+
+class Site(Model):
+    """A whole site: identity, addressing plan, devices and cabling."""
+
+    site: SiteInfo
+    vlans: list[Vlan] = Field(default_factory=list)
+    nodes: list[Node]
+    links: list[Link] = Field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.site.name
+
+    def node(self, name: str) -> Node:
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        raise KeyError(name)
+
+    def vlan(self, ref: VlanRef) -> Vlan:
+        for vlan in self.vlans:
+            if ref in (vlan.id, vlan.name):
+                return vlan
+        raise KeyError(ref)
