@@ -21,8 +21,12 @@ from officelab.runtime.state import DEFAULT_LAB, all_labs
 from officelab.site.catalog import builtin_sites, resolve
 from officelab.site.loader import load_site
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="OfficeLab: a whole small-business IT network, for real, on this machine.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="OfficeLab: a whole small-business IT network, for real, on this machine.",
+)
 out = Console()
 err = Console(stderr=True)
 
@@ -39,8 +43,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def validate(site: SiteArgument = None) -> None:
     """Check a site file: every problem at once, with file, line, field and a hint. Exit 2 if invalid."""
     loaded = load_site(resolve(site))
-    out.print(f"[green]✓[/] {resolve(site)}: site [bold]{loaded.name}[/] is valid — "
-              f"{len(loaded.vlans)} VLANs, {len(loaded.nodes)} nodes, {len(loaded.links)} links")
+    out.print(
+        f"[green]✓[/] {resolve(site)}: site [bold]{loaded.name}[/] is valid — "
+        f"{len(loaded.vlans)} VLANs, {len(loaded.nodes)} nodes, {len(loaded.links)} links"
+    )
 
 
 @app.command()
@@ -67,21 +73,28 @@ def up(site: SiteArgument = None, lab: LabOption = DEFAULT_LAB) -> None:
     loaded = load_site(path)
     target = Lab(lab)
     with out.status(f"booting [bold]{loaded.name}[/] as lab [bold]{lab}[/]…") as spinner:
+
         def progress(message: str) -> None:
             out.print(f"  [dim]·[/] {message}")
             spinner.update(f"booting [bold]{loaded.name}[/]: {message}")
+
         try:
             status = target.up(loaded, path.read_text(), progress)
         except KeyboardInterrupt:
             fail(f"interrupted: lab {lab} was torn down", 130)
     _print_status(status)
-    out.print(f"\nExplore: [bold]officelab exec --lab {lab} pc-accueil -- ping -c1 www.example.com[/], "
-              f"[bold]officelab shell --lab {lab} fw[/], [bold]officelab down --lab {lab}[/]")
+    host = next((n.name for n in loaded.nodes if n.kind.value in ("workstation", "laptop")), loaded.nodes[0].name)
+    router = next((n.name for n in loaded.nodes if n.kind.value == "router"), host)
+    out.print(
+        f"\nExplore: [bold]officelab exec --lab {lab} {host} -- ping -c1 www.example.com[/], "
+        f"[bold]officelab shell --lab {lab} {router}[/], [bold]officelab down --lab {lab}[/]"
+    )
 
 
 @app.command()
-def down(lab: LabOption = DEFAULT_LAB,
-         all_: Annotated[bool, typer.Option("--all", help="Take down every lab on this machine.")] = False) -> None:
+def down(
+    lab: LabOption = DEFAULT_LAB, all_: Annotated[bool, typer.Option("--all", help="Take down every lab on this machine.")] = False
+) -> None:
     """Stop a lab: every daemon, namespace and link goes; logs stay in the lab directory."""
     require_root()
     for name in all_labs() if all_ else [lab]:
@@ -112,8 +125,9 @@ def _print_status(status: LabStatus) -> None:
         table.add_row(node.name, node.kind, f"[{colour}]{node.state}[/]", addresses, daemons)
     out.print(table)
     down_links = [f"{lk.a} — {lk.b}" for lk in status.links if lk.state != "up"]
-    out.print(f"{len(status.links)} links, {len(status.links) - len(down_links)} up"
-              + (f"; down: {', '.join(down_links)}" if down_links else ""))
+    out.print(
+        f"{len(status.links)} links, {len(status.links) - len(down_links)} up" + (f"; down: {', '.join(down_links)}" if down_links else "")
+    )
 
 
 @app.command(name="exec", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -140,8 +154,11 @@ def shell(node: str, lab: LabOption = DEFAULT_LAB) -> None:
 
 
 @app.command()
-def link(action: Annotated[str, typer.Argument(help="down (pull the cable) or up (plug it back)")],
-         endpoint: Annotated[str, typer.Argument(help="NODE:PORT")], lab: LabOption = DEFAULT_LAB) -> None:
+def link(
+    action: Annotated[str, typer.Argument(help="down (pull the cable) or up (plug it back)")],
+    endpoint: Annotated[str, typer.Argument(help="NODE:PORT")],
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
     """Fault injection: pull a cable out (`link down sw-floor:ge1`) or plug it back (`link up …`)."""
     if action not in ("up", "down"):
         fail(f"unknown action {action!r}: use `officelab link down NODE:PORT` or `officelab link up NODE:PORT`", 2)
@@ -150,12 +167,14 @@ def link(action: Annotated[str, typer.Argument(help="down (pull the cable) or up
 
 
 @app.command()
-def capture(endpoint: Annotated[str, typer.Argument(help="NODE:PORT")],
-            write: Annotated[Path, typer.Option("-w", "--write", help="pcap file to write (Wireshark-readable).")],
-            count: Annotated[int, typer.Option("-c", "--count", help="Stop after this many packets (0: until Ctrl-C).")] = 0,
-            duration: Annotated[float, typer.Option("--duration", help="Stop after this many seconds (0: no limit).")] = 0,
-            filter_: Annotated[str, typer.Option("--filter", help="A tcpdump capture filter.")] = "",
-            lab: LabOption = DEFAULT_LAB) -> None:
+def capture(
+    endpoint: Annotated[str, typer.Argument(help="NODE:PORT")],
+    write: Annotated[Path, typer.Option("-w", "--write", help="pcap file to write (Wireshark-readable).")],
+    count: Annotated[int, typer.Option("-c", "--count", help="Stop after this many packets (0: until Ctrl-C).")] = 0,
+    duration: Annotated[float, typer.Option("--duration", help="Stop after this many seconds (0: no limit).")] = 0,
+    filter_: Annotated[str, typer.Option("--filter", help="A tcpdump capture filter.")] = "",
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
     """Capture the frames on a port into a pcap file (trunks show their 802.1Q tags)."""
     require_root()
     if ":" not in endpoint:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,6 +138,20 @@ def build_network(plan: LabPlan, vlans: VlanRealisation, progress: Progress) -> 
             except NetlinkError as exc:
                 raise LabError(f"route {route.dst} via {route.via} on {route.node}: {exc}") from None
         progress(f"{len(plan.addresses)} addresses, {len(plan.routes)} routes")
+        _wait_links_up(nl, plan)
+
+
+def _wait_links_up(nl: Netlink, plan: LabPlan, timeout: float = 5.0) -> None:
+    """Wait (with a deadline) until both ends of every cable report carrier."""
+    ends = [(plan.netns(e.node), e.ifname) for v in plan.veths for e in (v.a, v.b)]
+    deadline = time.monotonic() + timeout
+    while ends:
+        ends = [(ns, ifname) for ns, ifname in ends if nl[ns].get_links(nl.index(ns, ifname))[0].get("operstate") != "UP"]
+        if not ends:
+            return
+        if time.monotonic() > deadline:
+            raise LabError(f"no carrier on {', '.join(f'{ns}:{i}' for ns, i in ends[:5])} after {timeout:.0f} s")
+        time.sleep(0.01)
 
 
 def write_files(plan: LabPlan) -> None:

@@ -31,6 +31,7 @@ from officelab.runtime.netns import NodeContext
 from officelab.runtime.plan import DaemonPlan, LabPlan, Readiness, compile_plan
 from officelab.runtime.state import (
     DEFAULT_LAB,
+    NETNS_DIR,
     LabDir,
     LabRecord,
     home,
@@ -50,6 +51,15 @@ READY_TIMEOUT = 20.0
 
 def _quiet(_: str) -> None:
     pass
+
+
+def failpoint(lab_dir: Path, name: str) -> None:
+    """Test hook: with OFFICELAB_FAILPOINT=name, stop here (announced by a file) so a test can crash `up`
+    at a known point of the boot. Never set in normal use."""
+    if os.environ.get("OFFICELAB_FAILPOINT") != name:
+        return
+    (lab_dir / "failpoint").write_text(name)
+    wait_for(lambda: False, 120.0, interval=0.05)
 
 
 def require_root() -> None:
@@ -141,7 +151,7 @@ class Lab:
         """How to enter ``node`` (raises if the lab has no such node)."""
         record = self.record
         ns = netns_name(self.name, node)
-        if record.state not in ("up", "booting") or not (netns.NETNS_DIR / ns).exists():
+        if record.state not in ("up", "booting") or not (NETNS_DIR / ns).exists():
             if record.state != "up":
                 raise OfficeLabError(f"lab {self.name} is not up: run `officelab up --lab {self.name}`")
             raise OfficeLabError(f"lab {self.name} has no node {node!r}: see `officelab status --lab {self.name}`")
@@ -157,8 +167,9 @@ class Lab:
                 self._teardown(progress)
             start = time.monotonic()
             plan = compile_plan(site, self.name, self.dir.path)
-            record = LabRecord(lab=self.name, site=site.name, state="booting",
-                               namespaces=[n.netns for n in plan.nodes], started_at=time.time())
+            record = LabRecord(
+                lab=self.name, site=site.name, state="booting", namespaces=[n.netns for n in plan.nodes], started_at=time.time()
+            )
             self.dir.write(record)  # write-ahead: everything below is findable by `down`
             try:
                 self._boot(plan, site_text, record, progress)
@@ -176,7 +187,7 @@ class Lab:
         return self.status()
 
     def _boot(self, plan: LabPlan, site_text: str, record: LabRecord, progress: Progress) -> None:
-        for stale in ("processes.json", "supervisor.sock", "supervisor.pid"):
+        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint"):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
         with contextlib.suppress(FileNotFoundError):
@@ -185,6 +196,7 @@ class Lab:
         create_namespaces(plan, progress)
         write_files(plan)
         build_network(plan, self.vlans, progress)
+        failpoint(self.dir.path, "network")
         self._start_supervisor(record)
         for command in plan.commands:
             result = self.run(command.node, list(command.argv))
@@ -194,6 +206,7 @@ class Lab:
         for stage in sorted({d.stage for d in plan.daemons}):
             daemons = [d for d in plan.daemons if d.stage == stage]
             self._start_daemons(plan, daemons)
+            failpoint(self.dir.path, f"daemons-{stage}")
             self._wait_ready(plan, daemons)
             progress(f"{len(daemons)} {'services' if stage == 0 else 'DHCP clients'} ready")
 
@@ -202,7 +215,11 @@ class Lab:
         try:
             self._supervisor = subprocess.Popen(
                 [sys.executable, "-m", "officelab.runtime.supervisor", str(self.dir.path)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                close_fds=True,
             )
         finally:
             log.close()
@@ -214,8 +231,12 @@ class Lab:
             raise LabError(f"the lab supervisor did not start: see {self.dir.path / 'supervisor.log'}")
 
     def _start_daemons(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
-        specs = [asdict(DaemonSpec(name=d.key, node=d.node, argv=d.argv, netns=plan.netns(d.node),
-                                   node_dir=str(plan.node_dir(d.node)), env=d.env)) for d in daemons]
+        specs = [
+            asdict(
+                DaemonSpec(name=d.key, node=d.node, argv=d.argv, netns=plan.netns(d.node), node_dir=str(plan.node_dir(d.node)), env=d.env)
+            )
+            for d in daemons
+        ]
         answer = SupervisorClient(self.dir.socket).request({"op": "start", "daemons": specs})
         if not answer.get("ok"):
             raise LabError(f"the supervisor refused to start daemons: {answer.get('error')}")
@@ -253,15 +274,20 @@ class Lab:
                     return
                 if time.monotonic() > deadline:
                     break
-                failed = [d for d, _ in pending if self.daemons().get(d.key, {}).get("state") == "exited"
-                          and self.daemons().get(d.key, {}).get("restarts", 0) >= 5]
+                failed = [
+                    d
+                    for d, _ in pending
+                    if self.daemons().get(d.key, {}).get("state") == "exited" and self.daemons().get(d.key, {}).get("restarts", 0) >= 5
+                ]
                 if failed:
                     break
                 time.sleep(0.02)
         daemon, check = pending[0]
         tail = self.log_tail(daemon.node, daemon.name)
-        raise LabError(f"{daemon.name} on {daemon.node} not ready: no {check.describe()} within {READY_TIMEOUT:.0f} s"
-                       + (f"; its log ends: {tail}" if tail else ""))
+        raise LabError(
+            f"{daemon.name} on {daemon.node} not ready: no {check.describe()} within {READY_TIMEOUT:.0f} s"
+            + (f"; its log ends: {tail}" if tail else "")
+        )
 
     def log_path(self, node: str, daemon: str) -> Path:
         return self.dir.node_dir(node) / "log" / f"{daemon}.log"
@@ -279,8 +305,7 @@ class Lab:
         """Run a command on a node and wait for it (the API's `officelab exec`)."""
         ctx = self.context(node)
         try:
-            return subprocess.run(argv, preexec_fn=ctx.enter, capture_output=True, text=True, timeout=timeout,
-                                  input=input, check=False)
+            return subprocess.run(argv, preexec_fn=ctx.enter, capture_output=True, text=True, timeout=timeout, input=input, check=False)
         except FileNotFoundError:
             raise OfficeLabError(f"{argv[0]}: command not found") from None
 
@@ -301,7 +326,7 @@ class Lab:
             states: dict[tuple[str, str], str] = {}
             for node in site.nodes:
                 ns = netns_name(self.name, node.name)
-                if not (netns.NETNS_DIR / ns).exists():
+                if not (NETNS_DIR / ns).exists():
                     status.nodes.append(NodeStatus(node.name, node.kind.value, "missing"))
                     continue
                 addresses = []
@@ -352,8 +377,7 @@ class Lab:
     def leftovers(self) -> bool:
         """Is anything of this lab present (after a crash, or while up)?"""
         record = self.dir.read()
-        return (record.state != "down" or bool(netns.listed(netns_prefix(self.name)))
-                or (self.dir.path / "supervisor.pid").exists())
+        return record.state != "down" or bool(netns.listed(netns_prefix(self.name))) or (self.dir.path / "supervisor.pid").exists()
 
     def down(self, progress: Progress = _quiet) -> None:
         """Stop every daemon and remove every namespace and link of the lab. Idempotent."""
@@ -393,8 +417,8 @@ class Lab:
         candidates = {(record.supervisor_pid, record.supervisor_start)}
         pidfile = self.dir.path / "supervisor.pid"
         with contextlib.suppress(OSError, ValueError):
-            pid, start = pidfile.read_text().split()
-            candidates.add((int(pid), int(start)))
+            pid_text, start_text = pidfile.read_text().split()
+            candidates.add((int(pid_text), int(start_text)))
         alive = [(p, s) for p, s in candidates if process_alive(p, s)]
         if not alive:
             return

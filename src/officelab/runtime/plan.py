@@ -180,8 +180,9 @@ class _Compiler:
                 bridge.vlans[name] = pv
         if node.management is not None:
             mgmt = node.management
-            self.plan.veths.append(VethPlan(VethEnd(node.name, "mgmt", mac_for(node.name, "mgmt")),
-                                            VethEnd(node.name, "mgmt-p"), cable=False))
+            self.plan.veths.append(
+                VethPlan(VethEnd(node.name, "mgmt", mac_for(node.name, "mgmt")), VethEnd(node.name, "mgmt-p"), cable=False)
+            )
             bridge.ports.append("mgmt-p")
             vid = self.topo.vlan_id(mgmt.vlan)
             if aware and vid is not None:
@@ -202,8 +203,9 @@ class _Compiler:
                 for vid in vids:
                     sub = f"{iface.name}.{vid}"
                     inner = f"k{index}v{vid}"
-                    self.plan.veths.append(VethPlan(VethEnd(node.name, sub, self.topo.mac(node.name, sub)),
-                                                    VethEnd(node.name, inner), cable=False))
+                    self.plan.veths.append(
+                        VethPlan(VethEnd(node.name, sub, self.topo.mac(node.name, sub)), VethEnd(node.name, inner), cable=False)
+                    )
                     bridge.ports.append(inner)
                     bridge.vlans[inner] = PortVlan.access_port(vid)
                     vlan = self.topo.vlan(vid)

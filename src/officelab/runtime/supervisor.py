@@ -85,8 +85,15 @@ class Supervisor:
             log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} start: {' '.join(spec.argv)}\n".encode())
             log.flush()
             try:
-                proc = subprocess.Popen(spec.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                                        preexec_fn=lambda: _child_setup(ctx), close_fds=True)
+                proc = subprocess.Popen(
+                    spec.argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    env=env,
+                    preexec_fn=lambda: _child_setup(ctx),
+                    close_fds=True,
+                )
             except (OSError, subprocess.SubprocessError) as exc:
                 log.write(f"--- cannot start: {exc}\n".encode())
                 daemon.state, daemon.exit_code = "exited", 127
@@ -118,7 +125,7 @@ class Supervisor:
             self.save()
             if daemon.wanted and daemon.spec.restart and not self.stopping and daemon.restarts < 5:
                 daemon.restarts += 1
-                delay = min(0.2 * 2 ** daemon.restarts, 5.0)
+                delay = min(0.2 * 2**daemon.restarts, 5.0)
                 asyncio.get_running_loop().call_later(delay, self._restart, name)
 
     def _restart(self, name: str) -> None:
@@ -176,8 +183,10 @@ class Supervisor:
         return {"ok": False, "error": f"unknown op {op!r}"}
 
     def listing(self) -> dict[str, Any]:
-        return {n: {"node": d.spec.node, "pid": d.pid, "start": d.start, "state": d.state, "exit_code": d.exit_code,
-                    "restarts": d.restarts} for n, d in self.daemons.items()}
+        return {
+            n: {"node": d.spec.node, "pid": d.pid, "start": d.start, "state": d.state, "exit_code": d.exit_code, "restarts": d.restarts}
+            for n, d in self.daemons.items()
+        }
 
     async def shutdown(self) -> None:
         if self.stopping:

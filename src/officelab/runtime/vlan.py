@@ -107,8 +107,9 @@ class BpfTagging:
         source.write_text(_PROGRAM.format(native=port.native or 0, access=int(port.access), cases=cases))
         include = [f"-I/usr/include/{arch}" for arch in ("x86_64-linux-gnu", "aarch64-linux-gnu") if Path(f"/usr/include/{arch}").is_dir()]
         tmp = obj.with_suffix(".tmp")
-        result = subprocess.run([clang, "-O2", "-target", "bpf", *include, "-c", str(source), "-o", str(tmp)],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [clang, "-O2", "-target", "bpf", *include, "-c", str(source), "-o", str(tmp)], capture_output=True, text=True, check=False
+        )
         if result.returncode != 0:
             raise LabError(f"compiling the VLAN program failed: {result.stderr.strip().splitlines()[-1:]}")
         tmp.replace(obj)
@@ -125,7 +126,8 @@ class BpfTagging:
                 f"filter add dev {ifname} ingress bpf da obj {obj} sec ingress",
                 f"filter add dev {ifname} egress bpf da obj {obj} sec egress",
             ]
-        result = subprocess.run(["tc", "-n", netns, "-batch", "-"], input="\n".join(lines) + "\n",
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["tc", "-n", netns, "-batch", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=False
+        )
         if result.returncode != 0:
             raise LabError(f"attaching VLAN programs in {netns} failed: {result.stderr.strip()[:300]}")

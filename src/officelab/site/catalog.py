@@ -28,6 +28,4 @@ def resolve(ref: Path | str | None) -> Path:
     sites = builtin_sites()
     if str(ref) in sites:
         return sites[str(ref)]
-    raise OfficeLabError(
-        f"no site file {ref!s} and no built-in site of that name (built-in: {', '.join(sites)})"
-    )
+    raise OfficeLabError(f"no site file {ref!s} and no built-in site of that name (built-in: {', '.join(sites)})")

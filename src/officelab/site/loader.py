@@ -101,9 +101,7 @@ def _problem_from_pydantic(error: ErrorDetails) -> Problem:
         allowed = _allowed_keys(loc[:-1])
         close = difflib.get_close_matches(key, allowed, n=1)
         message = f"unknown key `{key}`"
-        hint = (f"did you mean `{close[0]}`? " if close else "") + (
-            f"allowed here: {', '.join(allowed)}" if allowed else "remove it"
-        )
+        hint = (f"did you mean `{close[0]}`? " if close else "") + (f"allowed here: {', '.join(allowed)}" if allowed else "remove it")
     elif kind == "missing":
         message = f"required key `{loc[-1]}` is missing"
         hint = f"add `{loc[-1]}:` here"
@@ -157,8 +155,13 @@ def parse_yaml(text: str, file: str) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = Problem(path=(), message=f"YAML syntax: {exc.problem or exc.context}", line=line, file=file,
-                          hint="check indentation and quoting around this line")
+        problem = Problem(
+            path=(),
+            message=f"YAML syntax: {exc.problem or exc.context}",
+            line=line,
+            file=file,
+            hint="check indentation and quoting around this line",
+        )
         raise SiteInvalid(Path(file), [problem]) from None
     except YAMLError as exc:
         problem = Problem(path=(), message=f"YAML syntax: {exc}", file=file)
@@ -171,8 +174,13 @@ def load_text(text: str, file: str = "<site>") -> Site:
 
     data = parse_yaml(text, file)
     if not isinstance(data, CommentedMap):
-        problem = Problem(path=(), message="a site file is a YAML mapping with `site`, `vlans`, `nodes` and `links`",
-                          line=1, file=file, hint="start from `officelab sites --show cabinet-martin`")
+        problem = Problem(
+            path=(),
+            message="a site file is a YAML mapping with `site`, `vlans`, `nodes` and `links`",
+            line=1,
+            file=file,
+            hint="start from `officelab sites --show cabinet-martin`",
+        )
         raise SiteInvalid(Path(file), [problem])
     try:
         site = Site.model_validate(data)
@@ -199,7 +207,11 @@ def load_site(path: Path | str) -> Site:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problem = Problem(path=(), message=f"cannot read the site file: {exc}", file=str(file),
-                          hint="check the path, or run `officelab sites` for the built-in sites")
+        problem = Problem(
+            path=(),
+            message=f"cannot read the site file: {exc}",
+            file=str(file),
+            hint="check the path, or run `officelab sites` for the built-in sites",
+        )
         raise SiteInvalid(file, [problem]) from None
     return load_text(text, str(file))

@@ -162,7 +162,11 @@ class Topology:
             if iface is None:
                 return {}
             if iface.vlans:
-                return {vid: ("l3", node.name, sub) for sub, _, vid in self.l3_interfaces(node) if sub.startswith(f"{ifname}.") and vid is not None}
+                return {
+                    vid: ("l3", node.name, sub)
+                    for sub, _, vid in self.l3_interfaces(node)
+                    if sub.startswith(f"{ifname}.") and vid is not None
+                }
             return {None: ("l3", node.name, ifname)}
 
         for link in self.site.links:

@@ -58,26 +58,34 @@ class _Checker:
         for i, vlan in enumerate(vlans):
             net = vlan.subnet
             if vlan.gateway is not None and not _usable(vlan.gateway, net):
-                self.add(("vlans", i, "gateway"), f"gateway {vlan.gateway} is not a usable address of {net}",
-                         f"pick a host address of {net}, usually the first: {next(net.hosts(), net.network_address)}")
+                self.add(
+                    ("vlans", i, "gateway"),
+                    f"gateway {vlan.gateway} is not a usable address of {net}",
+                    f"pick a host address of {net}, usually the first: {next(net.hosts(), net.network_address)}",
+                )
             for other in vlans[:i]:
                 if net.overlaps(other.subnet):
-                    self.add(("vlans", i, "subnet"), f"subnet {net} overlaps VLAN {other.id} ({other.subnet})",
-                             "each VLAN needs its own subnet")
+                    self.add(
+                        ("vlans", i, "subnet"), f"subnet {net} overlaps VLAN {other.id} ({other.subnet})", "each VLAN needs its own subnet"
+                    )
 
     def check_nodes(self) -> None:
         self.duplicates(((n.name, ("nodes", i, "name")) for i, n in enumerate(self.site.nodes)), "node name")
         for i, node in enumerate(self.site.nodes):
             base: tuple[str | int, ...] = ("nodes", i)
-            self.duplicates(((f.name, (*base, "interfaces", j, "name")) for j, f in enumerate(node.interfaces)),
-                            f"interface name on {node.name}:")
+            self.duplicates(
+                ((f.name, (*base, "interfaces", j, "name")) for j, f in enumerate(node.interfaces)), f"interface name on {node.name}:"
+            )
             ports = [(name, (*base, "ports", j, "name")) for j, p in enumerate(node.ports) for name in p.names()]
             self.duplicates(ports, f"port on {node.name}:")
             for j, port in enumerate(node.ports):
                 path = (*base, "ports", j)
                 if set(port.names()) & RESERVED_PORT_NAMES:
-                    self.add((*path, "name"), f"{port.name} is a name OfficeLab uses inside switches",
-                             f"avoid {', '.join(sorted(RESERVED_PORT_NAMES))}")
+                    self.add(
+                        (*path, "name"),
+                        f"{port.name} is a name OfficeLab uses inside switches",
+                        f"avoid {', '.join(sorted(RESERVED_PORT_NAMES))}",
+                    )
                 self.vlan_ref(port.vlan, (*path, "vlan"))
                 self.vlan_ref(port.native, (*path, "native"))
                 for k, ref in enumerate(port.vlans):
@@ -90,26 +98,39 @@ class _Checker:
                     self.vlan_ref(ref, (*path, "vlans", k))
                     vlan = self.topo.vlan(ref)
                     if vlan is not None and vlan.gateway is None:
-                        self.add((*path, "vlans", k), f"VLAN {vlan.id} ({vlan.name}) has no gateway for this sub-interface",
-                                 f"set `gateway:` on VLAN {vlan.name}")
+                        self.add(
+                            (*path, "vlans", k),
+                            f"VLAN {vlan.id} ({vlan.name}) has no gateway for this sub-interface",
+                            f"set `gateway:` on VLAN {vlan.name}",
+                        )
                 if iface.vlans and len(iface.name) > 10:
-                    self.add((*path, "name"), f"{iface.name} is too long for sub-interfaces ({iface.name}.4094 > 15 characters)",
-                             "use at most 10 characters for a trunk interface name")
+                    self.add(
+                        (*path, "name"),
+                        f"{iface.name} is too long for sub-interfaces ({iface.name}.4094 > 15 characters)",
+                        "use at most 10 characters for a trunk interface name",
+                    )
                 if iface.gateway is not None and iface.address is not None and iface.gateway not in iface.address.network:
-                    self.add((*path, "gateway"), f"gateway {iface.gateway} is not on {iface.address.network}",
-                             "the gateway must be in the interface's own subnet")
+                    self.add(
+                        (*path, "gateway"),
+                        f"gateway {iface.gateway} is not on {iface.address.network}",
+                        "the gateway must be in the interface's own subnet",
+                    )
             if node.kind.bridges and not node.ports:
-                self.add((*base, "ports"), f"switch {node.name} declares no ports", "add `ports:`, e.g. `- {name: 'ge[1-24]', vlan: users}`")
+                self.add(
+                    (*base, "ports"), f"switch {node.name} declares no ports", "add `ports:`, e.g. `- {name: 'ge[1-24]', vlan: users}`"
+                )
             if not node.kind.bridges and not node.interfaces:
-                self.add((*base, "interfaces"), f"{node.kind} {node.name} has no interface",
-                         "add `interfaces: [{name: eth0, dhcp: true}]` or a static address")
+                self.add(
+                    (*base, "interfaces"),
+                    f"{node.kind} {node.name} has no interface",
+                    "add `interfaces: [{name: eth0, dhcp: true}]` or a static address",
+                )
         gateways = [(n.name, j, f.gateway) for n in self.site.nodes for j, f in enumerate(n.interfaces) if f.gateway]
         for name, _, _ in gateways:
             count = sum(1 for g in gateways if g[0] == name)
             if count > 1:
                 i = next(k for k, n in enumerate(self.site.nodes) if n.name == name)
-                self.add(("nodes", i, "interfaces"), f"{name} has {count} default gateways",
-                         "keep `gateway:` on one interface only")
+                self.add(("nodes", i, "interfaces"), f"{name} has {count} default gateways", "keep `gateway:` on one interface only")
                 break
 
     def check_links(self) -> None:
@@ -147,35 +168,52 @@ class _Checker:
             iface, port = ifaces[k], ports[other]
             if iface is not None and iface.vlans:
                 if port is None or port.mode is not PortMode.TRUNK:
-                    self.add(("links", i, k), f"{a[0].name if k == 0 else b[0].name}:{iface.name} has VLAN sub-interfaces but is not cabled to a trunk port",
-                             "cable it to a switch port with `mode: trunk`")
+                    self.add(
+                        ("links", i, k),
+                        f"{a[0].name if k == 0 else b[0].name}:{iface.name} has VLAN sub-interfaces but is not cabled to a trunk port",
+                        "cable it to a switch port with `mode: trunk`",
+                    )
                     continue
                 carried = {topo.vlan_id(r) for r in port.vlans}
                 for ref in iface.vlans:
                     vid = topo.vlan_id(ref)
                     if vid is not None and vid not in carried:
-                        self.add(("links", i, other), f"the trunk does not carry VLAN {vid} of {iface.name}.{vid}",
-                                 f"add {vid} to the trunk's `vlans`")
+                        self.add(
+                            ("links", i, other),
+                            f"the trunk does not carry VLAN {vid} of {iface.name}.{vid}",
+                            f"add {vid} to the trunk's `vlans`",
+                        )
             elif iface is not None and port is not None and port.mode is PortMode.TRUNK and port.native is None:
-                self.add(("links", i, other), "a host interface is cabled to a trunk port with no native VLAN",
-                         "make the port `mode: access` with a `vlan`, or give the trunk a `native` VLAN")
-        if ports[0] is not None and ports[1] is not None:
-            p, q = ports
+                self.add(
+                    ("links", i, other),
+                    "a host interface is cabled to a trunk port with no native VLAN",
+                    "make the port `mode: access` with a `vlan`, or give the trunk a `native` VLAN",
+                )
+        p, q = ports
+        if p is not None and q is not None:
             if p.mode != q.mode:
-                self.add(("links", i), f"switch-to-switch link joins a {p.mode} port and a {q.mode} port",
-                         "both ends of an inter-switch link must be trunks (or both access)")
+                self.add(
+                    ("links", i),
+                    f"switch-to-switch link joins a {p.mode} port and a {q.mode} port",
+                    "both ends of an inter-switch link must be trunks (or both access)",
+                )
             elif p.mode is PortMode.TRUNK:
                 pv = {topo.vlan_id(r) for r in p.vlans}
                 qv = {topo.vlan_id(r) for r in q.vlans}
                 if pv != qv:
-                    self.add(("links", i), f"trunk mismatch: VLANs {sorted(v for v in pv ^ qv if v is not None)} are allowed on one end only",
-                             "allow the same VLANs on both ends of the trunk")
+                    self.add(
+                        ("links", i),
+                        f"trunk mismatch: VLANs {sorted(v for v in pv ^ qv if v is not None)} are allowed on one end only",
+                        "allow the same VLANs on both ends of the trunk",
+                    )
                 if topo.vlan_id(p.native) != topo.vlan_id(q.native):
-                    self.add(("links", i), "native VLAN mismatch between the two ends of the trunk",
-                             "set the same `native` on both ends")
+                    self.add(("links", i), "native VLAN mismatch between the two ends of the trunk", "set the same `native` on both ends")
             elif topo.vlan_id(p.vlan) != topo.vlan_id(q.vlan):
-                self.add(("links", i), "the two access ports are in different VLANs (VLAN hopping by cable)",
-                         "put both ports in the same VLAN or use a trunk")
+                self.add(
+                    ("links", i),
+                    "the two access ports are in different VLANs (VLAN hopping by cable)",
+                    "put both ports in the same VLAN or use a trunk",
+                )
 
     def check_addressing(self) -> None:
         topo = self.topo
@@ -195,12 +233,17 @@ class _Checker:
                 if iface.address is not None:
                     addresses.append((iface.address.ip, (*path, "address")))
                     if vlan is not None and iface.address.network != vlan.subnet:
-                        self.add((*path, "address"),
-                                 f"{iface.address} is not in VLAN {vlan.id} ({vlan.name}) {vlan.subnet}, where {node.name}:{name} is plugged",
-                                 f"use an address of {vlan.subnet} with /{vlan.subnet.prefixlen}, or move the port to the right VLAN")
+                        self.add(
+                            (*path, "address"),
+                            f"{iface.address} is not in VLAN {vlan.id} ({vlan.name}) {vlan.subnet}, where {node.name}:{name} is plugged",
+                            f"use an address of {vlan.subnet} with /{vlan.subnet.prefixlen}, or move the port to the right VLAN",
+                        )
                     if vlan is not None and iface.gateway is not None and vlan.gateway and iface.gateway != vlan.gateway:
-                        self.add((*path, "gateway"), f"gateway {iface.gateway} is not VLAN {vlan.name}'s gateway {vlan.gateway}",
-                                 f"use {vlan.gateway}")
+                        self.add(
+                            (*path, "gateway"),
+                            f"gateway {iface.gateway} is not VLAN {vlan.name}'s gateway {vlan.gateway}",
+                            f"use {vlan.gateway}",
+                        )
                 self.check_gateway_reachable(node, name, iface.gateway if iface.address else None, iface.dhcp, path)
                 if iface.dhcp:
                     segment = topo.segment_of(node.name, name)
@@ -208,20 +251,29 @@ class _Checker:
                         self.add((*path, "dhcp"), f"{node.name}:{name} asks for DHCP but is not cabled", "add a link to this interface")
                     elif vlan is None or vlan.dhcp is None:
                         where = f"VLAN {vlan.id} ({vlan.name})" if vlan else "its segment"
-                        self.add((*path, "dhcp"), f"{node.name}:{name} asks for DHCP but {where} has no DHCP scope",
-                                 "add `dhcp:` to the VLAN or give the interface a static address")
+                        self.add(
+                            (*path, "dhcp"),
+                            f"{node.name}:{name} asks for DHCP but {where} has no DHCP scope",
+                            "add `dhcp:` to the VLAN or give the interface a static address",
+                        )
                     elif iface.reserve is not None:
                         if iface.reserve not in vlan.subnet:
-                            self.add((*path, "reserve"), f"reserved address {iface.reserve} is not in {vlan.subnet}",
-                                     f"reserve an address of VLAN {vlan.name}")
+                            self.add(
+                                (*path, "reserve"),
+                                f"reserved address {iface.reserve} is not in {vlan.subnet}",
+                                f"reserve an address of VLAN {vlan.name}",
+                            )
                         addresses.append((iface.reserve, (*path, "reserve")))
             if node.management is not None:
                 mgmt = node.management
                 addresses.append((mgmt.address.ip, ("nodes", i, "management", "address")))
                 vlan = topo.vlan(mgmt.vlan)
                 if vlan is not None and mgmt.address.network != vlan.subnet:
-                    self.add(("nodes", i, "management", "address"), f"{mgmt.address} is not in VLAN {vlan.name} {vlan.subnet}",
-                             f"use an address of {vlan.subnet}")
+                    self.add(
+                        ("nodes", i, "management", "address"),
+                        f"{mgmt.address} is not in VLAN {vlan.name} {vlan.subnet}",
+                        f"use an address of {vlan.subnet}",
+                    )
         for k, vlan in enumerate(self.site.vlans):
             if vlan.dhcp:
                 for m, res in enumerate(vlan.dhcp.reservations):
@@ -240,8 +292,9 @@ class _Checker:
         self.duplicates(macs, "MAC address")
         self.check_plain_segments()
 
-    def check_gateway_reachable(self, node: Node, ifname: str, gateway: IPv4Address | None, dhcp: bool,
-                                path: tuple[str | int, ...]) -> None:
+    def check_gateway_reachable(
+        self, node: Node, ifname: str, gateway: IPv4Address | None, dhcp: bool, path: tuple[str | int, ...]
+    ) -> None:
         """A host must share a segment with its gateway (or, for DHCP, with a DHCP server or relay)."""
         segment = self.topo.segment_of(node.name, ifname)
         if segment is None or (gateway is None and not dhcp):
@@ -262,9 +315,18 @@ class _Checker:
             if other_node.management is not None and other_node.management.address.ip == gateway:
                 return
         where = f"VLAN {segment.vlan}" if segment.vlan is not None else "its segment"
-        self.add((*path, "dhcp" if dhcp else "gateway"),
-                 f"{node.name}:{ifname} cannot reach its gateway {gateway}: no interface of {where} has that address",
-                 "check that every trunk on the way carries the VLAN, and the gateway's port")
+        self.add(
+            (*path, "dhcp" if dhcp else "gateway"),
+            f"{node.name}:{ifname} cannot reach its gateway {gateway}: no interface of {where} has that address",
+            "check that every trunk on the way carries the VLAN, and the gateway's port",
+        )
+
+    def fixed_addresses(self) -> set[IPv4Address]:
+        """Every address that is always the same node's: static addresses and DHCP reservations."""
+        fixed = {i.address.ip for n in self.site.nodes for i in n.interfaces if i.address is not None}
+        fixed |= {i.reserve for n in self.site.nodes for i in n.interfaces if i.reserve is not None}
+        fixed |= {r.address for v in self.site.vlans if v.dhcp for r in v.dhcp.reservations}
+        return fixed
 
     def check_plain_segments(self) -> None:
         """Outside VLANs (a cable, an unmanaged switch), static addresses must share one subnet."""
@@ -280,9 +342,11 @@ class _Checker:
                 (n1, a), (n2, b) = list(nets.items())[:2]
                 i = next(k for k, n in enumerate(self.site.nodes) if n.name == b[0])
                 j = next(k for k, f in enumerate(self.site.nodes[i].interfaces) if f.name == b[1])
-                self.add(("nodes", i, "interfaces", j, "address"),
-                         f"{b[0]}:{b[1]} is in {n2} but shares a cable or switch with {a[0]}:{a[1]} in {n1}",
-                         "addresses on one segment must be in the same subnet")
+                self.add(
+                    ("nodes", i, "interfaces", j, "address"),
+                    f"{b[0]}:{b[1]} is in {n2} but shares a cable or switch with {a[0]}:{a[1]} in {n1}",
+                    "addresses on one segment must be in the same subnet",
+                )
 
     def check_dhcp(self) -> None:
         topo = self.topo
@@ -295,32 +359,50 @@ class _Checker:
             for end in ("start", "end"):
                 address = getattr(scope, end)
                 if not _usable(address, vlan.subnet):
-                    self.add((*path, end), f"{address} is not a usable address of {vlan.subnet}",
-                             f"the scope must lie inside {vlan.subnet}")
+                    self.add(
+                        (*path, end), f"{address} is not a usable address of {vlan.subnet}", f"the scope must lie inside {vlan.subnet}"
+                    )
             if vlan.gateway is not None and int(scope.start) <= int(vlan.gateway) <= int(scope.end):
-                self.add((*path, "start"), f"the scope {scope.start}–{scope.end} contains the gateway {vlan.gateway}",
-                         "start the scope after the static addresses")
+                self.add(
+                    (*path, "start"),
+                    f"the scope {scope.start}–{scope.end} contains the gateway {vlan.gateway}",
+                    "start the scope after the static addresses",
+                )
             for m, res in enumerate(scope.reservations):
                 if res.address not in vlan.subnet:
                     self.add((*path, "reservations", m, "address"), f"{res.address} is not in {vlan.subnet}", "")
             for k2, other in scopes:
-                if k2 < k and other.dhcp is not None:
-                    if int(scope.start) <= int(other.dhcp.end) and int(other.dhcp.start) <= int(scope.end):
-                        self.add((*path, "start"), f"scope overlaps the scope of VLAN {other.id} ({other.name})",
-                                 "DHCP scopes must not share addresses")
+                overlap = other.dhcp is not None and int(scope.start) <= int(other.dhcp.end) and int(other.dhcp.start) <= int(scope.end)
+                if k2 < k and overlap:
+                        self.add(
+                            (*path, "start"),
+                            f"scope overlaps the scope of VLAN {other.id} ({other.name})",
+                            "DHCP scopes must not share addresses",
+                        )
             if not servers:
-                self.add(path, f"VLAN {vlan.name} has a DHCP scope but no node runs a DHCP server",
-                         "add `services: {dhcp: {}}` to the router or a server")
+                self.add(
+                    path,
+                    f"VLAN {vlan.name} has a DHCP scope but no node runs a DHCP server",
+                    "add `services: {dhcp: {}}` to the router or a server",
+                )
                 continue
-            served = any(topo.vlan_of(s.name, name) is not None and topo.vlan_of(s.name, name) == vlan
-                         for s in servers for name, _, _ in topo.l3_interfaces(s))
+            served = any(
+                topo.vlan_of(s.name, name) is not None and topo.vlan_of(s.name, name) == vlan
+                for s in servers
+                for name, _, _ in topo.l3_interfaces(s)
+            )
             relayed = served or any(
                 subinterface_name(f.name, vlan.id) in [n for n, _, _ in topo.l3_interfaces(r)]
-                for r in topo.nodes_of_kind(NodeKind.ROUTER) for f in r.interfaces if f.vlans
+                for r in topo.nodes_of_kind(NodeKind.ROUTER)
+                for f in r.interfaces
+                if f.vlans
             )
             if not relayed:
-                self.add(path, f"no DHCP server or relay reaches VLAN {vlan.name}",
-                         "give the DHCP server or the router an interface in this VLAN")
+                self.add(
+                    path,
+                    f"no DHCP server or relay reaches VLAN {vlan.name}",
+                    "give the DHCP server or the router an interface in this VLAN",
+                )
 
     def check_firewall(self) -> None:
         for i, node in enumerate(self.site.nodes):
@@ -338,18 +420,32 @@ class _Checker:
                         continue
                     subs = [n for n in names if n.endswith(f".{vlan.id}")]
                     if not subs:
-                        self.add((*base, "zones", zone, "vlans", k), f"{node.name} has no interface in VLAN {vlan.name}",
-                                 "add the VLAN to the router's trunk interface `vlans`")
+                        self.add(
+                            (*base, "zones", zone, "vlans", k),
+                            f"{node.name} has no interface in VLAN {vlan.name}",
+                            "add the VLAN to the router's trunk interface `vlans`",
+                        )
                     for sub in subs:
                         if sub in owner:
-                            self.add((*base, "zones", zone, "vlans", k), f"{sub} is already in zone {owner[sub]}", "an interface belongs to one zone")
+                            self.add(
+                                (*base, "zones", zone, "vlans", k),
+                                f"{sub} is already in zone {owner[sub]}",
+                                "an interface belongs to one zone",
+                            )
                         owner[sub] = zone
                 for k, ifname in enumerate(members.interfaces):
                     if ifname not in names:
-                        self.add((*base, "zones", zone, "interfaces", k), f"{node.name} has no interface {ifname!r}",
-                                 f"its interfaces: {', '.join(sorted(names))}")
+                        self.add(
+                            (*base, "zones", zone, "interfaces", k),
+                            f"{node.name} has no interface {ifname!r}",
+                            f"its interfaces: {', '.join(sorted(names))}",
+                        )
                     elif ifname in owner:
-                        self.add((*base, "zones", zone, "interfaces", k), f"{ifname} is already in zone {owner[ifname]}", "an interface belongs to one zone")
+                        self.add(
+                            (*base, "zones", zone, "interfaces", k),
+                            f"{ifname} is already in zone {owner[ifname]}",
+                            "an interface belongs to one zone",
+                        )
                     owner[ifname] = zone
             zones = set(fw.zones)
             hint = f"zones: {', '.join(sorted(zones))}"
@@ -370,11 +466,11 @@ class _Checker:
             for k, fwd in enumerate(fw.nat.forwards):
                 if fwd.zone not in zones:
                     self.add((*base, "nat", "forwards", k, "zone"), f"unknown zone {fwd.zone!r}", hint)
-                reachable = any(fwd.to in iface.address.network for other in self.site.nodes
-                                for iface in other.interfaces if iface.address is not None and other.name != node.name)
+                reachable = fwd.to in self.fixed_addresses()
                 if not reachable:
-                    self.add((*base, "nat", "forwards", k, "to"), f"no node has address {fwd.to}",
-                             "forward to the static address of a server")
+                    self.add(
+                        (*base, "nat", "forwards", k, "to"), f"no node has address {fwd.to}", "forward to the static address of a server"
+                    )
 
 
 def _usable(address: IPv4Address, net: IPv4Network) -> bool:

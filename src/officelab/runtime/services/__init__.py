@@ -46,8 +46,7 @@ def _base_files(plan: LabPlan, topo: Topology, node: Node) -> None:
 def realise_services(plan: LabPlan, topo: Topology) -> None:
     from officelab.runtime.services import dhcp_client, dnsmasq, firewall, resolver, web
 
-    realisers: list[Realiser] = [_base_files, firewall.realise, dnsmasq.realise, resolver.realise, web.realise,
-                                 dhcp_client.realise]
+    realisers: list[Realiser] = [_base_files, firewall.realise, dnsmasq.realise, resolver.realise, web.realise, dhcp_client.realise]
     for node in topo.site.nodes:
         for realiser in realisers:
             realiser(plan, topo, node)

@@ -15,7 +15,22 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     node_dir = plan.node_dir(node.name)
     plan.files.append(FilePlan(node.name, "udhcpc.script", render("udhcpc.script.j2", node=node.name), mode=0o755))
     for iface in clients:
-        argv = ["busybox", "udhcpc", "-f", "-R", "-i", iface.name, "-x", f"hostname:{node.name}",
-                "-s", str(node_dir / "udhcpc.script"), "-t", "10", "-T", "1", "-A", "2"]
-        plan.daemons.append(DaemonPlan(f"dhcp-{iface.name}", node.name, argv, stage=1,
-                                       ready=[Readiness("address", ifname=iface.name)]))
+        argv = [
+            "busybox",
+            "udhcpc",
+            "-f",
+            "-R",
+            "-i",
+            iface.name,
+            "-x",
+            f"hostname:{node.name}",
+            "-s",
+            str(node_dir / "udhcpc.script"),
+            "-t",
+            "10",
+            "-T",
+            "1",
+            "-A",
+            "2",
+        ]
+        plan.daemons.append(DaemonPlan(f"dhcp-{iface.name}", node.name, argv, stage=1, ready=[Readiness("address", ifname=iface.name)]))

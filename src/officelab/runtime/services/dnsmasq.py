@@ -46,12 +46,19 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
         if dhcp is not None and vlan is not None and vlan.dhcp is not None:
             own = vlan.gateway if vid is not None else (iface.address.ip if iface.address else None)
             served_ifaces.append(name)
-            scopes.append({
-                "tag": f"vlan{vlan.id}", "vlan_id": vlan.id, "vlan_name": vlan.name,
-                "start": vlan.dhcp.start, "end": vlan.dhcp.end, "netmask": vlan.subnet.netmask,
-                "lease": vlan.dhcp.lease, "router": vlan.gateway or own,
-                "dns": [str(a) for a in vlan.dhcp.dns] or [str(own)],
-            })
+            scopes.append(
+                {
+                    "tag": f"vlan{vlan.id}",
+                    "vlan_id": vlan.id,
+                    "vlan_name": vlan.name,
+                    "start": vlan.dhcp.start,
+                    "end": vlan.dhcp.end,
+                    "netmask": vlan.subnet.netmask,
+                    "lease": vlan.dhcp.lease,
+                    "router": vlan.gateway or own,
+                    "dns": [str(a) for a in vlan.dhcp.dns] or [str(own)],
+                }
+            )
     reservations: list[dict[str, object]] = []
     served = {s["vlan_id"] for s in scopes}
     for vlan in topo.site.vlans:
@@ -66,8 +73,14 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     records = dns.records if dns else []
     forwarders: list[IPv4Address] = list(dns.forwarders) if dns else []
     config = render(
-        "dnsmasq.conf.j2", node=node.name, dir=node_dir, domain=topo.site.site.domain, listen=listen, scopes=scopes,
-        reservations=reservations, forwarders=forwarders,
+        "dnsmasq.conf.j2",
+        node=node.name,
+        dir=node_dir,
+        domain=topo.site.site.domain,
+        listen=listen,
+        scopes=scopes,
+        reservations=reservations,
+        forwarders=forwarders,
         cnames=[(r.name, r.value) for r in records if r.type == "CNAME"],
         others=[(r.name, r.type, r.value) for r in records if r.type not in ("CNAME", "A")],
     )

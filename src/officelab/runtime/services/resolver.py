@@ -22,5 +22,6 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
             records.append({"fqdn": fqdn, "type": r.type, "value": f'"{value}"' if r.type == "TXT" else value})
         zones.append({"name": zone.name, "records": records})
     plan.files.append(FilePlan(node.name, "unbound.conf", render("unbound.conf.j2", node=node.name, dir=node_dir, zones=zones)))
-    plan.daemons.append(DaemonPlan("unbound", node.name, ["unbound", "-d", "-c", str(node_dir / "unbound.conf")],
-                                   stage=0, ready=[Readiness("udp", 53)]))
+    plan.daemons.append(
+        DaemonPlan("unbound", node.name, ["unbound", "-d", "-c", str(node_dir / "unbound.conf")], stage=0, ready=[Readiness("udp", 53)])
+    )

@@ -1,0 +1,42 @@
+# OfficeLab — `make demo` boots the built-in site; `make test` runs the whole suite. Both set up first.
+SHELL := /bin/bash
+VENV := .venv
+OL := $(VENV)/bin/officelab
+PYTEST := $(VENV)/bin/pytest
+
+.PHONY: setup demo test test-unit lint typecheck bench down clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(OL) up cabinet-martin
+	$(OL) status
+	@echo
+	@echo "Try:  $(OL) exec pc-accueil -- ping -c2 www.example.com"
+	@echo "      $(OL) capture sw-core:ge2 -w trunk.pcap --count 20   (802.1Q tags on the trunk)"
+	@echo "      $(OL) link down sw-floor:ge1 ; $(OL) link up sw-floor:ge1"
+	@echo "      $(OL) shell fw     (nft list ruleset, cat /var/lib/officelab/labs/default/nodes/fw/dnsmasq.leases)"
+	@echo "      $(OL) down"
+
+test: setup
+	bash scripts/run-tests.sh
+
+test-unit: setup
+	$(PYTEST) -q -m "not live"
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+bench: setup
+	@bash scripts/setup.sh --bench
+	$(VENV)/bin/python bench/lab_speed.py
+
+down:
+	$(OL) down --all
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

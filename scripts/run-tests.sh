@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole suite: lint, types, unit and live tests. pytest's "no tests collected" (5) is a failure here.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/ruff check src tests bench || exit 1
+.venv/bin/mypy || exit 1
+.venv/bin/pytest -q "$@"
+rc=$?
+[ $rc -eq 5 ] && { echo "no test ran" >&2; exit 1; }
+exit $rc

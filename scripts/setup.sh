@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install everything OfficeLab needs on a Debian/Ubuntu machine: Debian packages, a virtualenv, the package.
+# Idempotent: a second run installs nothing. Never starts a host service (see below).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump clang llvm libc6-dev linux-libc-dev
+          iputils-ping curl procps python3 python3-venv)
+[ "${1:-}" = "--bench" ] && PACKAGES+=(mininet)
+
+if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo make setup): it installs Debian packages" >&2; exit 1; fi
+command -v apt-get >/dev/null || { echo "setup: needs a Debian or Ubuntu machine (apt-get)" >&2; exit 1; }
+
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  # Packages such as unbound and nginx ship host services: keep apt from starting them. A policy-rc.d
+  # that refuses every start is put in place for the install only, if the machine has none.
+  guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; guard=1
+  fi
+  trap 'if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi' EXIT
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Nor start them at the next boot: OfficeLab runs its own copies inside lab namespaces.
+  if [ -d /run/systemd/system ]; then
+    for unit in nginx unbound; do
+      if printf '%s\n' "${missing[@]}" | grep -qx "$unit\(-light\)\?"; then systemctl disable --now "$unit" >/dev/null 2>&1 || true; fi
+    done
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
+stamp=.venv/.officelab-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip >/dev/null
+  .venv/bin/pip install -q -e '.[dev]'
+  touch "$stamp"
+fi
+echo "setup: ready (.venv/bin/officelab)"

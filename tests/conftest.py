@@ -1,0 +1,50 @@
+"""Shared fixtures: an isolated OfficeLab home, and helpers to run the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from officelab.site.catalog import builtin_sites
+
+ROOT = os.geteuid() == 0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def officelab_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test uses its own OFFICELAB_HOME, never the machine's /var/lib/officelab."""
+    home = tmp_path_factory.mktemp("officelab-home")
+    old = os.environ.get("OFFICELAB_HOME")
+    os.environ["OFFICELAB_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("OFFICELAB_HOME", None)
+    else:
+        os.environ["OFFICELAB_HOME"] = old
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ROOT:
+        return
+    skip = pytest.mark.skip(reason="live lab tests need root (network namespaces)")
+    for item in items:
+        if "live" in item.keywords:
+            item.add_marker(skip)
+
+
+def cli(*args: str, timeout: float = 120, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run `officelab ARGS…` as a user would, in a subprocess."""
+    result = subprocess.run([sys.executable, "-m", "officelab.cli", *args], capture_output=True, text=True, timeout=timeout, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"officelab {' '.join(args)} failed ({result.returncode}): {result.stderr}{result.stdout}")
+    return result
+
+
+@pytest.fixture()
+def default_site_text() -> str:
+    return builtin_sites()["cabinet-martin"].read_text()

@@ -1,0 +1,82 @@
+"""The lab plan, computed without root: what will be created for a site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from officelab.runtime.plan import compile_plan
+from officelab.runtime.vlan import PortVlan
+from officelab.site.loader import load_site
+
+
+def plan(name: str = "cabinet-martin"):  # type: ignore[no-untyped-def]
+    return compile_plan(load_site(name), "t", Path("/var/lib/officelab/labs/t"))
+
+
+def test_one_namespace_per_node_named_after_lab() -> None:
+    p = plan()
+    assert [n.netns for n in p.nodes] == [f"ol-t-{n.name}" for n in p.site.nodes]
+    assert {n.name for n in p.nodes if n.forward} == {"fw", "isp", "teletravail"}
+
+
+def test_every_cable_is_a_veth_between_lab_nodes() -> None:
+    p = plan()
+    cables = [v for v in p.veths if v.cable]
+    assert len(cables) == len(p.site.links)
+    names = {n.name for n in p.nodes}
+    assert all(v.a.node in names and v.b.node in names for v in p.veths)
+
+
+def test_switch_ports_get_vlan_behaviour() -> None:
+    p = plan()
+    floor = next(b for b in p.bridges if b.node == "sw-floor")
+    assert floor.vlans["ge1"] == PortVlan.access_port(10)
+    assert floor.vlans["ge17"] == PortVlan.access_port(20)
+    assert floor.vlans["ge23"] == PortVlan(allowed=(10, 50, 99), native=99, access=False)
+    assert floor.vlans["ge24"].allowed == (10, 20, 30, 40, 50, 99) and floor.vlans["ge24"].native is None
+    assert "ge8" not in floor.ports, "uncabled ports are not created"
+
+
+def test_unmanaged_switch_has_no_vlan_filters() -> None:
+    p = plan()
+    inet = next(b for b in p.bridges if b.node == "inet-sw")
+    assert inet.ports and not inet.vlans
+
+
+def test_router_on_a_stick_subinterfaces() -> None:
+    p = plan()
+    addresses = {(a.ifname, a.cidr) for a in p.addresses if a.node == "fw"}
+    assert ("lan.10", "10.10.10.1/24") in addresses and ("lan.99", "10.10.99.1/24") in addresses
+    trunk = next(b for b in p.bridges if b.node == "fw")
+    assert trunk.vlans["lan"].allowed == (10, 20, 30, 40, 50, 99)
+
+
+def test_services_become_daemons_and_files() -> None:
+    p = plan()
+    daemons = {d.key: d for d in p.daemons}
+    assert {"fw/dnsmasq", "dns-public/unbound", "www/nginx", "srv-web/nginx", "pc-accueil/dhcp-eth0"} <= set(daemons)
+    assert daemons["pc-accueil/dhcp-eth0"].stage > daemons["fw/dnsmasq"].stage
+    files = {(f.node, f.path): f.content for f in p.files}
+    dnsmasq = files[("fw", "dnsmasq.conf")]
+    assert "dhcp-range=set:vlan10,10.10.10.100,10.10.10.199,255.255.255.0,12h" in dnsmasq
+    assert "interface=wan" not in dnsmasq, "DNS/DHCP is never served towards the ISP"
+    nft = files[("fw", "firewall.nft")]
+    assert 'dnat ip to 172.16.50.10:80' in nft and "masquerade" in nft and "policy drop" in nft
+    assert "nameserver 10.10.40.1" in files[("srv-app", "etc/resolv.conf")]
+    assert "nameserver 203.0.113.53" in files[("www", "etc/resolv.conf")]
+
+
+def test_public_addresses_are_documentation_ranges_only() -> None:
+    for name in ("cabinet-martin", "tpe"):
+        p = plan(name)
+        for a in p.addresses:
+            first = int(a.cidr.split(".")[0])
+            assert not a.cidr.startswith("192.0.2."), a
+            if first not in (10, 172, 192):
+                assert a.cidr.startswith(("198.51.100.", "203.0.113.")), a
+
+
+def test_port_vlan_program_key_is_stable_and_distinct() -> None:
+    assert PortVlan.access_port(10).key == PortVlan.access_port(10).key
+    assert PortVlan.access_port(10).key != PortVlan.access_port(20).key
+    assert PortVlan.trunk_port([20, 10], None) == PortVlan.trunk_port([10, 20], None)
