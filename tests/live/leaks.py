@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -61,10 +62,8 @@ class Snapshot:
 def netns_inodes(lab: str) -> set[int]:
     inodes = set()
     for name in lab_namespaces(lab):
-        try:
+        with contextlib.suppress(OSError):
             inodes.add(os.stat(NETNS_DIR / name).st_ino)
-        except OSError:
-            pass
     return inodes
 
 

@@ -68,8 +68,14 @@ def test_dhcp_clients_get_a_lease_in_their_vlan(lab: Lab) -> None:
 
 
 def test_hosts_reach_their_gateway(lab: Lab) -> None:
-    for node, gateway in (("pc-accueil", "10.10.10.1"), ("phone-101", "10.10.20.1"), ("srv-app", "10.10.40.1"),
-                          ("pc-admin", "10.10.99.1"), ("srv-web", "172.16.50.1"), ("tablet-1", "10.10.10.1")):
+    for node, gateway in (
+        ("pc-accueil", "10.10.10.1"),
+        ("phone-101", "10.10.20.1"),
+        ("srv-app", "10.10.40.1"),
+        ("pc-admin", "10.10.99.1"),
+        ("srv-web", "172.16.50.1"),
+        ("tablet-1", "10.10.10.1"),
+    ):
         assert run(lab, node, "ping", "-c1", "-W2", gateway).returncode == 0, node
 
 
@@ -122,12 +128,16 @@ def test_vlans_isolate_at_layer_2(lab: Lab) -> None:
 
 def test_trunk_capture_shows_8021q_tags(lab: Lab, tmp_path: Path) -> None:
     pcap = tmp_path / "trunk.pcap"
-    capture = subprocess.Popen([*cli_argv(), "capture", "--lab", LAB, "sw-core:ge2", "-w", str(pcap), "-c", "4", "--filter", "icmp"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    capture = subprocess.Popen(
+        [*cli_argv(), "capture", "--lab", LAB, "sw-core:ge2", "-w", str(pcap), "-c", "4", "--filter", "icmp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert wait_for(lambda: pcap.exists() and pcap.stat().st_size >= 24, 10), "tcpdump started and wrote the pcap header"
     pinger = lab.popen("pc-accueil", ["ping", "-c", "20", "-i", "0.2", "srv-app"], stdout=subprocess.DEVNULL)
     try:
-        out, err = capture.communicate(timeout=20)
+        _out, err = capture.communicate(timeout=20)
     finally:
         pinger.kill()
         pinger.wait()
@@ -200,10 +210,15 @@ def test_lab_is_sealed_from_the_host(lab: Lab, tmp_path: Path) -> None:
 
     lab_filter = "net 10.10.0.0/16 or net 172.16.50.0/24 or net 198.51.100.0/24 or net 203.0.113.0/24"
     logs = {name: tmp_path / f"{name}.err" for name in ("host", "marker")}
-    host_cap = subprocess.Popen(["tcpdump", "-i", "any", "-nn", "-l", "-p", lab_filter], stdout=subprocess.PIPE,
-                                stderr=logs["host"].open("w"), text=True)
-    marker = subprocess.Popen(["tcpdump", "-i", "lo", "-nn", "-l", "-c", "1", "udp port 47999"], stdout=subprocess.PIPE,
-                              stderr=logs["marker"].open("w"), text=True)
+    host_cap = subprocess.Popen(
+        ["tcpdump", "-i", "any", "-nn", "-l", "-p", lab_filter], stdout=subprocess.PIPE, stderr=logs["host"].open("w"), text=True
+    )
+    marker = subprocess.Popen(
+        ["tcpdump", "-i", "lo", "-nn", "-l", "-c", "1", "udp port 47999"],
+        stdout=subprocess.PIPE,
+        stderr=logs["marker"].open("w"),
+        text=True,
+    )
     try:
         assert wait_for(lambda: all("listening on" in p.read_text() for p in logs.values()), 10), "host captures started"
         for node, target in (("pc-accueil", "203.0.113.80"), ("pc-admin", "203.0.113.53"), ("teletravail", "198.51.100.2")):

@@ -61,7 +61,7 @@ def test_services_become_daemons_and_files() -> None:
     assert "dhcp-range=set:vlan10,10.10.10.100,10.10.10.199,255.255.255.0,12h" in dnsmasq
     assert "interface=wan" not in dnsmasq, "DNS/DHCP is never served towards the ISP"
     nft = files[("fw", "firewall.nft")]
-    assert 'dnat ip to 172.16.50.10:80' in nft and "masquerade" in nft and "policy drop" in nft
+    assert "dnat ip to 172.16.50.10:80" in nft and "masquerade" in nft and "policy drop" in nft
     assert "nameserver 10.10.40.1" in files[("srv-app", "etc/resolv.conf")]
     assert "nameserver 203.0.113.53" in files[("www", "etc/resolv.conf")]
 

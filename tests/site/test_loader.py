@@ -27,8 +27,15 @@ def test_builtin_sites_are_valid(name: str) -> None:
 def test_default_site_has_what_the_firm_needs() -> None:
     site = load_site("cabinet-martin")
     kinds = {n.kind for n in site.nodes}
-    assert {NodeKind.ROUTER, NodeKind.SWITCH, NodeKind.ISP, NodeKind.PUBLIC_SERVER, NodeKind.WORKSTATION,
-            NodeKind.LAPTOP, NodeKind.TABLET} <= kinds
+    assert {
+        NodeKind.ROUTER,
+        NodeKind.SWITCH,
+        NodeKind.ISP,
+        NodeKind.PUBLIC_SERVER,
+        NodeKind.WORKSTATION,
+        NodeKind.LAPTOP,
+        NodeKind.TABLET,
+    } <= kinds
     assert {v.name for v in site.vlans} >= {"users", "voice", "iot", "servers", "guests", "mgmt"}
     assert len([n for n in site.nodes if n.kind is NodeKind.SWITCH and n.name.startswith("sw-")]) == 2
     fw = site.node("fw").services.firewall

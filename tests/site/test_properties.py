@@ -16,8 +16,14 @@ from officelab.site.loader import load_text
 
 _yaml = YAML(typ="safe")
 BASE: Any = _yaml.load(builtin_sites()["cabinet-martin"].read_text())
-JUNK = st.one_of(st.none(), st.booleans(), st.integers(-5, 70000), st.text(max_size=12), st.lists(st.integers(0, 5), max_size=3),
-                 st.sampled_from(["10.10.10.1", "10.10.10.0/24", "999.1.1.1", "fw:lan", "users", "trunk", "ge[1-99]", "ge[5-1]"]))
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 70000),
+    st.text(max_size=12),
+    st.lists(st.integers(0, 5), max_size=3),
+    st.sampled_from(["10.10.10.1", "10.10.10.0/24", "999.1.1.1", "fw:lan", "users", "trunk", "ge[1-99]", "ge[5-1]"]),
+)
 
 
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -26,26 +26,47 @@ def messages(text: str) -> str:
         ("[srv-app:eth0, sw-core:ge3]", "[srv-app:eth0, sw-core:ge99]", "sw-core has no port 'ge99'"),
         ("[srv-app:eth0, sw-core:ge3]", "[srv-app:eth0, nowhere:ge3]", "link to unknown node 'nowhere'"),
         ("[srv-app:eth0, sw-core:ge3]", "[srv-app:eth0, sw-floor:ge1]", "sw-floor:ge1 is already cabled"),
-        ("- {name: \"ge[3-10]\", vlan: servers}", "- {name: \"ge[3-10]\", vlan: serverz}", "unknown VLAN 'serverz'"),
-        ("vlans: [users, guests, mgmt], native: mgmt, description: vers ap-1}", "vlans: [users, mgmt], native: mgmt}",
-         "trunk mismatch: VLANs [50]"),
-        ("vlans: [users, guests, mgmt], native: mgmt, description: vers ap-1}", "vlans: [users, mgmt], native: mgmt}",
-         "guest-1:wlan0 cannot reach its gateway 10.10.50.1"),
-        ("{name: ge1, mode: trunk, vlans: [users, voice, iot, servers, guests, mgmt]",
-         "{name: ge1, mode: trunk, vlans: [users, voice, iot, guests, mgmt]", "the trunk does not carry VLAN 40"),
-        ("{name: eth0, address: 10.10.40.10/24, gateway: 10.10.40.1}", "{name: eth0, address: 10.10.10.10/24, gateway: 10.10.10.1}",
-         "10.10.10.10/24 is not in VLAN 40 (servers)"),
+        ('- {name: "ge[3-10]", vlan: servers}', '- {name: "ge[3-10]", vlan: serverz}', "unknown VLAN 'serverz'"),
+        (
+            "vlans: [users, guests, mgmt], native: mgmt, description: vers ap-1}",
+            "vlans: [users, mgmt], native: mgmt}",
+            "trunk mismatch: VLANs [50]",
+        ),
+        (
+            "vlans: [users, guests, mgmt], native: mgmt, description: vers ap-1}",
+            "vlans: [users, mgmt], native: mgmt}",
+            "guest-1:wlan0 cannot reach its gateway 10.10.50.1",
+        ),
+        (
+            "{name: ge1, mode: trunk, vlans: [users, voice, iot, servers, guests, mgmt]",
+            "{name: ge1, mode: trunk, vlans: [users, voice, iot, guests, mgmt]",
+            "the trunk does not carry VLAN 40",
+        ),
+        (
+            "{name: eth0, address: 10.10.40.10/24, gateway: 10.10.40.1}",
+            "{name: eth0, address: 10.10.10.10/24, gateway: 10.10.10.1}",
+            "10.10.10.10/24 is not in VLAN 40 (servers)",
+        ),
         ("- {from: voice, to: wan, action: accept}", "- {from: voice, to: internet, action: accept}", "unknown zone 'internet'"),
         ("users: {vlans: [users], input: accept}", "users: {vlans: [users, voice], input: accept}", "lan.20 is already in zone users"),
-        ("{name: web-dmz, zone: wan, proto: tcp, port: 80, to: 172.16.50.10}", "{name: web-dmz, zone: wan, proto: tcp, port: 80, to: 172.16.50.99}",
-         "no node has address 172.16.50.99"),
+        (
+            "{name: web-dmz, zone: wan, proto: tcp, port: 80, to: 172.16.50.10}",
+            "{name: web-dmz, zone: wan, proto: tcp, port: 80, to: 172.16.50.99}",
+            "no node has address 172.16.50.99",
+        ),
         ("reserve: 10.10.10.20}", "reserve: 10.10.11.20}", "reserved address 10.10.11.20 is not in 10.10.10.0/24"),
         ("reserve: 10.10.10.20}", "reserve: 10.10.10.30}", "duplicate address 10.10.10.30"),
-        ("{name: \"ge[21-22]\", vlan: iot}", "{name: \"ge[21-22]\", vlan: iot}\n      - {name: \"ge[22-23]\", vlan: iot}",
-         "duplicate port on sw-floor: ge22"),
+        (
+            '{name: "ge[21-22]", vlan: iot}',
+            '{name: "ge[21-22]", vlan: iot}\n      - {name: "ge[22-23]", vlan: iot}',
+            "duplicate port on sw-floor: ge22",
+        ),
         ("- [fw:dmz, srv-web:eth0]", "- [fw:dmz, fw:wan]", "link loops back to fw"),
-        ("{name: eth0, address: 203.0.113.80/24, gateway: 203.0.113.1}", "{name: eth0, address: 203.0.114.80/24, gateway: 203.0.114.1}",
-         "shares a cable or switch with"),
+        (
+            "{name: eth0, address: 203.0.113.80/24, gateway: 203.0.113.1}",
+            "{name: eth0, address: 203.0.114.80/24, gateway: 203.0.114.1}",
+            "shares a cable or switch with",
+        ),
     ],
 )
 def test_rule(default_site_text: str, old: str, new: str, expected: str) -> None:
@@ -54,8 +75,10 @@ def test_rule(default_site_text: str, old: str, new: str, expected: str) -> None
 
 
 def test_dhcp_client_without_scope(default_site_text: str) -> None:
-    text = default_site_text.replace("    purpose: Invités (internet seulement)\n    dhcp: {start: 10.10.50.100, end: 10.10.50.199, lease: 2h}\n",
-                                     "    purpose: Invités (internet seulement)\n")
+    text = default_site_text.replace(
+        "    purpose: Invités (internet seulement)\n    dhcp: {start: 10.10.50.100, end: 10.10.50.199, lease: 2h}\n",
+        "    purpose: Invités (internet seulement)\n",
+    )
     assert "guest-1:wlan0 asks for DHCP but VLAN 50 (guests) has no DHCP scope" in messages(text)
 
 
@@ -65,5 +88,7 @@ def test_access_port_cannot_take_trunk_fields(default_site_text: str) -> None:
 
 
 def test_interface_is_dhcp_or_static(default_site_text: str) -> None:
-    text = default_site_text.replace("interfaces: [{name: eth0, dhcp: true}]}", "interfaces: [{name: eth0, dhcp: true, address: 10.10.10.5/24}]}", 1)
+    text = default_site_text.replace(
+        "interfaces: [{name: eth0, dhcp: true}]}", "interfaces: [{name: eth0, dhcp: true, address: 10.10.10.5/24}]}", 1
+    )
     assert "either `dhcp: true` or has a static `address`" in messages(text)

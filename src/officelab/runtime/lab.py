@@ -406,7 +406,7 @@ class Lab:
         if etc_netns.is_dir():
             for entry in etc_netns.glob(f"{netns_prefix(self.name)}*"):
                 shutil.rmtree(entry, ignore_errors=True)
-        for stale in ("processes.json", "supervisor.sock", "supervisor.pid"):
+        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint"):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
         record.state, record.namespaces, record.supervisor_pid, record.supervisor_start = "down", [], 0, 0
