@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump clang llvm libc6-dev linux-libc-dev
           iputils-ping curl procps python3 python3-venv)
-[ "${1:-}" = "--bench" ] && PACKAGES+=(mininet)
+[ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
 
 if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo make setup): it installs Debian packages" >&2; exit 1; fi
 command -v apt-get >/dev/null || { echo "setup: needs a Debian or Ubuntu machine (apt-get)" >&2; exit 1; }

@@ -79,10 +79,10 @@ def up(site: SiteArgument = None, lab: LabOption = DEFAULT_LAB) -> None:
             spinner.update(f"booting [bold]{loaded.name}[/]: {message}")
 
         try:
-            status = target.up(loaded, path.read_text(), progress)
+            target.up(loaded, path.read_text(), progress)
         except KeyboardInterrupt:
             fail(f"interrupted: lab {lab} was torn down", 130)
-    _print_status(status)
+    _print_status(target.status())
     host = next((n.name for n in loaded.nodes if n.kind.value in ("workstation", "laptop")), loaded.nodes[0].name)
     router = next((n.name for n in loaded.nodes if n.kind.value == "router"), host)
     out.print(

@@ -8,12 +8,10 @@ with its peer placed directly in the second.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
@@ -22,17 +20,18 @@ from officelab.errors import LabError
 from officelab.runtime import kernel, netns
 from officelab.runtime.plan import LabPlan, VethPlan
 from officelab.runtime.state import NETNS_DIR
-from officelab.runtime.vlan import VlanRealisation
+from officelab.runtime.vlan import PortVlan, VlanRealisation
 
 Progress = Callable[[str], None]
 
 
 class Netlink:
-    """One netlink socket per node namespace, opened inside it."""
+    """One netlink socket per node namespace, opened inside it, with a cache of interface indexes."""
 
     def __init__(self) -> None:
         self.sockets: dict[str, IPRoute] = {}
         self.fds: dict[str, int] = {}
+        self.indexes: dict[str, dict[str, int]] = {}
 
     def fd(self, ns: str) -> int:
         if ns not in self.fds:
@@ -45,11 +44,21 @@ class Netlink:
                 self.sockets[ns] = IPRoute()
         return self.sockets[ns]
 
+    def links(self, ns: str) -> list[dict[str, object]]:
+        """One dump of the namespace's links: name, index, operational state, master."""
+        found = [
+            {"ifname": lk.get("ifname"), "index": lk["index"], "operstate": lk.get("operstate"), "master": lk.get("master")}
+            for lk in self[ns].get_links()
+        ]
+        self.indexes[ns] = {str(lk["ifname"]): int(str(lk["index"])) for lk in found}
+        return found
+
     def index(self, ns: str, ifname: str) -> int:
-        found = self[ns].link_lookup(ifname=ifname)
-        if not found:
+        if ifname not in self.indexes.get(ns, {}):
+            self.links(ns)
+        if ifname not in self.indexes[ns]:
             raise LabError(f"interface {ifname} is missing in {ns}")
-        return int(found[0])
+        return self.indexes[ns][ifname]
 
     def close(self) -> None:
         for sock in self.sockets.values():
@@ -58,6 +67,7 @@ class Netlink:
             os.close(fd)
         self.sockets.clear()
         self.fds.clear()
+        self.indexes.clear()
 
     @contextmanager
     def session(self) -> Iterator[Netlink]:
@@ -86,16 +96,26 @@ def create_namespaces(plan: LabPlan, progress: Progress) -> None:
     progress(f"{len(plan.nodes)} namespaces")
 
 
-def _create_veth(nl: Netlink, plan: LabPlan, veth: VethPlan) -> None:
-    a_ns, b_ns = plan.netns(veth.a.node), plan.netns(veth.b.node)
-    peer: dict[str, object] = {"ifname": veth.b.ifname, "net_ns_fd": nl.fd(b_ns)}
-    if veth.b.mac:
-        peer["address"] = veth.b.mac
-    args: dict[str, object] = {"ifname": veth.a.ifname, "kind": "veth", "peer": peer}
-    if veth.a.mac:
-        args["address"] = veth.a.mac
+def _create_veth(nl: Netlink, plan: LabPlan, veth: VethPlan, masters: dict[tuple[str, str], str]) -> None:
+    """Create a cable with its bridge-side end (if any) created locally: enslaved and up in the same message."""
+    a, b = veth.a, veth.b
+    if (b.node, b.ifname) in masters and (a.node, a.ifname) not in masters:
+        a, b = b, a
+    a_ns, b_ns = plan.netns(a.node), plan.netns(b.node)
+    peer: dict[str, object] = {"ifname": b.ifname, "net_ns_fd": nl.fd(b_ns)}
+    if b.mac:
+        peer["address"] = b.mac
+    args: dict[str, object] = {"ifname": a.ifname, "kind": "veth", "peer": peer, "state": "up"}
+    if a.mac:
+        args["address"] = a.mac
+    if (a.node, a.ifname) in masters:
+        args["master"] = nl.index(a_ns, masters[(a.node, a.ifname)])
     try:
         nl[a_ns].link("add", **args)
+        other: dict[str, object] = {"state": "up"}
+        if (b.node, b.ifname) in masters:
+            other["master"] = nl.index(b_ns, masters[(b.node, b.ifname)])
+        nl[b_ns].link("set", ifname=b.ifname, **other)
     except NetlinkError as exc:
         raise LabError(f"cannot create the cable {veth.a.node}:{veth.a.ifname} — {veth.b.node}:{veth.b.ifname}: {exc}") from None
 
@@ -104,33 +124,24 @@ def build_network(plan: LabPlan, vlans: VlanRealisation, progress: Progress) -> 
     """Create every link, bridge, VLAN filter, address and route of the plan (namespaces exist)."""
     with Netlink().session() as nl:
         for node in plan.nodes:
-            nl[node.netns].link("set", index=nl.index(node.netns, "lo"), state="up")
+            nl[node.netns].link("set", ifname="lo", state="up")
+        masters: dict[tuple[str, str], str] = {}
         for bridge in plan.bridges:
-            ns = plan.netns(bridge.node)
-            nl[ns].link("add", ifname=bridge.name, kind="bridge", br_stp_state=0, br_forward_delay=0)
+            nl[plan.netns(bridge.node)].link("add", ifname=bridge.name, kind="bridge", br_stp_state=0, br_forward_delay=0, state="up")
+            masters.update({(bridge.node, port): bridge.name for port in bridge.ports})
         for veth in plan.veths:
-            _create_veth(nl, plan, veth)
+            _create_veth(nl, plan, veth, masters)
         progress(f"{sum(v.cable for v in plan.veths)} cables")
-        for bridge in plan.bridges:
-            ns = plan.netns(bridge.node)
-            master = nl.index(ns, bridge.name)
-            for port in bridge.ports:
-                nl[ns].link("set", index=nl.index(ns, port), master=master)
-        by_ns: dict[str, dict[str, object]] = {}
+        by_ns: dict[str, dict[str, PortVlan]] = {}
         for bridge in plan.bridges:
             by_ns.setdefault(plan.netns(bridge.node), {}).update(bridge.vlans)
         for ns, ports in by_ns.items():
-            vlans.apply(ns, ports)  # type: ignore[arg-type]
+            vlans.apply(ns, ports)
         progress(f"{sum(len(b.vlans) for b in plan.bridges)} VLAN port filters ({vlans.name})")
         for address in plan.addresses:
             ns = plan.netns(address.node)
             ip, prefix = address.cidr.split("/")
             nl[ns].addr("add", index=nl.index(ns, address.ifname), address=ip, prefixlen=int(prefix))
-        for node in plan.nodes:
-            ipr = nl[node.netns]
-            for link in ipr.get_links():
-                if link.get("ifname") != "lo":
-                    ipr.link("set", index=link["index"], state="up")
         for route in plan.routes:
             ns = plan.netns(route.node)
             try:
@@ -143,14 +154,16 @@ def build_network(plan: LabPlan, vlans: VlanRealisation, progress: Progress) -> 
 
 def _wait_links_up(nl: Netlink, plan: LabPlan, timeout: float = 5.0) -> None:
     """Wait (with a deadline) until both ends of every cable report carrier."""
-    ends = [(plan.netns(e.node), e.ifname) for v in plan.veths for e in (v.a, v.b)]
+    pending = {(plan.netns(e.node), e.ifname) for v in plan.veths for e in (v.a, v.b)}
     deadline = time.monotonic() + timeout
-    while ends:
-        ends = [(ns, ifname) for ns, ifname in ends if nl[ns].get_links(nl.index(ns, ifname))[0].get("operstate") != "UP"]
-        if not ends:
+    while pending:
+        for ns in {ns for ns, _ in pending}:
+            up = {str(lk["ifname"]) for lk in nl.links(ns) if lk["operstate"] == "UP"}
+            pending -= {(ns, name) for name in up}
+        if not pending:
             return
         if time.monotonic() > deadline:
-            raise LabError(f"no carrier on {', '.join(f'{ns}:{i}' for ns, i in ends[:5])} after {timeout:.0f} s")
+            raise LabError(f"no carrier on {', '.join(f'{ns}:{i}' for ns, i in sorted(pending)[:5])} after {timeout:.0f} s")
         time.sleep(0.01)
 
 
@@ -165,16 +178,3 @@ def write_files(plan: LabPlan) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f.content)
         path.chmod(f.mode)
-
-
-def interface_addresses(nl: Netlink, ns: str, ifname: str) -> list[str]:
-    try:
-        index = nl.index(ns, ifname)
-    except LabError:
-        return []
-    return [a.get("IFA_ADDRESS") for a in nl[ns].get_addr(index=index, family=2)]
-
-
-def remove_path(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()

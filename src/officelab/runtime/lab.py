@@ -158,7 +158,7 @@ class Lab:
         return NodeContext(netns=ns, hostname=node, node_dir=str(self.dir.node_dir(node)))
 
     # ------------------------------------------------------------------ up
-    def up(self, site: Site, site_text: str, progress: Progress = _quiet) -> LabStatus:
+    def up(self, site: Site, site_text: str, progress: Progress = _quiet) -> None:
         """Realise ``site``; tear everything down again if anything fails or is interrupted."""
         require_root()
         with self.dir.lock():
@@ -184,7 +184,6 @@ class Lab:
             record.extra["boot_seconds"] = round(time.monotonic() - start, 3)
             self.dir.write(record)
             progress(f"lab {self.name} up in {record.extra['boot_seconds']:.1f} s")
-        return self.status()
 
     def _boot(self, plan: LabPlan, site_text: str, record: LabRecord, progress: Progress) -> None:
         for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint"):
@@ -329,13 +328,15 @@ class Lab:
                 if not (NETNS_DIR / ns).exists():
                     status.nodes.append(NodeStatus(node.name, node.kind.value, "missing"))
                     continue
-                addresses = []
-                for link in nl[ns].get_links():
-                    ifname = link.get("ifname")
-                    states[(node.name, ifname)] = link.get("operstate")
-                    for addr in nl[ns].get_addr(index=link["index"], family=2):
-                        if ifname != "lo":
-                            addresses.append({"ifname": ifname, "address": f"{addr.get('IFA_ADDRESS')}/{addr['prefixlen']}"})
+                names = {}
+                for entry in nl.links(ns):
+                    names[entry["index"]] = str(entry["ifname"])
+                    states[(node.name, str(entry["ifname"]))] = str(entry["operstate"])
+                addresses = [
+                    {"ifname": names.get(a["index"], "?"), "address": f"{a.get('IFA_ADDRESS')}/{a['prefixlen']}"}
+                    for a in nl[ns].get_addr(family=2)
+                    if names.get(a["index"]) != "lo"
+                ]
                 own = {k.split("/", 1)[1]: v["state"] for k, v in daemons.items() if v["node"] == node.name}
                 state = "up" if all(s == "running" for s in own.values()) else "degraded"
                 status.nodes.append(NodeStatus(node.name, node.kind.value, state, addresses, own))

@@ -374,11 +374,11 @@ class _Checker:
             for k2, other in scopes:
                 overlap = other.dhcp is not None and int(scope.start) <= int(other.dhcp.end) and int(other.dhcp.start) <= int(scope.end)
                 if k2 < k and overlap:
-                        self.add(
-                            (*path, "start"),
-                            f"scope overlaps the scope of VLAN {other.id} ({other.name})",
-                            "DHCP scopes must not share addresses",
-                        )
+                    self.add(
+                        (*path, "start"),
+                        f"scope overlaps the scope of VLAN {other.id} ({other.name})",
+                        "DHCP scopes must not share addresses",
+                    )
             if not servers:
                 self.add(
                     path,
