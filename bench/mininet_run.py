@@ -10,12 +10,11 @@ import sys
 import time
 
 sys.path.insert(0, sys.argv[1])  # bench/ for topology.py
-from topology import GATEWAY, Topo  # noqa: E402
-
-from mininet.link import Link  # noqa: E402
-from mininet.net import Mininet  # noqa: E402
-from mininet.nodelib import LinuxBridge  # noqa: E402
-from mininet.topo import Topo as MnTopo  # noqa: E402
+from mininet.link import Link
+from mininet.net import Mininet
+from mininet.nodelib import LinuxBridge
+from mininet.topo import Topo as MnTopo
+from topology import GATEWAY, Topo
 
 
 class Bench(MnTopo):
