@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from officelab.errors import OfficeLabError, SiteInvalid
@@ -200,6 +201,84 @@ def capture(
         fail(f"capture on {endpoint} failed: {stderr.strip().splitlines()[-1] if stderr.strip() else proc.returncode}")
     captured = next((line for line in stderr.splitlines() if "packets captured" in line), "")
     out.print(f"[green]✓[/] {write}: {captured or 'capture written'}")
+
+
+@app.command()
+def check(
+    lab: LabOption = DEFAULT_LAB,
+    criterion: Annotated[str | None, typer.Option("--criterion", help="Only checks evidencing this criterion (and their needs).")] = None,
+    node: Annotated[str | None, typer.Option("--node", help="Only checks run on this node (and what they need).")] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write the results as JSON.")] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML (for CI).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the printable acceptance report (HTML).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: fr or en.")] = "fr",
+    here: Annotated[Path | None, typer.Option("--here", help="Field mode: run this plan of probes from this machine.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the checks without running them.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every check under its criterion.")] = False,
+) -> None:
+    """The recette: prove, criterion by criterion, what works and what does not. Exit 0 only if all required checks pass."""
+    from officelab.criteria import catalogue
+    from officelab.recette import report
+    from officelab.recette.derive import derive_suite
+    from officelab.recette.run import load_plan, run_here, run_on_lab, select
+
+    if lang not in ("fr", "en"):
+        fail(f"unknown language {lang!r}: use --lang fr or --lang en", 2)
+    if criterion is not None and criterion not in catalogue().criteria:
+        fail(f"unknown criterion {criterion!r}: see `officelab criteria`", 2)
+    target = Lab(lab)
+    if here is None:
+        checks = select(derive_suite(target.site()), criterion, node)
+        if node is not None and not any(c.place == node for c in checks):
+            fail(f"no check runs on node {node!r} in lab {lab}", 2)
+    else:
+        checks = select(load_plan(here)[1], criterion, None)
+    if list_:
+        for c in checks:
+            must = "" if c.expect else "(must NOT reach) "
+            out.print(f"{c.id}  [dim]{c.place}[/]  {must}{escape(c.title(lang))}  [dim]{', '.join(c.criteria)}[/]", highlight=False)
+        return
+    if here is None:
+        require_root()
+    with out.status(f"recette: {len(checks)} checks…") as spinner:
+        done = [0]
+
+        def progress(_: object) -> None:
+            done[0] += 1
+            spinner.update(f"recette: {done[0]}/{len(checks)} checks")
+
+        result = run_here(here, progress) if here is not None else run_on_lab(target, checks, progress)
+    report.print_terminal(result, out, lang, verbose)
+    for path, writer in ((json_file, report.write_json), (junit, report.write_junit), (html, report.write_html)):
+        if path is not None:
+            writer(result, path, lang)
+            out.print(f"[green]✓[/] {path}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def criteria(
+    lab: LabOption = DEFAULT_LAB,
+    site: Annotated[str | None, typer.Option("--site", help="Count the checks of this site instead of the lab's.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+) -> None:
+    """The official performance criteria, and how many checks of the current site evidence each."""
+    from officelab.criteria import catalogue
+    from officelab.recette.derive import derive_suite
+
+    if site is not None:
+        loaded = load_site(resolve(site))
+    else:
+        target = Lab(lab)
+        loaded = target.site() if (target.dir.path / "site.yaml").exists() else load_site(resolve(None))
+    checks = derive_suite(loaded)
+    table = Table("criterion", "title", "check", f"checks ({loaded.name})", title_justify="left")
+    for competency in catalogue().competencies:
+        for c in competency.criteria:
+            n = sum(1 for k in checks if c.id in k.criteria)
+            table.add_row(c.id, c.title(lang), c.check, str(n) if n else "[dim]0[/]")
+    out.print(table)
 
 
 def main() -> None:

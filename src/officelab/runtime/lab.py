@@ -41,7 +41,7 @@ from officelab.runtime.state import (
     process_start_time,
 )
 from officelab.runtime.supervisor import DaemonSpec, SupervisorClient
-from officelab.runtime.vlan import BpfTagging, VlanRealisation
+from officelab.runtime.vlan import BpfTagging, PortVlan, VlanRealisation
 from officelab.site.loader import load_text
 from officelab.site.model import Site, split_endpoint
 
@@ -373,6 +373,41 @@ class Lab:
                         with contextlib.suppress(Exception):
                             nl[ns].route("replace", dst="0.0.0.0/0" if route.dst == "default" else route.dst, gateway=route.via)
         return f"{target[0]}:{target[1]}"
+
+    def control(self, op: str, names: list[str], **extra: Any) -> dict[str, Any]:
+        """Ask the supervisor to stop, resume or signal daemons (``node/daemon`` names)."""
+        known = self.daemons()
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise OfficeLabError(f"no daemon {', '.join(unknown)} in lab {self.name} (known: {', '.join(sorted(known))})")
+        answer = SupervisorClient(self.dir.socket).request({"op": op, "names": names, **extra})
+        if not answer.get("ok"):
+            raise LabError(f"supervisor: {answer.get('error')}")
+        return answer
+
+    def stop_daemon(self, name: str) -> None:
+        """Fault injection: stop a daemon (``fw/dnsmasq``); it stays stopped until `start_daemon`."""
+        self.control("stop", [name])
+
+    def start_daemon(self, name: str) -> None:
+        """Start a daemon stopped by `stop_daemon` and wait until it is running."""
+        self.control("resume", [name])
+        if not wait_for(lambda: self.daemons().get(name, {}).get("state") == "running", 10):
+            raise LabError(f"{name} did not start again: see its log")
+
+    def set_port_vlan(self, endpoint: str, vlan: int | str) -> None:
+        """Put a switch's access port in another VLAN (a technician's change, or a fault to find)."""
+        require_root()
+        site = self.site()
+        node, port = split_endpoint(endpoint) if ":" in endpoint else (endpoint, "")
+        switch = next((n for n in site.nodes if n.name == node and n.kind.bridges), None)
+        if switch is None or not any(port in p.names() for p in switch.ports):
+            raise OfficeLabError(f"{endpoint} is not a switch port of lab {self.name}")
+        try:
+            vid = site.vlan(vlan).id
+        except KeyError:
+            raise OfficeLabError(f"unknown VLAN {vlan!r}: the site's VLANs are {', '.join(v.name for v in site.vlans)}") from None
+        self.vlans.replace(netns_name(self.name, node), port, PortVlan.access_port(vid))
 
     # ------------------------------------------------------------------ down
     def leftovers(self) -> bool:

@@ -2,7 +2,7 @@
 
 It runs detached (its own session) for the lifetime of a lab and is a child subreaper, so daemons that
 fork stay its descendants and are reaped. Commands arrive on a unix socket in the lab directory, one
-JSON object per line: ``start``, ``stop``, ``list``, ``shutdown``. Its PID and start time are written to
+JSON object per line: ``start``, ``stop``, ``resume``, ``signal``, ``list``, ``shutdown``. Its PID and start time are written to
 ``supervisor.pid`` first thing, so ``officelab down`` can find it even after ``up`` was killed.
 
 Run as ``python -m officelab.runtime.supervisor LAB_DIR``.
@@ -174,6 +174,23 @@ class Supervisor:
             return {"ok": True, "daemons": self.listing()}
         if op == "stop":
             await self.stop(list(request.get("names", [])))
+            return {"ok": True, "daemons": self.listing()}
+        if op == "resume":
+            unknown = [n for n in request.get("names", []) if n not in self.daemons]
+            if unknown:
+                return {"ok": False, "error": f"unknown daemons {unknown}"}
+            for name in request.get("names", []):
+                resumed = self.daemons[name]
+                resumed.wanted = True
+                if resumed.state != "running":
+                    self.spawn(resumed)
+            return {"ok": True, "daemons": self.listing()}
+        if op == "signal":
+            signum = signal.Signals[f"SIG{request.get('signal', 'HUP')}"]
+            for name in request.get("names", []):
+                target = self.daemons.get(name)
+                if target is not None and target.state == "running":
+                    os.kill(target.pid, signum)
             return {"ok": True, "daemons": self.listing()}
         if op == "list":
             return {"ok": True, "daemons": self.listing()}

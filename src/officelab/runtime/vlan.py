@@ -51,6 +51,10 @@ class VlanRealisation(Protocol):
 
     def apply(self, netns: str, ports: dict[str, PortVlan]) -> None: ...
 
+    def replace(self, netns: str, port: str, behaviour: PortVlan) -> None:
+        """Change one live port's behaviour (another VLAN, another allowed list)."""
+        ...
+
 
 _PROGRAM = """\
 #include <linux/bpf.h>
@@ -126,6 +130,13 @@ class BpfTagging:
                 f"filter add dev {ifname} ingress bpf da obj {obj} sec ingress",
                 f"filter add dev {ifname} egress bpf da obj {obj} sec egress",
             ]
+        self._tc(netns, lines)
+
+    def replace(self, netns: str, port: str, behaviour: PortVlan) -> None:
+        self._tc(netns, [f"qdisc del dev {port} clsact"])
+        self.apply(netns, {port: behaviour})
+
+    def _tc(self, netns: str, lines: list[str]) -> None:
         result = subprocess.run(
             ["tc", "-n", netns, "-batch", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=False
         )

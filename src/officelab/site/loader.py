@@ -10,7 +10,7 @@ import difflib
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -48,9 +48,9 @@ def locate(data: Any, path: Loc) -> int | None:
     return line
 
 
-def _field_type_at(path: Loc) -> Any:
+def _field_type_at(path: Loc, root: type[BaseModel] = Site) -> Any:
     """The model type expected at ``path`` (best effort, for hints on unknown keys)."""
-    current: Any = Site
+    current: Any = root
     for part in path:
         current = _unwrap(current)
         if isinstance(part, int):
@@ -81,14 +81,14 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
-def _allowed_keys(path: Loc) -> list[str]:
-    model = _field_type_at(path)
+def _allowed_keys(path: Loc, root: type[BaseModel]) -> list[str]:
+    model = _field_type_at(path, root)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return [f.alias or n for n, f in model.model_fields.items()]
     return []
 
 
-def _problem_from_pydantic(error: ErrorDetails) -> Problem:
+def _problem_from_pydantic(error: ErrorDetails, root: type[BaseModel] = Site) -> Problem:
     loc: Loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "lax-"))))
     # Unions add a branch name (`int`, `constrained-str`) to the path; it means nothing to a person.
     loc = tuple(p for p in loc if p not in ("int", "str", "constrained-str", "list[...]", "dict[...]"))
@@ -98,7 +98,7 @@ def _problem_from_pydantic(error: ErrorDetails) -> Problem:
     hint = ""
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
         close = difflib.get_close_matches(key, allowed, n=1)
         message = f"unknown key `{key}`"
         hint = (f"did you mean `{close[0]}`? " if close else "") + (f"allowed here: {', '.join(allowed)}" if allowed else "remove it")
@@ -168,25 +168,28 @@ def parse_yaml(text: str, file: str) -> Any:
         raise SiteInvalid(Path(file), [problem]) from None
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(text: str, file: str, root: type[M], what: str) -> tuple[M, Any]:
+    """Parse YAML text into ``root``; every type problem comes back located. Returns the model and the raw YAML."""
+    data = parse_yaml(text, file)
+    if not isinstance(data, CommentedMap):
+        problem = Problem(path=(), message=f"a {what} is a YAML mapping", line=1, file=file,
+                          hint="start from `officelab sites --show cabinet-martin`" if root is Site else "see the documentation")
+        raise SiteInvalid(Path(file), [problem])
+    try:
+        return root.model_validate(data), data
+    except ValidationError as exc:
+        problems = [_problem_from_pydantic(e, root) for e in exc.errors()]
+        raise SiteInvalid(Path(file), _place(problems, data, file)) from None
+
+
 def load_text(text: str, file: str = "<site>") -> Site:
     """Load and fully validate a site from YAML text. Raises `SiteInvalid` with every problem found."""
     from officelab.site.validate import validate
 
-    data = parse_yaml(text, file)
-    if not isinstance(data, CommentedMap):
-        problem = Problem(
-            path=(),
-            message="a site file is a YAML mapping with `site`, `vlans`, `nodes` and `links`",
-            line=1,
-            file=file,
-            hint="start from `officelab sites --show cabinet-martin`",
-        )
-        raise SiteInvalid(Path(file), [problem])
-    try:
-        site = Site.model_validate(data)
-    except ValidationError as exc:
-        problems = [_problem_from_pydantic(e) for e in exc.errors()]
-        raise SiteInvalid(Path(file), _place(problems, data, file)) from None
+    site, data = load_model(text, file, Site, "site file (`site`, `vlans`, `nodes`, `links`)")
     problems = validate(site)
     if problems:
         raise SiteInvalid(Path(file), _place(problems, data, file))

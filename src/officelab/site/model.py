@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from officelab.probes.spec import ProbeSpec
+from officelab.site.addressing import Address, Cidr, Subnet
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
 IFNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"
@@ -80,17 +82,17 @@ class DhcpReservation(Model):
     """A fixed lease: this MAC always gets this address (and this name in DNS)."""
 
     mac: MacAddress
-    address: IPv4Address
+    address: Address
     name: Name | None = None
 
 
 class DhcpScope(Model):
     """The DHCP scope of one VLAN."""
 
-    start: IPv4Address
-    end: IPv4Address
+    start: Address
+    end: Address
     lease: Duration = "12h"
-    dns: list[IPv4Address] = Field(default_factory=list, description="DNS servers handed out; default: the site's DNS")
+    dns: list[Address] = Field(default_factory=list, description="DNS servers handed out; default: the site's DNS")
     reservations: list[DhcpReservation] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -105,8 +107,8 @@ class Vlan(Model):
 
     id: int = Field(ge=1, le=4094)
     name: Name
-    subnet: IPv4Network
-    gateway: IPv4Address | None = None
+    subnet: Subnet
+    gateway: Address | None = None
     purpose: str = ""
     dhcp: DhcpScope | None = None
 
@@ -118,11 +120,11 @@ class Interface(Model):
     """A layer-3 interface of a node (a NIC, or a router's VLAN sub-interfaces on a trunk)."""
 
     name: IfName
-    address: IPv4Interface | None = None
+    address: Cidr | None = None
     dhcp: bool = False
-    gateway: IPv4Address | None = None
+    gateway: Address | None = None
     mac: MacAddress | None = None
-    reserve: IPv4Address | None = Field(default=None, description="DHCP reservation for this interface's MAC")
+    reserve: Address | None = Field(default=None, description="DHCP reservation for this interface's MAC")
     vlans: list[VlanRef] = Field(
         default_factory=list,
         description="routers only: 802.1Q sub-interfaces on this port, one per VLAN, addressed with the VLAN's gateway",
@@ -186,8 +188,8 @@ class Management(Model):
     """The management address of a switch or access point, in a VLAN of the site."""
 
     vlan: VlanRef
-    address: IPv4Interface
-    gateway: IPv4Address | None = None
+    address: Cidr
+    gateway: Address | None = None
 
 
 # --------------------------------------------------------------------------- services
@@ -209,7 +211,7 @@ class DnsService(Model):
 
     zones: list[DnsZone] = Field(default_factory=list, description="extra authoritative zones")
     records: list[DnsRecord] = Field(default_factory=list, description="extra records in the site's own zone")
-    forwarders: list[IPv4Address] = Field(default_factory=list)
+    forwarders: list[Address] = Field(default_factory=list)
 
 
 class DhcpService(Model):
@@ -246,7 +248,7 @@ class Rule(Model):
     to: Name
     proto: Literal["tcp", "udp", "icmp", "any"] = "tcp"
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
-    destination: IPv4Interface | None = None
+    destination: Cidr | None = None
     action: Action = Action.ACCEPT
     comment: str = ""
 
@@ -261,7 +263,7 @@ class PortForward(Model):
     zone: Name = Field(description="where the traffic arrives from (the WAN zone)")
     proto: Literal["tcp", "udp"] = "tcp"
     port: int = Field(ge=1, le=65535)
-    to: IPv4Address
+    to: Address
     to_port: int | None = Field(default=None, ge=1, le=65535)
 
 
@@ -357,6 +359,20 @@ class Link(Model):
         return value
 
 
+class SiteCheck(Model):
+    """A check of the site's own, added to the derived recette (e.g. a business application must answer)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9:._>/-]{0,80}$")]
+    title: str = Field(min_length=1, description="in French, as printed in the acceptance report")
+    title_en: str = ""
+    from_: Name = Field(alias="from", description="the node the probe runs on")
+    probe: ProbeSpec
+    expect: Literal["pass", "fail"] = Field(default="pass", description="`fail`: the probe must NOT succeed (isolation, policy)")
+    criteria: list[Annotated[str, StringConstraints(pattern=r"^(TRI|TAI)-[A-Z0-9-]+$")]] = Field(default_factory=list)
+    depends: list[str] = Field(default_factory=list, description="ids of checks (derived or of the site) that must pass first")
+    required: bool = True
+
+
 class SiteInfo(Model):
     name: Name
     domain: DomainName
@@ -371,6 +387,7 @@ class Site(Model):
     vlans: list[Vlan] = Field(default_factory=list)
     nodes: list[Node]
     links: list[Link] = Field(default_factory=list)
+    checks: list[SiteCheck] = Field(default_factory=list, description="the site's own acceptance checks")
 
     @property
     def name(self) -> str:

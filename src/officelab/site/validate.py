@@ -49,7 +49,27 @@ class _Checker:
         self.check_addressing()
         self.check_dhcp()
         self.check_firewall()
+        self.check_checks()
         return self.problems
+
+    def check_checks(self) -> None:
+        """The site's own checks: a known node, known criteria, known dependencies."""
+        if not self.site.checks:
+            return
+        from officelab.criteria import catalogue
+        from officelab.recette.derive import derive_suite
+
+        known = catalogue().criteria
+        ids = {c.id for c in derive_suite(self.site)}
+        for i, check in enumerate(self.site.checks):
+            if check.from_ not in self.topo.nodes:
+                self.add(("checks", i, "from"), f"unknown node {check.from_!r}", "the node the probe runs on, from `nodes:`")
+            for k, criterion in enumerate(check.criteria):
+                if criterion not in known:
+                    self.add(("checks", i, "criteria", k), f"unknown criterion {criterion!r}", "see `officelab criteria` for the IDs")
+            for k, dep in enumerate(check.depends):
+                if dep not in ids or dep == check.id:
+                    self.add(("checks", i, "depends", k), f"unknown check {dep!r}", "see `officelab check --list` for the check ids")
 
     def check_vlans(self) -> None:
         vlans = self.site.vlans

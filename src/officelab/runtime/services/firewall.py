@@ -4,40 +4,11 @@ from __future__ import annotations
 
 from officelab.runtime.plan import CommandPlan, FilePlan, LabPlan
 from officelab.runtime.services import render
-from officelab.site.model import Action, FirewallService, Node
+from officelab.site.model import Action, Node
 from officelab.site.topology import Topology
+from officelab.site.zones import zone_interfaces, zone_subnets
 
 _VERDICT = {Action.ACCEPT: "accept", Action.DROP: "drop", Action.REJECT: "reject with icmpx admin-prohibited"}
-
-
-def zone_interfaces(topo: Topology, node: Node, fw: FirewallService) -> dict[str, list[str]]:
-    """Zone → the router's interface names in it (VLAN zones map to the sub-interfaces)."""
-    names = [name for name, _, _ in topo.l3_interfaces(node)]
-    result: dict[str, list[str]] = {}
-    for zone, members in fw.zones.items():
-        ifaces = list(members.interfaces)
-        for ref in members.vlans:
-            vid = topo.vlan_id(ref)
-            ifaces += [n for n in names if vid is not None and n.endswith(f".{vid}")]
-        result[zone] = ifaces
-    return result
-
-
-def zone_subnets(topo: Topology, node: Node, fw: FirewallService) -> dict[str, list[str]]:
-    """Zone → the subnets behind it (for NAT source matching)."""
-    subnets: dict[str, list[str]] = {}
-    by_name = {name: (iface, vid) for name, iface, vid in topo.l3_interfaces(node)}
-    for zone, ifaces in zone_interfaces(topo, node, fw).items():
-        nets = []
-        for name in ifaces:
-            iface, vid = by_name[name]
-            vlan = topo.vlan(vid)
-            if vlan is not None:
-                nets.append(str(vlan.subnet))
-            elif iface.address is not None:
-                nets.append(str(iface.address.network))
-        subnets[zone] = nets
-    return subnets
 
 
 def realise(plan: LabPlan, topo: Topology, node: Node) -> None:

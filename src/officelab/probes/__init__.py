@@ -1,0 +1,75 @@
+"""Probes: one real protocol exchange each, run on a lab node or on this machine, with a structured result.
+
+`run_probe(spec, place)` dispatches on the spec's kind to the implementation registered with `@probe`.
+Later features register their own kinds (SMB, LDAP, SIP, RTSP, MQTT…) the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from officelab.probes.place import Place
+from officelab.probes.spec import ProbeSpec
+
+
+class Layer(StrEnum):
+    """Where a failure sits, bottom-up, in the terms a technician uses."""
+
+    PHYSICAL = "physical"  # cable, carrier, interface
+    DATALINK = "data link"  # ARP, VLAN
+    NETWORK = "network"  # addressing, routing, ICMP
+    TRANSPORT = "transport"  # TCP/UDP ports, firewall filtering
+    APPLICATION = "application"  # DHCP, DNS, HTTP…
+
+
+@dataclass
+class ProbeResult:
+    """What a probe found: success, the layer it speaks for, what was sent and received, in plain words."""
+
+    ok: bool
+    layer: Layer
+    summary: str
+    sent: str = ""
+    received: str = ""
+    duration: float = 0.0
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        result = asdict(self)
+        result["layer"] = self.layer.value
+        return result
+
+
+S = TypeVar("S")
+Implementation = Callable[[Any, Place], ProbeResult]
+_REGISTRY: dict[str, Implementation] = {}
+
+
+def probe(kind: str) -> Callable[[Callable[[S, Place], ProbeResult]], Callable[[S, Place], ProbeResult]]:
+    """Register the implementation of a probe kind."""
+
+    def register(fn: Callable[[S, Place], ProbeResult]) -> Callable[[S, Place], ProbeResult]:
+        _REGISTRY[kind] = fn
+        return fn
+
+    return register
+
+
+def run_probe(spec: ProbeSpec, place: Place) -> ProbeResult:
+    """Run one probe; never raises for a network outcome (that is a failed result)."""
+    from officelab.probes import network  # noqa: F401 - registers the network probes
+
+    implementation = _REGISTRY.get(spec.kind)
+    if implementation is None:
+        return ProbeResult(False, Layer.APPLICATION, f"no probe of kind {spec.kind!r} is installed")
+    start = time.monotonic()
+    try:
+        result = implementation(spec, place)
+    except OSError as exc:
+        result = ProbeResult(False, Layer.NETWORK, f"{place.name}: {exc.strerror or exc}")
+    result.duration = round(time.monotonic() - start, 4)
+    return result

@@ -1,0 +1,104 @@
+"""What a probe is asked to do: typed, pure data (used in site files, field plans and derived suites).
+
+Each kind has its own model; `ProbeSpec` is the discriminated union on ``kind``. Later features add
+kinds (smb, ldap, kerberos, ipp, sip, rtsp, mqtt) here and an implementation in their own module.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from officelab.site.addressing import Address, Subnet
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timeout: float = Field(default=2.0, gt=0, le=60, description="seconds one attempt may take")
+
+
+class LinkProbe(_Spec):
+    """The interface exists, is up and has carrier."""
+
+    kind: Literal["link"] = "link"
+    interface: str
+
+
+class IpConfigProbe(_Spec):
+    """The interface has an address (in ``subnet``, or exactly ``address``) and the default route is ``gateway``.
+
+    With ``dhcp: true`` a real DHCP exchange is also made on the interface (the offer is checked, nothing
+    is configured), which tells a port in the wrong VLAN from a stale lease.
+    """
+
+    kind: Literal["ipconfig"] = "ipconfig"
+    interface: str
+    subnet: Subnet | None = None
+    address: Address | None = None
+    gateway: Address | None = None
+    dhcp: bool = False
+
+
+class DhcpProbe(_Spec):
+    """A DHCP server answers on the interface's segment with a lease in ``subnet`` and router ``gateway``."""
+
+    kind: Literal["dhcp"] = "dhcp"
+    interface: str
+    subnet: Subnet | None = None
+    gateway: Address | None = None
+    timeout: float = Field(default=4.0, gt=0, le=60)
+
+
+class ArpProbe(_Spec):
+    """``target`` answers ARP on the interface (it is on the same layer-2 segment)."""
+
+    kind: Literal["arp"] = "arp"
+    interface: str
+    target: Address
+    timeout: float = Field(default=1.0, gt=0, le=60)
+
+
+class PingProbe(_Spec):
+    """ICMP echo to ``target`` (an address or a name)."""
+
+    kind: Literal["ping"] = "ping"
+    target: str
+    count: int = Field(default=1, ge=1, le=20)
+
+
+class DnsProbe(_Spec):
+    """A DNS question to the configured resolver (or ``server``); optionally the answer must contain ``expect``."""
+
+    kind: Literal["dns"] = "dns"
+    name: str
+    type: Literal["A", "AAAA", "PTR", "SRV", "MX", "CNAME", "TXT"] = "A"
+    expect: str | None = None
+    server: Address | None = None
+    port: int = Field(default=53, ge=1, le=65535)
+
+
+class TcpProbe(_Spec):
+    """A TCP connection to ``host:port`` is accepted."""
+
+    kind: Literal["tcp"] = "tcp"
+    host: str
+    port: int = Field(ge=1, le=65535)
+
+
+class HttpProbe(_Spec):
+    """An HTTP(S) GET answers with ``status`` and a body containing ``contains``."""
+
+    kind: Literal["http"] = "http"
+    url: str = Field(pattern=r"^https?://")
+    status: int = 200
+    contains: str | None = None
+    verify_tls: bool = False
+    timeout: float = Field(default=3.0, gt=0, le=60)
+
+
+ProbeSpec = Annotated[
+    LinkProbe | IpConfigProbe | DhcpProbe | ArpProbe | PingProbe | DnsProbe | TcpProbe | HttpProbe,
+    Field(discriminator="kind"),
+]

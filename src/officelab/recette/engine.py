@@ -1,0 +1,98 @@
+"""Run a suite: dependency order, independent checks in parallel, retries until a deadline, blocking.
+
+A failure blocks everything that depends on it, and those are reported once, under their root cause
+("12 checks not run: blocked by DHCP on VLAN 10"), not as cascading failures.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+from officelab.errors import OfficeLabError
+from officelab.probes import ProbeResult, run_probe
+from officelab.probes.place import Place
+from officelab.recette.model import Check, Outcome, Status
+
+RETRY_PAUSE = 0.25
+
+
+def _attempt(check: Check, place: Place) -> Outcome:
+    start = time.monotonic()
+    attempts = 0
+    result: ProbeResult
+    while True:
+        attempts += 1
+        result = run_probe(check.probe, place)
+        if not check.expect or result.ok or time.monotonic() - start + RETRY_PAUSE > check.deadline:
+            break
+        # Back-off between protocol attempts (a DHCP lease or an ARP entry may be on its way); not a synchronisation.
+        time.sleep(RETRY_PAUSE)
+    duration = time.monotonic() - start
+    if check.expect:
+        status = Status.PASS if result.ok else Status.FAIL
+        cause = result.summary
+    else:
+        status = Status.FAIL if result.ok else Status.PASS
+        cause = f"reachable although the policy forbids it: {result.summary}" if result.ok else f"blocked as required: {result.summary}"
+    return Outcome(check, status, cause, result, attempts, duration=duration)
+
+
+def order_problems(checks: list[Check]) -> list[str]:
+    """Unknown dependencies and cycles, as readable lines (empty when the suite is sound)."""
+    ids = {c.id for c in checks}
+    problems = [f"check {c.id} depends on unknown check {d}" for c in checks for d in c.depends if d not in ids]
+    seen = [c.id for c in checks]
+    problems += [f"check id {i} is used twice" for i in sorted({i for i in seen if seen.count(i) > 1})]
+    done: set[str] = set()
+    remaining = {c.id: set(c.depends) & ids for c in checks}
+    while remaining:
+        ready = [i for i, deps in remaining.items() if deps <= done]
+        if not ready:
+            problems.append(f"dependency cycle among {', '.join(sorted(remaining))}")
+            break
+        for i in ready:
+            done.add(i)
+            del remaining[i]
+    return problems
+
+
+def run_suite(checks: list[Check], place_for: Callable[[str], Place], workers: int = 24,
+              progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run every check; returns outcomes in the order of ``checks``."""
+    problems = order_problems(checks)
+    if problems:
+        raise OfficeLabError("the check suite is inconsistent: " + "; ".join(problems))
+    by_id = {c.id: c for c in checks}
+    outcomes: dict[str, Outcome] = {}
+    running: dict[Future[Outcome], str] = {}
+    pending = list(checks)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while pending or running:
+            still = []
+            for check in pending:
+                deps = [outcomes.get(d) for d in check.depends]
+                if any(o is None for o in deps):
+                    still.append(check)
+                    continue
+                failed = next((o for o in deps if o is not None and o.status is not Status.PASS), None)
+                if failed is not None:
+                    root = failed.blocked_by or failed.check.id
+                    outcome = Outcome(check, Status.BLOCKED, f"not run: blocked by {root} ({by_id[root].title_en})", blocked_by=root)
+                    outcomes[check.id] = outcome
+                    if progress:
+                        progress(outcome)
+                    continue
+                running[pool.submit(_attempt, check, place_for(check.place))] = check.id
+            if len(still) == len(pending) and not running and still:
+                raise OfficeLabError("the check suite cannot progress (dependency cycle)")
+            pending = still
+            if running:
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in done:
+                    check_id = running.pop(future)
+                    outcomes[check_id] = future.result()
+                    if progress:
+                        progress(outcomes[check_id])
+    return [outcomes[c.id] for c in checks]

@@ -1,0 +1,144 @@
+"""Recette reports: terminal (by competency and criterion, causes first), JSON, JUnit XML, standalone HTML."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from rich.console import Console
+from rich.markup import escape
+
+from officelab.criteria import Catalogue, Criterion, catalogue
+from officelab.recette.model import Outcome, Status, SuiteResult
+
+WORDS = {
+    "fr": {"title": "Recette", "pass": "conforme", "fail": "non conforme", "blocked": "non testé", "checks": "vérifications",
+           "n_pass": "réussies", "n_fail": "en échec", "n_blocked": "non testées",
+           "causes": "Causes des échecs", "by": "Par compétence et critère", "blocked_by": "non testées, bloquées par cette cause",
+           "site": "Site", "lab": "Lab", "date": "Date", "technician": "Technicien", "duration": "Durée", "result": "Résultat",
+           "ok": "RECETTE CONFORME", "ko": "RECETTE NON CONFORME", "evidence": "Preuve", "sent": "Envoyé", "received": "Reçu",
+           "none": "Aucun critère n'est couvert"},
+    "en": {"title": "Acceptance test", "pass": "pass", "fail": "fail", "blocked": "blocked", "checks": "checks",
+           "n_pass": "passed", "n_fail": "failed", "n_blocked": "not run",
+           "causes": "Causes of failure", "by": "By competency and criterion", "blocked_by": "not run, blocked by this cause",
+           "site": "Site", "lab": "Lab", "date": "Date", "technician": "Technician", "duration": "Duration", "result": "Result",
+           "ok": "ACCEPTED", "ko": "NOT ACCEPTED", "evidence": "Evidence", "sent": "Sent", "received": "Received",
+           "none": "No criterion is covered"},
+}
+MARK = {Status.PASS: "[green]✓[/]", Status.FAIL: "[red]✗[/]", Status.BLOCKED: "[yellow]–[/]"}
+
+
+@dataclass
+class CriterionResult:
+    criterion: Criterion
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        if any(o.status is Status.FAIL for o in self.outcomes):
+            return Status.FAIL
+        if any(o.status is Status.BLOCKED for o in self.outcomes):
+            return Status.BLOCKED
+        return Status.PASS
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)
+
+
+def by_criterion(result: SuiteResult, cat: Catalogue | None = None) -> list[tuple[str, list[CriterionResult]]]:
+    """Competency id → its criteria that have checks, in catalogue order."""
+    cat = cat or catalogue()
+    grouped: list[tuple[str, list[CriterionResult]]] = []
+    for competency in cat.competencies:
+        rows = []
+        for criterion in competency.criteria:
+            outcomes = [o for o in result.outcomes if criterion.id in o.check.criteria]
+            if outcomes:
+                rows.append(CriterionResult(criterion, outcomes))
+        if rows:
+            grouped.append((competency.id, rows))
+    return grouped
+
+
+def print_terminal(result: SuiteResult, console: Console, lang: str = "en", verbose: bool = False) -> None:
+    w = WORDS[lang]
+    cat = catalogue()
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(result.started))
+    console.print(f"[bold]{w['title']}[/] — {w['site']} {result.site} — {w['lab']} {result.lab} — {when}"
+                  + (f" — {result.technician}" if result.technician else ""))
+    verdict = f"[bold green]{w['ok']}[/]" if result.ok else f"[bold red]{w['ko']}[/]"
+    console.print(f"{verdict}: {result.count(Status.PASS)} {w['n_pass']}, {result.count(Status.FAIL)} {w['n_fail']}, "
+                  f"{result.count(Status.BLOCKED)} {w['n_blocked']} ({len(result.outcomes)} {w['checks']}, {result.duration:.1f} s)")
+    roots = result.roots()
+    if roots:
+        console.print(f"\n[bold]{w['causes']}[/]")
+        for outcome in (o for o in result.outcomes if o.status is Status.FAIL):
+            blocked = roots.get(outcome.check.id, [])
+            console.print(f" {MARK[Status.FAIL]} [bold]{escape(outcome.check.id)}[/] — {escape(outcome.check.title(lang))} @ "
+                          f"{outcome.check.place}\n     [red]{escape(outcome.cause)}[/]"
+                          f" [dim]({outcome.result.layer.value if outcome.result else '?'})[/]")
+            if blocked:
+                names = ", ".join(o.check.id for o in blocked[:6]) + (" …" if len(blocked) > 6 else "")
+                console.print(f"     [yellow]{len(blocked)} {w['checks']} {w['blocked_by']}[/]: {escape(names)}")
+    console.print(f"\n[bold]{w['by']}[/]")
+    for competency_id, rows in by_criterion(result, cat):
+        console.print(f" [bold]{competency_id}[/] {escape(cat.competency(competency_id).title(lang))}")
+        for row in rows:
+            counts = f"{row.count(Status.PASS)}/{len(row.outcomes)}"
+            console.print(f"   {MARK[row.status]} {row.criterion.id} {escape(row.criterion.title(lang))} [dim]{counts}[/]")
+            if verbose:
+                for o in row.outcomes:
+                    console.print(f"       {MARK[o.status]} {escape(o.check.id)} — {escape(o.cause)}")
+
+
+def to_json(result: SuiteResult, lang: str = "en") -> dict[str, Any]:
+    return {
+        "site": result.site, "lab": result.lab, "started": result.started, "duration": round(result.duration, 3),
+        "technician": result.technician, "ok": result.ok,
+        "counts": {s.value: result.count(s) for s in Status},
+        "criteria": [{"id": row.criterion.id, "competency": cid, "title": row.criterion.title(lang), "status": row.status.value,
+                      "checks": [o.check.id for o in row.outcomes]} for cid, rows in by_criterion(result) for row in rows],
+        "checks": [o.to_dict(lang) for o in result.outcomes],
+    }
+
+
+def write_json(result: SuiteResult, path: Path, lang: str = "en") -> None:
+    path.write_text(json.dumps(to_json(result, lang), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_junit(result: SuiteResult, path: Path, lang: str = "en") -> None:
+    suite = ET.Element("testsuite", name=f"recette {result.site}", tests=str(len(result.outcomes)),
+                       failures=str(result.count(Status.FAIL)), skipped=str(result.count(Status.BLOCKED)), errors="0",
+                       time=f"{result.duration:.3f}")
+    for o in result.outcomes:
+        case = ET.SubElement(suite, "testcase", classname=f"{result.site}.{o.check.group}", name=f"{o.check.id} — {o.check.title(lang)}",
+                             time=f"{o.duration:.3f}")
+        props = ET.SubElement(case, "properties")
+        for criterion in o.check.criteria:
+            ET.SubElement(props, "property", name="criterion", value=criterion)
+        if o.status is Status.FAIL:
+            failure = ET.SubElement(case, "failure", message=o.cause, type=o.result.layer.value if o.result else "error")
+            if o.result:
+                failure.text = f"sent: {o.result.sent}\nreceived: {o.result.received}"
+        elif o.status is Status.BLOCKED:
+            ET.SubElement(case, "skipped", message=o.cause)
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.indent(root)
+    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def write_html(result: SuiteResult, path: Path, lang: str = "en") -> None:
+    env = Environment(loader=PackageLoader("officelab.recette", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    cat = catalogue()
+    page = env.get_template("report.html.j2").render(
+        r=result, w=WORDS[lang], lang=lang, groups=by_criterion(result, cat), cat=cat, Status=Status,
+        when=time.strftime("%Y-%m-%d %H:%M", time.localtime(result.started)), roots=result.roots(),
+        failed=[o for o in result.outcomes if o.status is Status.FAIL],
+    )
+    path.write_text(page, encoding="utf-8")
