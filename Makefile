@@ -11,12 +11,13 @@ setup:
 
 demo: setup
 	$(OL) up cabinet-martin
-	$(OL) status
+	$(OL) check --html recette-cabinet-martin.html
 	@echo
 	@echo "Try:  $(OL) exec pc-accueil -- ping -c2 www.example.com"
 	@echo "      $(OL) capture sw-core:ge2 -w trunk.pcap --count 20   (802.1Q tags on the trunk)"
 	@echo "      $(OL) link down sw-floor:ge1 ; $(OL) link up sw-floor:ge1"
 	@echo "      $(OL) shell fw     (nft list ruleset, cat /var/lib/officelab/labs/default/nodes/fw/dnsmasq.leases)"
+	@echo "      $(OL) check --lang en --html report.html   (the recette again, in English)"
 	@echo "      $(OL) down"
 
 test: setup
@@ -34,6 +35,7 @@ typecheck: setup
 bench: setup
 	@bash scripts/setup.sh --bench
 	$(VENV)/bin/python bench/lab_speed.py
+	$(VENV)/bin/python bench/recette_speed.py
 
 down:
 	$(OL) down --all

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,22 @@ def start_up(lab: str, failpoint: str, site: str = "cabinet-martin") -> subproce
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@pytest.fixture(autouse=True)
+def _cleanup_after_failure() -> Iterator[None]:
+    """If a test fails half-way, its `up` must not outlive it: kill it by PID and take its lab down."""
+    yield
+    for proc in STARTED:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=30)
+    STARTED.clear()
+    for lab in ("tcycle", "tintr", "tkill"):
+        cli("down", "--lab", lab)
+
+
+STARTED: list[subprocess.Popen[str]] = []
 
 
 def wait_failpoint(lab_dir: Path, proc: subprocess.Popen[str]) -> None:

@@ -44,10 +44,27 @@ def dns_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     directory = tmp_path_factory.mktemp("dns")
-    proc = subprocess.Popen(["dnsmasq", "-k", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
-                             "--bind-interfaces", f"--port={port}", "--address=/erp.client.test/127.0.0.42", "--user=root",
-                             f"--pid-file={directory}/pid", "--log-facility=-"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    assert wait_for(lambda: Path(f"/proc/{proc.pid}/net/udp").exists() and f":{port:04X}" in Path(f"/proc/{proc.pid}/net/udp").read_text(), 10)
+    proc = subprocess.Popen(
+        [
+            "dnsmasq",
+            "-k",
+            "--conf-file=/dev/null",
+            "--no-resolv",
+            "--no-hosts",
+            "--listen-address=127.0.0.1",
+            "--bind-interfaces",
+            f"--port={port}",
+            "--address=/erp.client.test/127.0.0.42",
+            "--user=root",
+            f"--pid-file={directory}/pid",
+            "--log-facility=-",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    assert wait_for(
+        lambda: Path(f"/proc/{proc.pid}/net/udp").exists() and f":{port:04X}" in Path(f"/proc/{proc.pid}/net/udp").read_text(), 10
+    )
     yield port
     proc.terminate()
     proc.wait(timeout=10)
@@ -61,12 +78,25 @@ def test_plan_runs_from_this_machine(web: int, dns_server: int, tmp_path: Path) 
     plan.write_text(f"""
 name: client-durand
 checks:
-  - {{id: loopback, title: La pile IP répond, probe: {{kind: ping, target: 127.0.0.1}}, criteria: [TRI-CT-C1]}}
-  - {{id: dns, title: Le DNS du client répond, probe: {{kind: dns, name: erp.client.test, server: 127.0.0.1, port: {dns_server}, expect: 127.0.0.42}},
-     criteria: [TAI-CP5-C3], depends: [loopback]}}
-  - {{id: web, title: L'intranet s'affiche, probe: {{kind: http, url: "http://127.0.0.1:{web}/", contains: Intranet}}, criteria: [TRI-CP1-C1],
-     depends: [loopback]}}
-  - {{id: closed, title: Le port {closed} est fermé, probe: {{kind: tcp, host: 127.0.0.1, port: {closed}}}, expect: fail, criteria: [TRI-CP4-C3]}}
+  - id: loopback
+    title: La pile IP répond
+    probe: {{kind: ping, target: 127.0.0.1}}
+    criteria: [TRI-CT-C1]
+  - id: dns
+    title: Le DNS du client répond
+    probe: {{kind: dns, name: erp.client.test, server: 127.0.0.1, port: {dns_server}, expect: 127.0.0.42}}
+    criteria: [TAI-CP5-C3]
+    depends: [loopback]
+  - id: web
+    title: L'intranet s'affiche
+    probe: {{kind: http, url: "http://127.0.0.1:{web}/", contains: Intranet}}
+    criteria: [TRI-CP1-C1]
+    depends: [loopback]
+  - id: closed
+    title: Le port {closed} est fermé
+    probe: {{kind: tcp, host: 127.0.0.1, port: {closed}}}
+    expect: fail
+    criteria: [TRI-CP4-C3]
 """)
     out = tmp_path / "out.json"
     result = cli("check", "--here", str(plan), "--json", str(out), "--lang", "fr")

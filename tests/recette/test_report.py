@@ -24,11 +24,20 @@ def result() -> SuiteResult:
     link = c("link:pc", ("TAI-CP3-C3",))
     gw = c("gw:pc", ("TRI-CP1-C1",), depends=("link:pc",))
     deny = c("flow:guests->servers", ("TRI-CP4-C3",), expect=False)
-    return SuiteResult(site="cabinet-martin", lab="t", started=1.8e9, duration=1.5, technician="Alice", outcomes=[
-        Outcome(link, Status.FAIL, "no carrier on eth0", ProbeResult(False, Layer.PHYSICAL, "no carrier on eth0", "netlink", "DOWN"), 3),
-        Outcome(gw, Status.BLOCKED, "not run: blocked by link:pc", blocked_by="link:pc"),
-        Outcome(deny, Status.PASS, "blocked as required", ProbeResult(False, Layer.TRANSPORT, "timeout", "SYN", ""), 1),
-    ])
+    return SuiteResult(
+        site="cabinet-martin",
+        lab="t",
+        started=1.8e9,
+        duration=1.5,
+        technician="Alice",
+        outcomes=[
+            Outcome(
+                link, Status.FAIL, "no carrier on eth0", ProbeResult(False, Layer.PHYSICAL, "no carrier on eth0", "netlink", "DOWN"), 3
+            ),
+            Outcome(gw, Status.BLOCKED, "not run: blocked by link:pc", blocked_by="link:pc"),
+            Outcome(deny, Status.PASS, "blocked as required", ProbeResult(False, Layer.TRANSPORT, "timeout", "SYN", ""), 1),
+        ],
+    )
 
 
 def test_json(result: SuiteResult, tmp_path: Path) -> None:
@@ -49,8 +58,10 @@ def test_junit(result: SuiteResult, tmp_path: Path) -> None:
     assert [p.get("value") for p in suite.iter("property")] == ["TAI-CP3-C3", "TRI-CP1-C1", "TRI-CP4-C3"]
 
 
-@pytest.mark.parametrize(("lang", "words"), [("fr", ["RECETTE NON CONFORME", "Technicien", "Alice", "non conforme"]),
-                                             ("en", ["NOT ACCEPTED", "Technician", "Alice"])])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("fr", ["RECETTE NON CONFORME", "Technicien", "Alice", "non conforme"]), ("en", ["NOT ACCEPTED", "Technician", "Alice"])],
+)
 def test_html(result: SuiteResult, tmp_path: Path, lang: str, words: list[str]) -> None:
     report.write_html(result, tmp_path / "r.html", lang)
     page = (tmp_path / "r.html").read_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from officelab.runtime.plan import compile_plan
+from officelab.runtime.state import netns_prefix
 from officelab.runtime.vlan import PortVlan
 from officelab.site.loader import load_site
 
@@ -15,7 +16,8 @@ def plan(name: str = "cabinet-martin"):  # type: ignore[no-untyped-def]
 
 def test_one_namespace_per_node_named_after_lab() -> None:
     p = plan()
-    assert [n.netns for n in p.nodes] == [f"ol-t-{n.name}" for n in p.site.nodes]
+    assert [n.netns for n in p.nodes] == [f"{netns_prefix('t')}{n.name}" for n in p.site.nodes]
+    assert all(n.netns.startswith("ol") and n.netns.endswith(f"-t-{n.name}") for n in p.nodes)
     assert {n.name for n in p.nodes if n.forward} == {"fw", "isp", "teletravail"}
 
 
@@ -80,3 +82,11 @@ def test_port_vlan_program_key_is_stable_and_distinct() -> None:
     assert PortVlan.access_port(10).key == PortVlan.access_port(10).key
     assert PortVlan.access_port(10).key != PortVlan.access_port(20).key
     assert PortVlan.trunk_port([20, 10], None) == PortVlan.trunk_port([10, 20], None)
+
+
+def test_namespace_prefix_depends_on_the_home(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("OFFICELAB_HOME", raising=False)
+    assert netns_prefix("alice") == "ol-alice-"
+    monkeypatch.setenv("OFFICELAB_HOME", "/srv/other-officelab")
+    other = netns_prefix("alice")
+    assert other.startswith("ol") and other.endswith("-alice-") and other != "ol-alice-"

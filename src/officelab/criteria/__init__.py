@@ -51,8 +51,6 @@ def catalogue() -> Catalogue:
     data = YAML(typ="safe").load((resources.files("officelab.criteria") / "catalogue.yaml").read_text(encoding="utf-8"))
     competencies = []
     for cid, comp in data["competencies"].items():
-        criteria = tuple(
-            Criterion(c["id"], cid, c["fr"], c["en"], c["check"], c.get("evidence", "")) for c in comp["criteria"]
-        )
+        criteria = tuple(Criterion(c["id"], cid, c["fr"], c["en"], c["check"], c.get("evidence", "")) for c in comp["criteria"])
         competencies.append(Competency(cid, comp["fr"], comp["en"], criteria))
     return Catalogue(tuple(competencies))

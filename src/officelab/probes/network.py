@@ -36,8 +36,12 @@ IFF_UP = 0x1
 def _links(place: Place) -> dict[str, dict[str, object]]:
     with place.inside(), IPRoute() as ipr:
         return {
-            str(link.get("ifname")): {"index": link["index"], "up": bool(link["flags"] & IFF_UP),
-                                      "oper": link.get("operstate"), "mac": link.get("address")}
+            str(link.get("ifname")): {
+                "index": link["index"],
+                "up": bool(link["flags"] & IFF_UP),
+                "oper": link.get("operstate"),
+                "mac": link.get("address"),
+            }
             for link in ipr.get_links()
         }
 
@@ -52,8 +56,7 @@ def link_probe(spec: LinkProbe, place: Place) -> ProbeResult:
     if not link["up"]:
         return ProbeResult(False, Layer.PHYSICAL, f"{spec.interface} is administratively down", sent, received)
     if link["oper"] != "UP":
-        return ProbeResult(False, Layer.PHYSICAL, f"no carrier on {spec.interface}: cable unplugged or switch port down",
-                           sent, received)
+        return ProbeResult(False, Layer.PHYSICAL, f"no carrier on {spec.interface}: cable unplugged or switch port down", sent, received)
     return ProbeResult(True, Layer.PHYSICAL, f"{spec.interface} is up with carrier", sent, received)
 
 
@@ -63,8 +66,7 @@ def _addresses_and_gateway(place: Place, interface: str) -> tuple[list[IPv4Inter
         if not index:
             return [], []
         addrs = [IPv4Interface(f"{a.get('IFA_ADDRESS')}/{a['prefixlen']}") for a in ipr.get_addr(index=index[0], family=2)]
-        gateways = [str(r.get("RTA_GATEWAY")) for r in ipr.get_routes(family=2, table=254)
-                    if r["dst_len"] == 0 and r.get("RTA_GATEWAY")]
+        gateways = [str(r.get("RTA_GATEWAY")) for r in ipr.get_routes(family=2, table=254) if r["dst_len"] == 0 and r.get("RTA_GATEWAY")]
         return addrs, gateways
 
 
@@ -79,19 +81,26 @@ def ipconfig_probe(spec: IpConfigProbe, place: Place) -> ProbeResult:
     if spec.address is not None and all(a.ip != spec.address for a in addrs):
         return ProbeResult(False, Layer.NETWORK, f"{spec.interface} has {addrs[0]}, expected {spec.address}", sent, received)
     if spec.subnet is not None and all(a.ip not in spec.subnet for a in addrs):
-        return ProbeResult(False, Layer.NETWORK, f"{spec.interface} has {addrs[0]}, outside the expected subnet {spec.subnet}",
-                           sent, received)
+        return ProbeResult(
+            False, Layer.NETWORK, f"{spec.interface} has {addrs[0]}, outside the expected subnet {spec.subnet}", sent, received
+        )
     if spec.gateway is not None and str(spec.gateway) not in gateways:
-        return ProbeResult(False, Layer.NETWORK, f"default route is {', '.join(gateways) or 'missing'}, expected via {spec.gateway}",
-                           sent, received)
+        return ProbeResult(
+            False, Layer.NETWORK, f"default route is {', '.join(gateways) or 'missing'}, expected via {spec.gateway}", sent, received
+        )
     if spec.dhcp:
         offer = dhcp_probe(DhcpProbe(interface=spec.interface, subnet=spec.subnet, gateway=spec.gateway, timeout=spec.timeout), place)
         if not offer.ok:
-            return ProbeResult(False, offer.layer, offer.summary, f"{sent}; {offer.sent}", f"{received}; {offer.received}",
-                               data=offer.data)
+            return ProbeResult(False, offer.layer, offer.summary, f"{sent}; {offer.sent}", f"{received}; {offer.received}", data=offer.data)
         received += f"; {offer.received}"
-    return ProbeResult(True, Layer.NETWORK, f"{spec.interface} configured: {addrs[0]}" + (f" via {gateways[0]}" if gateways else ""),
-                       sent, received, data={"address": str(addrs[0]), "gateways": gateways})
+    return ProbeResult(
+        True,
+        Layer.NETWORK,
+        f"{spec.interface} configured: {addrs[0]}" + (f" via {gateways[0]}" if gateways else ""),
+        sent,
+        received,
+        data={"address": str(addrs[0]), "gateways": gateways},
+    )
 
 
 def _udhcpc_report_script() -> str:
@@ -106,18 +115,34 @@ def dhcp_probe(spec: DhcpProbe, place: Place) -> ProbeResult:
     result = place.run(argv, timeout=spec.timeout + 3)
     offer = dict(re.findall(r"(\w+)=(\S*)", next((ln for ln in result.stdout.splitlines() if ln.startswith("OFFERED")), "")))
     if not offer.get("ip"):
-        return ProbeResult(False, Layer.APPLICATION, f"no DHCP offer within {spec.timeout:.0f} s on {spec.interface}", sent,
-                           (result.stderr or result.stdout).strip()[-200:])
+        return ProbeResult(
+            False,
+            Layer.APPLICATION,
+            f"no DHCP offer within {spec.timeout:.0f} s on {spec.interface}",
+            sent,
+            (result.stderr or result.stdout).strip()[-200:],
+        )
     lease = IPv4Interface(f"{offer['ip']}/{offer.get('mask') or 32}")
     received = f"DHCPACK from {offer.get('serverid')}: {lease}, router {offer.get('router') or '-'}, DNS {offer.get('dns') or '-'}"
     data = {"lease": str(lease), "router": offer.get("router"), "dns": offer.get("dns"), "server": offer.get("serverid")}
     if spec.subnet is not None and lease.ip not in spec.subnet:
-        return ProbeResult(False, Layer.DATALINK,
-                           f"DHCP answered with {lease.ip}, outside {spec.subnet}: {spec.interface} is in the wrong VLAN "
-                           f"(or a rogue DHCP server answers)", sent, received, data=data)
+        return ProbeResult(
+            False,
+            Layer.DATALINK,
+            f"DHCP answered with {lease.ip}, outside {spec.subnet}: {spec.interface} is in the wrong VLAN (or a rogue DHCP server answers)",
+            sent,
+            received,
+            data=data,
+        )
     if spec.gateway is not None and offer.get("router", "").split(" ")[0] != str(spec.gateway):
-        return ProbeResult(False, Layer.APPLICATION, f"DHCP hands out router {offer.get('router') or 'none'}, expected {spec.gateway}",
-                           sent, received, data=data)
+        return ProbeResult(
+            False,
+            Layer.APPLICATION,
+            f"DHCP hands out router {offer.get('router') or 'none'}, expected {spec.gateway}",
+            sent,
+            received,
+            data=data,
+        )
     return ProbeResult(True, Layer.APPLICATION, f"DHCP lease {lease} from {offer.get('serverid')}", sent, received, data=data)
 
 
@@ -129,10 +154,17 @@ def arp_probe(spec: ArpProbe, place: Place) -> ProbeResult:
     result = place.run(argv, timeout=spec.timeout + 3)
     match = re.search(r"reply from (\S+) \[([0-9a-fA-F:]+)\]", result.stdout)
     if result.returncode == 0 and match:
-        return ProbeResult(True, Layer.DATALINK, f"{spec.target} is at {match[2]} on the same segment", sent,
-                           f"{match[1]} is-at {match[2]}", data={"mac": match[2]})
-    return ProbeResult(False, Layer.DATALINK, f"no ARP reply from {spec.target} on {spec.interface} within {wait} s", sent,
-                       result.stdout.strip()[-200:])
+        return ProbeResult(
+            True,
+            Layer.DATALINK,
+            f"{spec.target} is at {match[2]} on the same segment",
+            sent,
+            f"{match[1]} is-at {match[2]}",
+            data={"mac": match[2]},
+        )
+    return ProbeResult(
+        False, Layer.DATALINK, f"no ARP reply from {spec.target} on {spec.interface} within {wait} s", sent, result.stdout.strip()[-200:]
+    )
 
 
 # ---------------------------------------------------------------------------- ICMP
@@ -146,8 +178,14 @@ def ping_probe(spec: PingProbe, place: Place) -> ProbeResult:
     reply = re.search(r"from (\S+): icmp_seq=\d+ ttl=(\d+) time=([\d.]+) ms", out)
     if result.returncode == 0 and reply:
         ttl = int(reply[2])
-        return ProbeResult(True, Layer.NETWORK, f"{spec.target} answers in {reply[3]} ms (ttl {ttl})", sent, reply[0],
-                           data={"ttl": ttl, "rtt_ms": float(reply[3]), "from": reply[1].rstrip(":")})
+        return ProbeResult(
+            True,
+            Layer.NETWORK,
+            f"{spec.target} answers in {reply[3]} ms (ttl {ttl})",
+            sent,
+            reply[0],
+            data={"ttl": ttl, "rtt_ms": float(reply[3]), "from": reply[1].rstrip(":")},
+        )
     if "Name or service not known" in out or "Temporary failure in name resolution" in out:
         return ProbeResult(False, Layer.APPLICATION, f"cannot resolve {spec.target}", sent, out.strip()[-200:])
     icmp_error = re.search(r"From (\S+) icmp_seq=\d+ (.+)", out)
@@ -222,8 +260,14 @@ def dns_probe(spec: DnsProbe, place: Place) -> ProbeResult:
     if not values:
         return ProbeResult(False, Layer.APPLICATION, f"{spec.name} has no {spec.type} record", sent, received)
     if spec.expect and not any(spec.expect.rstrip(".") in v for v in values):
-        return ProbeResult(False, Layer.APPLICATION, f"{spec.name} {spec.type} is {', '.join(values)}, expected {spec.expect}",
-                           sent, received, data={"answers": values})
+        return ProbeResult(
+            False,
+            Layer.APPLICATION,
+            f"{spec.name} {spec.type} is {', '.join(values)}, expected {spec.expect}",
+            sent,
+            received,
+            data={"answers": values},
+        )
     return ProbeResult(True, Layer.APPLICATION, f"{spec.name} {spec.type} {', '.join(values)}", sent, received, data={"answers": values})
 
 
@@ -299,4 +343,3 @@ def http_probe(spec: HttpProbe, place: Place) -> ProbeResult:
         summary = f"{spec.url} answered, but the page lacks {spec.contains!r}"
         return ProbeResult(False, Layer.APPLICATION, summary, sent, received, data=data)
     return ProbeResult(True, Layer.APPLICATION, f"{spec.url} answered {response.status}", sent, received, data=data)
-

@@ -18,8 +18,16 @@ from officelab.site.model import Action, FirewallService, Interface, Node, NodeK
 from officelab.site.topology import Topology
 from officelab.site.zones import Flow, decide, zone_of
 
-HOST_KINDS = (NodeKind.SERVER, NodeKind.WORKSTATION, NodeKind.LAPTOP, NodeKind.TABLET, NodeKind.PHONE, NodeKind.PRINTER,
-              NodeKind.CAMERA, NodeKind.IOT)
+HOST_KINDS = (
+    NodeKind.SERVER,
+    NodeKind.WORKSTATION,
+    NodeKind.LAPTOP,
+    NodeKind.TABLET,
+    NodeKind.PHONE,
+    NodeKind.PRINTER,
+    NodeKind.CAMERA,
+    NodeKind.IOT,
+)
 OBJECT_KINDS = (NodeKind.PRINTER, NodeKind.CAMERA, NodeKind.IOT)
 
 # Criteria evidenced by each kind of check (IDs from the official catalogue).
@@ -67,8 +75,11 @@ class _Deriver:
         self.internal_dns = [n for n in site.nodes if n.services.dns is not None and not n.kind.on_internet]
 
     def _ports(self, node: Node) -> list[HostPort]:
-        return [HostPort(node, iface, self.topo.vlan_of(node.name, iface.name)) for iface in node.interfaces
-                if (node.name, iface.name) in self.topo.peers]
+        return [
+            HostPort(node, iface, self.topo.vlan_of(node.name, iface.name))
+            for iface in node.interfaces
+            if (node.name, iface.name) in self.topo.peers
+        ]
 
     def add(self, check: Check) -> None:
         if check.id not in self.ids:
@@ -84,33 +95,77 @@ class _Deriver:
         for vid, hp in dhcp_reps.items():
             vlan = hp.vlan
             assert vlan is not None
-            self.add(Check(
-                f"dhcp:vlan{vid}", f"Le serveur DHCP répond dans le VLAN {vid} ({vlan.name})",
-                f"DHCP server answers in VLAN {vid} ({vlan.name})", hp.node.name,
-                DhcpProbe(interface=hp.iface.name, subnet=vlan.subnet, gateway=vlan.gateway), (*INFRA, "TAI-CP7-C1"),
-                depends=(f"link:{hp.node.name}:{hp.iface.name}",), group="services"))
+            self.add(
+                Check(
+                    f"dhcp:vlan{vid}",
+                    f"Le serveur DHCP répond dans le VLAN {vid} ({vlan.name})",
+                    f"DHCP server answers in VLAN {vid} ({vlan.name})",
+                    hp.node.name,
+                    DhcpProbe(interface=hp.iface.name, subnet=vlan.subnet, gateway=vlan.gateway),
+                    (*INFRA, "TAI-CP7-C1"),
+                    depends=(f"link:{hp.node.name}:{hp.iface.name}",),
+                    group="services",
+                )
+            )
         for hp in self.hosts:
             name, ifname = hp.node.name, hp.iface.name
             objects = ("TRI-CP7-C1",) if hp.node.kind in OBJECT_KINDS else ()
-            self.add(Check(f"link:{name}:{ifname}", f"{name} est raccordé ({ifname} actif)", f"{name} is connected ({ifname} up)",
-                           name, LinkProbe(interface=ifname), CONNECTED + objects, group="hosts"))
+            self.add(
+                Check(
+                    f"link:{name}:{ifname}",
+                    f"{name} est raccordé ({ifname} actif)",
+                    f"{name} is connected ({ifname} up)",
+                    name,
+                    LinkProbe(interface=ifname),
+                    CONNECTED + objects,
+                    group="hosts",
+                )
+            )
             subnet = hp.vlan.subnet if hp.vlan is not None else (hp.iface.address.network if hp.iface.address else None)
             depends = [f"link:{name}:{ifname}"]
             if hp.iface.dhcp and hp.vlan is not None:
                 depends.append(f"dhcp:vlan{hp.vlan.id}")
-            self.add(Check(f"ip:{name}:{ifname}", f"{name} a une adresse conforme au plan d'adressage",
-                           f"{name} has an address that follows the addressing plan", name,
-                           IpConfigProbe(interface=ifname, subnet=subnet, address=hp.fixed, gateway=hp.gateway, dhcp=hp.iface.dhcp),
-                           ADDRESSING + objects, depends=tuple(depends), deadline=8.0, group="hosts"))
+            self.add(
+                Check(
+                    f"ip:{name}:{ifname}",
+                    f"{name} a une adresse conforme au plan d'adressage",
+                    f"{name} has an address that follows the addressing plan",
+                    name,
+                    IpConfigProbe(interface=ifname, subnet=subnet, address=hp.fixed, gateway=hp.gateway, dhcp=hp.iface.dhcp),
+                    ADDRESSING + objects,
+                    depends=tuple(depends),
+                    deadline=8.0,
+                    group="hosts",
+                )
+            )
             if hp.gateway is not None:
                 access = ("TRI-CP3-C1",) if hp.wireless else ("TRI-CP3-C2",)
-                self.add(Check(f"gw:{name}", f"{name} joint sa passerelle {hp.gateway}", f"{name} reaches its gateway {hp.gateway}",
-                               name, PingProbe(target=str(hp.gateway)), ("TRI-CP1-C1", *access, *objects),
-                               depends=(f"ip:{name}:{ifname}",), group="hosts"))
+                self.add(
+                    Check(
+                        f"gw:{name}",
+                        f"{name} joint sa passerelle {hp.gateway}",
+                        f"{name} reaches its gateway {hp.gateway}",
+                        name,
+                        PingProbe(target=str(hp.gateway)),
+                        ("TRI-CP1-C1", *access, *objects),
+                        depends=(f"ip:{name}:{ifname}",),
+                        group="hosts",
+                    )
+                )
             if self.internal_dns and hp.gateway is not None and not hp.node.kind.on_internet:
                 fqdn = f"{self.internal_dns[0].name}.{self.domain}"
-                self.add(Check(f"dns:{name}", f"{name} résout les noms du site ({fqdn})", f"{name} resolves the site's names ({fqdn})",
-                               name, DnsProbe(name=fqdn), REMOTE, depends=(f"gw:{name}",), group="hosts"))
+                self.add(
+                    Check(
+                        f"dns:{name}",
+                        f"{name} résout les noms du site ({fqdn})",
+                        f"{name} resolves the site's names ({fqdn})",
+                        name,
+                        DnsProbe(name=fqdn),
+                        REMOTE,
+                        depends=(f"gw:{name}",),
+                        group="hosts",
+                    )
+                )
 
     def dns_records(self) -> None:
         client = next((hp for hp in self.hosts if hp.iface.dhcp and hp.gateway is not None), None)
@@ -120,13 +175,31 @@ class _Deriver:
             if hp.fixed is None or hp.node.name == client.node.name:
                 continue
             fqdn = f"{hp.node.name}.{self.domain}"
-            self.add(Check(f"dnsrec:{hp.node.name}", f"{fqdn} pointe vers {hp.fixed}", f"{fqdn} points to {hp.fixed}",
-                           client.node.name, DnsProbe(name=fqdn, expect=str(hp.fixed)), (*INFRA, "TAI-CP5-C5"),
-                           depends=(f"gw:{client.node.name}",), group="services"))
+            self.add(
+                Check(
+                    f"dnsrec:{hp.node.name}",
+                    f"{fqdn} pointe vers {hp.fixed}",
+                    f"{fqdn} points to {hp.fixed}",
+                    client.node.name,
+                    DnsProbe(name=fqdn, expect=str(hp.fixed)),
+                    (*INFRA, "TAI-CP5-C5"),
+                    depends=(f"gw:{client.node.name}",),
+                    group="services",
+                )
+            )
             if hp.node.kind is NodeKind.SERVER:
-                self.add(Check(f"ptr:{hp.node.name}", f"{hp.fixed} a un nom inverse ({fqdn})", f"{hp.fixed} has a reverse name ({fqdn})",
-                               client.node.name, DnsProbe(name=str(hp.fixed), type="PTR", expect=fqdn), (*INFRA, "TAI-CP5-C5"),
-                               depends=(f"gw:{client.node.name}",), group="services"))
+                self.add(
+                    Check(
+                        f"ptr:{hp.node.name}",
+                        f"{hp.fixed} a un nom inverse ({fqdn})",
+                        f"{hp.fixed} has a reverse name ({fqdn})",
+                        client.node.name,
+                        DnsProbe(name=str(hp.fixed), type="PTR", expect=fqdn),
+                        (*INFRA, "TAI-CP5-C5"),
+                        depends=(f"gw:{client.node.name}",),
+                        group="services",
+                    )
+                )
 
     # ------------------------------------------------------------------ firewall matrix
     def firewall_checks(self) -> None:
@@ -178,10 +251,19 @@ class _Deriver:
                     verdict_fr, verdict_en = ("autorisé", "allowed") if allowed else ("interdit", "blocked")
                     criteria = (*REMOTE, *(INTERNET if dst_zone == "wan" else ())) if allowed else (*POLICY, "TRI-CP1-C4")
                     depends = [f"gw:{src.node.name}", *self._ip_checks(node)]
-                    self.add(Check(
-                        f"flow:{src_zone}->{dst_zone}:{label}", f"Flux {src_zone} → {dst_zone} ({label}, {node}) {verdict_fr}",
-                        f"Flow {src_zone} → {dst_zone} ({label}, {node}) {verdict_en}", src.node.name, spec, criteria,
-                        expect=allowed, depends=tuple(depends), group="firewall"))
+                    self.add(
+                        Check(
+                            f"flow:{src_zone}->{dst_zone}:{label}",
+                            f"Flux {src_zone} → {dst_zone} ({label}, {node}) {verdict_fr}",
+                            f"Flow {src_zone} → {dst_zone} ({label}, {node}) {verdict_en}",
+                            src.node.name,
+                            spec,
+                            criteria,
+                            expect=allowed,
+                            depends=tuple(depends),
+                            group="firewall",
+                        )
+                    )
         for forward in fw.nat.forwards:
             self._port_forward(router, fw, forward.name, forward.zone, forward.port, forward.proto, forward.to)
         self._internet_by_name(router, fw, sources)
@@ -191,7 +273,8 @@ class _Deriver:
 
     def _port_forward(self, router: Node, fw: FirewallService, name: str, zone: str, port: int, proto: str, to: IPv4Address) -> None:
         outside = next((n for n in self.site.nodes if n.kind is NodeKind.REMOTE_SITE), None) or next(
-            (n for n in self.site.nodes if n.kind is NodeKind.PUBLIC_SERVER), None)
+            (n for n in self.site.nodes if n.kind is NodeKind.PUBLIC_SERVER), None
+        )
         members = fw.zones.get(zone)
         wan_iface = next((i for i in router.interfaces if members and i.name in members.interfaces and i.address), None)
         if outside is None or wan_iface is None or wan_iface.address is None or proto != "tcp":
@@ -202,9 +285,17 @@ class _Deriver:
         if server is not None and server.services.web is not None and server.services.web.sites and port == 80:
             site = server.services.web.sites[0]
             spec = HttpProbe(url=f"http://{public}:{port}/", contains=site.title)
-        self.add(Check(f"forward:{name}", f"Le service publié {name} répond depuis internet ({public}:{port})",
-                       f"Published service {name} answers from the internet ({public}:{port})", outside.name, spec,
-                       ("TAI-CP7-C1", "TRI-CP4-C1"), group="firewall"))
+        self.add(
+            Check(
+                f"forward:{name}",
+                f"Le service publié {name} répond depuis internet ({public}:{port})",
+                f"Published service {name} answers from the internet ({public}:{port})",
+                outside.name,
+                spec,
+                ("TAI-CP7-C1", "TRI-CP4-C1"),
+                group="firewall",
+            )
+        )
 
     def _internet_by_name(self, router: Node, fw: FirewallService, sources: dict[str, HostPort]) -> None:
         public_sites = [s for n in self.site.nodes if n.kind is NodeKind.PUBLIC_SERVER and n.services.web for s in n.services.web.sites]
@@ -215,24 +306,49 @@ class _Deriver:
             for site in public_sites[:1]:
                 flow = f"flow:{zone}->wan:tcp/80"
                 if flow in self.ids and next(c for c in self.checks if c.id == flow).expect:
-                    self.add(Check(f"web:{zone}:{site.server_name}", f"Le site {site.server_name} s'affiche depuis le VLAN {zone}",
-                                   f"Web site {site.server_name} opens from zone {zone}", src.node.name,
-                                   HttpProbe(url=f"http://{site.server_name}/", contains=site.title), (*REMOTE, *INTERNET),
-                                   depends=(f"dns:{src.node.name}", flow), group="services"))
+                    self.add(
+                        Check(
+                            f"web:{zone}:{site.server_name}",
+                            f"Le site {site.server_name} s'affiche depuis le VLAN {zone}",
+                            f"Web site {site.server_name} opens from zone {zone}",
+                            src.node.name,
+                            HttpProbe(url=f"http://{site.server_name}/", contains=site.title),
+                            (*REMOTE, *INTERNET),
+                            depends=(f"dns:{src.node.name}", flow),
+                            group="services",
+                        )
+                    )
             for node, site in internal_sites:
                 if not site.server_name.endswith(self.domain) or node.interfaces[0].address is None:
                     continue
                 record = f"dnsrec:{site.server_name}"
-                self.add(Check(record, f"{site.server_name} pointe vers {node.name}", f"{site.server_name} points to {node.name}",
-                               src.node.name, DnsProbe(name=site.server_name, expect=str(node.interfaces[0].address.ip)),
-                               (*INFRA, "TAI-CP5-C5"), depends=(f"dns:{src.node.name}",), group="services"))
+                self.add(
+                    Check(
+                        record,
+                        f"{site.server_name} pointe vers {node.name}",
+                        f"{site.server_name} points to {node.name}",
+                        src.node.name,
+                        DnsProbe(name=site.server_name, expect=str(node.interfaces[0].address.ip)),
+                        (*INFRA, "TAI-CP5-C5"),
+                        depends=(f"dns:{src.node.name}",),
+                        group="services",
+                    )
+                )
                 target_zone = zone_of(self.topo, router, fw, node.name, node.interfaces[0].name)
                 flow = f"flow:{zone}->{target_zone}:tcp/80"
                 if flow in self.ids and next(c for c in self.checks if c.id == flow).expect:
-                    self.add(Check(f"web:{zone}:{site.server_name}", f"L'application {site.server_name} s'affiche depuis le VLAN {zone}",
-                                   f"Application {site.server_name} opens from zone {zone}", src.node.name,
-                                   HttpProbe(url=f"http://{site.server_name}/", contains=site.title), REMOTE,
-                                   depends=(f"dns:{src.node.name}", record, flow), group="services"))
+                    self.add(
+                        Check(
+                            f"web:{zone}:{site.server_name}",
+                            f"L'application {site.server_name} s'affiche depuis le VLAN {zone}",
+                            f"Application {site.server_name} opens from zone {zone}",
+                            src.node.name,
+                            HttpProbe(url=f"http://{site.server_name}/", contains=site.title),
+                            REMOTE,
+                            depends=(f"dns:{src.node.name}", record, flow),
+                            group="services",
+                        )
+                    )
 
     # ------------------------------------------------------------------ layer 2 and infrastructure
     def isolation_checks(self) -> None:
@@ -249,10 +365,19 @@ class _Deriver:
             for b, dst in targets.items():
                 if a == b or dst.fixed is None:
                     continue
-                self.add(Check(f"l2:vlan{a}->vlan{b}", f"VLAN {a} isolé du VLAN {b} au niveau 2 ({dst.node.name})",
-                               f"VLAN {a} isolated from VLAN {b} at layer 2 ({dst.node.name})", src.node.name,
-                               ArpProbe(interface=src.iface.name, target=dst.fixed), (*POLICY, "TAI-CP5-C2"), expect=False,
-                               depends=(f"ip:{src.node.name}:{src.iface.name}",), group="isolation"))
+                self.add(
+                    Check(
+                        f"l2:vlan{a}->vlan{b}",
+                        f"VLAN {a} isolé du VLAN {b} au niveau 2 ({dst.node.name})",
+                        f"VLAN {a} isolated from VLAN {b} at layer 2 ({dst.node.name})",
+                        src.node.name,
+                        ArpProbe(interface=src.iface.name, target=dst.fixed),
+                        (*POLICY, "TAI-CP5-C2"),
+                        expect=False,
+                        depends=(f"ip:{src.node.name}:{src.iface.name}",),
+                        group="isolation",
+                    )
+                )
 
     def infrastructure_checks(self) -> None:
         for switch in self.site.nodes:
@@ -263,22 +388,51 @@ class _Deriver:
             if src is None:
                 continue
             address = switch.management.address.ip
-            self.add(Check(f"mgmt:{switch.name}", f"{switch.name} répond sur son adresse d'administration {address}",
-                           f"{switch.name} answers on its management address {address}", src.node.name, PingProbe(target=str(address)),
-                           INFRA, depends=(f"gw:{src.node.name}",), group="infrastructure"))
+            self.add(
+                Check(
+                    f"mgmt:{switch.name}",
+                    f"{switch.name} répond sur son adresse d'administration {address}",
+                    f"{switch.name} answers on its management address {address}",
+                    src.node.name,
+                    PingProbe(target=str(address)),
+                    INFRA,
+                    depends=(f"gw:{src.node.name}",),
+                    group="infrastructure",
+                )
+            )
         for router in self.site.nodes:
             if router.kind is not NodeKind.ROUTER:
                 continue
             for iface in router.interfaces:
                 if iface.gateway is not None:
-                    self.add(Check(f"wan:{router.name}", f"{router.name} joint le FAI ({iface.gateway})",
-                                   f"{router.name} reaches the ISP ({iface.gateway})", router.name, PingProbe(target=str(iface.gateway)),
-                                   INTERNET, group="infrastructure"))
+                    self.add(
+                        Check(
+                            f"wan:{router.name}",
+                            f"{router.name} joint le FAI ({iface.gateway})",
+                            f"{router.name} reaches the ISP ({iface.gateway})",
+                            router.name,
+                            PingProbe(target=str(iface.gateway)),
+                            INTERNET,
+                            group="infrastructure",
+                        )
+                    )
 
     def custom_checks(self) -> None:
         for custom in self.site.checks:
-            self.add(Check(custom.id, custom.title, custom.title_en or custom.title, custom.from_, custom.probe, tuple(custom.criteria),
-                           expect=custom.expect == "pass", depends=tuple(custom.depends), required=custom.required, group="site"))
+            self.add(
+                Check(
+                    custom.id,
+                    custom.title,
+                    custom.title_en or custom.title,
+                    custom.from_,
+                    custom.probe,
+                    tuple(custom.criteria),
+                    expect=custom.expect == "pass",
+                    depends=tuple(custom.depends),
+                    required=custom.required,
+                    group="site",
+                )
+            )
 
     def derive(self) -> list[Check]:
         self.infrastructure_checks()

@@ -58,8 +58,9 @@ def order_problems(checks: list[Check]) -> list[str]:
     return problems
 
 
-def run_suite(checks: list[Check], place_for: Callable[[str], Place], workers: int = 24,
-              progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+def run_suite(
+    checks: list[Check], place_for: Callable[[str], Place], workers: int = 24, progress: Callable[[Outcome], None] | None = None
+) -> list[Outcome]:
     """Run every check; returns outcomes in the order of ``checks``."""
     problems = order_problems(checks)
     if problems:

@@ -49,10 +49,20 @@ class Outcome:
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         c = self.check
         return {
-            "id": c.id, "title": c.title(lang), "place": c.place, "group": c.group, "expect": "reach" if c.expect else "blocked",
-            "criteria": list(c.criteria), "required": c.required, "status": self.status.value, "cause": self.cause,
-            "blocked_by": self.blocked_by, "attempts": self.attempts, "duration": round(self.duration, 3),
-            "probe": c.probe.model_dump(mode="json"), "evidence": self.result.to_dict() if self.result else None,
+            "id": c.id,
+            "title": c.title(lang),
+            "place": c.place,
+            "group": c.group,
+            "expect": "reach" if c.expect else "blocked",
+            "criteria": list(c.criteria),
+            "required": c.required,
+            "status": self.status.value,
+            "cause": self.cause,
+            "blocked_by": self.blocked_by,
+            "attempts": self.attempts,
+            "duration": round(self.duration, 3),
+            "probe": c.probe.model_dump(mode="json"),
+            "evidence": self.result.to_dict() if self.result else None,
         }
 
 

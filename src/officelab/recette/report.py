@@ -17,18 +17,56 @@ from officelab.criteria import Catalogue, Criterion, catalogue
 from officelab.recette.model import Outcome, Status, SuiteResult
 
 WORDS = {
-    "fr": {"title": "Recette", "pass": "conforme", "fail": "non conforme", "blocked": "non testé", "checks": "vérifications",
-           "n_pass": "réussies", "n_fail": "en échec", "n_blocked": "non testées",
-           "causes": "Causes des échecs", "by": "Par compétence et critère", "blocked_by": "non testées, bloquées par cette cause",
-           "site": "Site", "lab": "Lab", "date": "Date", "technician": "Technicien", "duration": "Durée", "result": "Résultat",
-           "ok": "RECETTE CONFORME", "ko": "RECETTE NON CONFORME", "evidence": "Preuve", "sent": "Envoyé", "received": "Reçu",
-           "none": "Aucun critère n'est couvert"},
-    "en": {"title": "Acceptance test", "pass": "pass", "fail": "fail", "blocked": "blocked", "checks": "checks",
-           "n_pass": "passed", "n_fail": "failed", "n_blocked": "not run",
-           "causes": "Causes of failure", "by": "By competency and criterion", "blocked_by": "not run, blocked by this cause",
-           "site": "Site", "lab": "Lab", "date": "Date", "technician": "Technician", "duration": "Duration", "result": "Result",
-           "ok": "ACCEPTED", "ko": "NOT ACCEPTED", "evidence": "Evidence", "sent": "Sent", "received": "Received",
-           "none": "No criterion is covered"},
+    "fr": {
+        "title": "Recette",
+        "pass": "conforme",
+        "fail": "non conforme",
+        "blocked": "non testé",
+        "checks": "vérifications",
+        "n_pass": "réussies",
+        "n_fail": "en échec",
+        "n_blocked": "non testées",
+        "causes": "Causes des échecs",
+        "by": "Par compétence et critère",
+        "blocked_by": "non testées, bloquées par cette cause",
+        "site": "Site",
+        "lab": "Lab",
+        "date": "Date",
+        "technician": "Technicien",
+        "duration": "Durée",
+        "result": "Résultat",
+        "ok": "RECETTE CONFORME",
+        "ko": "RECETTE NON CONFORME",
+        "evidence": "Preuve",
+        "sent": "Envoyé",
+        "received": "Reçu",
+        "none": "Aucun critère n'est couvert",
+    },
+    "en": {
+        "title": "Acceptance test",
+        "pass": "pass",
+        "fail": "fail",
+        "blocked": "blocked",
+        "checks": "checks",
+        "n_pass": "passed",
+        "n_fail": "failed",
+        "n_blocked": "not run",
+        "causes": "Causes of failure",
+        "by": "By competency and criterion",
+        "blocked_by": "not run, blocked by this cause",
+        "site": "Site",
+        "lab": "Lab",
+        "date": "Date",
+        "technician": "Technician",
+        "duration": "Duration",
+        "result": "Result",
+        "ok": "ACCEPTED",
+        "ko": "NOT ACCEPTED",
+        "evidence": "Evidence",
+        "sent": "Sent",
+        "received": "Received",
+        "none": "No criterion is covered",
+    },
 }
 MARK = {Status.PASS: "[green]✓[/]", Status.FAIL: "[red]✗[/]", Status.BLOCKED: "[yellow]–[/]"}
 
@@ -69,19 +107,25 @@ def print_terminal(result: SuiteResult, console: Console, lang: str = "en", verb
     w = WORDS[lang]
     cat = catalogue()
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(result.started))
-    console.print(f"[bold]{w['title']}[/] — {w['site']} {result.site} — {w['lab']} {result.lab} — {when}"
-                  + (f" — {result.technician}" if result.technician else ""))
+    console.print(
+        f"[bold]{w['title']}[/] — {w['site']} {result.site} — {w['lab']} {result.lab} — {when}"
+        + (f" — {result.technician}" if result.technician else "")
+    )
     verdict = f"[bold green]{w['ok']}[/]" if result.ok else f"[bold red]{w['ko']}[/]"
-    console.print(f"{verdict}: {result.count(Status.PASS)} {w['n_pass']}, {result.count(Status.FAIL)} {w['n_fail']}, "
-                  f"{result.count(Status.BLOCKED)} {w['n_blocked']} ({len(result.outcomes)} {w['checks']}, {result.duration:.1f} s)")
+    console.print(
+        f"{verdict}: {result.count(Status.PASS)} {w['n_pass']}, {result.count(Status.FAIL)} {w['n_fail']}, "
+        f"{result.count(Status.BLOCKED)} {w['n_blocked']} ({len(result.outcomes)} {w['checks']}, {result.duration:.1f} s)"
+    )
     roots = result.roots()
     if roots:
         console.print(f"\n[bold]{w['causes']}[/]")
         for outcome in (o for o in result.outcomes if o.status is Status.FAIL):
             blocked = roots.get(outcome.check.id, [])
-            console.print(f" {MARK[Status.FAIL]} [bold]{escape(outcome.check.id)}[/] — {escape(outcome.check.title(lang))} @ "
-                          f"{outcome.check.place}\n     [red]{escape(outcome.cause)}[/]"
-                          f" [dim]({outcome.result.layer.value if outcome.result else '?'})[/]")
+            console.print(
+                f" {MARK[Status.FAIL]} [bold]{escape(outcome.check.id)}[/] — {escape(outcome.check.title(lang))} @ "
+                f"{outcome.check.place}\n     [red]{escape(outcome.cause)}[/]"
+                f" [dim]({outcome.result.layer.value if outcome.result else '?'})[/]"
+            )
             if blocked:
                 names = ", ".join(o.check.id for o in blocked[:6]) + (" …" if len(blocked) > 6 else "")
                 console.print(f"     [yellow]{len(blocked)} {w['checks']} {w['blocked_by']}[/]: {escape(names)}")
@@ -98,11 +142,24 @@ def print_terminal(result: SuiteResult, console: Console, lang: str = "en", verb
 
 def to_json(result: SuiteResult, lang: str = "en") -> dict[str, Any]:
     return {
-        "site": result.site, "lab": result.lab, "started": result.started, "duration": round(result.duration, 3),
-        "technician": result.technician, "ok": result.ok,
+        "site": result.site,
+        "lab": result.lab,
+        "started": result.started,
+        "duration": round(result.duration, 3),
+        "technician": result.technician,
+        "ok": result.ok,
         "counts": {s.value: result.count(s) for s in Status},
-        "criteria": [{"id": row.criterion.id, "competency": cid, "title": row.criterion.title(lang), "status": row.status.value,
-                      "checks": [o.check.id for o in row.outcomes]} for cid, rows in by_criterion(result) for row in rows],
+        "criteria": [
+            {
+                "id": row.criterion.id,
+                "competency": cid,
+                "title": row.criterion.title(lang),
+                "status": row.status.value,
+                "checks": [o.check.id for o in row.outcomes],
+            }
+            for cid, rows in by_criterion(result)
+            for row in rows
+        ],
         "checks": [o.to_dict(lang) for o in result.outcomes],
     }
 
@@ -112,12 +169,23 @@ def write_json(result: SuiteResult, path: Path, lang: str = "en") -> None:
 
 
 def write_junit(result: SuiteResult, path: Path, lang: str = "en") -> None:
-    suite = ET.Element("testsuite", name=f"recette {result.site}", tests=str(len(result.outcomes)),
-                       failures=str(result.count(Status.FAIL)), skipped=str(result.count(Status.BLOCKED)), errors="0",
-                       time=f"{result.duration:.3f}")
+    suite = ET.Element(
+        "testsuite",
+        name=f"recette {result.site}",
+        tests=str(len(result.outcomes)),
+        failures=str(result.count(Status.FAIL)),
+        skipped=str(result.count(Status.BLOCKED)),
+        errors="0",
+        time=f"{result.duration:.3f}",
+    )
     for o in result.outcomes:
-        case = ET.SubElement(suite, "testcase", classname=f"{result.site}.{o.check.group}", name=f"{o.check.id} — {o.check.title(lang)}",
-                             time=f"{o.duration:.3f}")
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"{result.site}.{o.check.group}",
+            name=f"{o.check.id} — {o.check.title(lang)}",
+            time=f"{o.duration:.3f}",
+        )
         props = ET.SubElement(case, "properties")
         for criterion in o.check.criteria:
             ET.SubElement(props, "property", name="criterion", value=criterion)
@@ -137,8 +205,14 @@ def write_html(result: SuiteResult, path: Path, lang: str = "en") -> None:
     env = Environment(loader=PackageLoader("officelab.recette", "templates"), autoescape=select_autoescape(["html", "j2"]))
     cat = catalogue()
     page = env.get_template("report.html.j2").render(
-        r=result, w=WORDS[lang], lang=lang, groups=by_criterion(result, cat), cat=cat, Status=Status,
-        when=time.strftime("%Y-%m-%d %H:%M", time.localtime(result.started)), roots=result.roots(),
+        r=result,
+        w=WORDS[lang],
+        lang=lang,
+        groups=by_criterion(result, cat),
+        cat=cat,
+        Status=Status,
+        when=time.strftime("%Y-%m-%d %H:%M", time.localtime(result.started)),
+        roots=result.roots(),
         failed=[o for o in result.outcomes if o.status is Status.FAIL],
     )
     path.write_text(page, encoding="utf-8")

@@ -78,8 +78,21 @@ def load_plan(path: Path) -> tuple[FieldPlan, list[Check]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SiteInvalid(path, [Problem((), f"cannot read the plan: {exc}", file=str(path))]) from None
     plan, _ = load_model(text, str(path), FieldPlan, "field plan (`name`, `checks`)")
-    checks = [Check(c.id, c.title, c.title_en or c.title, "here", c.probe, tuple(c.criteria), expect=c.expect == "pass",
-                    depends=tuple(c.depends), required=c.required, group="field") for c in plan.checks]
+    checks = [
+        Check(
+            c.id,
+            c.title,
+            c.title_en or c.title,
+            "here",
+            c.probe,
+            tuple(c.criteria),
+            expect=c.expect == "pass",
+            depends=tuple(c.depends),
+            required=c.required,
+            group="field",
+        )
+        for c in plan.checks
+    ]
     problems = order_problems(checks)
     if problems:
         raise SiteInvalid(path, [Problem(("checks",), p, file=str(path), hint="fix the ids in `depends`") for p in problems])
@@ -95,4 +108,3 @@ def run_here(path: Path, progress: Callable[[Outcome], None] | None = None) -> S
     result.outcomes = run_suite(checks, lambda _: local, progress=progress)
     result.duration = time.monotonic() - start
     return result
-

@@ -8,6 +8,7 @@ enough on disk for the next command to remove everything.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -25,8 +26,11 @@ NETNS_DIR = Path("/run/netns")
 PREFIX = "ol"
 
 
+DEFAULT_HOME = Path("/var/lib/officelab")
+
+
 def home() -> Path:
-    return Path(os.environ.get("OFFICELAB_HOME", "/var/lib/officelab"))
+    return Path(os.environ.get("OFFICELAB_HOME", str(DEFAULT_HOME)))
 
 
 def check_lab_name(name: str) -> str:
@@ -39,11 +43,16 @@ def check_lab_name(name: str) -> str:
 
 def netns_name(lab: str, node: str) -> str:
     """The network namespace of a node: ``ol-<lab>-<node>`` (visible to ``ip netns``)."""
-    return f"{PREFIX}-{lab}-{node}"
+    return f"{netns_prefix(lab)}{node}"
 
 
 def netns_prefix(lab: str) -> str:
-    return f"{PREFIX}-{lab}-"
+    """``ol-<lab>-``; with another OFFICELAB_HOME (tests, a second installation) ``ol<hash>-<lab>-``, so that
+    labs of the same name under two homes never take each other's namespaces for leftovers."""
+    current = home()
+    if current == DEFAULT_HOME:
+        return f"{PREFIX}-{lab}-"
+    return f"{PREFIX}{hashlib.sha256(str(current.resolve()).encode()).hexdigest()[:4]}-{lab}-"
 
 
 @dataclass

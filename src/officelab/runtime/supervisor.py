@@ -154,10 +154,12 @@ class Supervisor:
         self.save()
 
     def save(self) -> None:
+        """Write processes.json (informative: a lab directory removed under us must not stop the supervisor)."""
         data = {name: {**asdict(d), "spec": asdict(d.spec)} for name, d in self.daemons.items()}
-        tmp = self.lab_dir / "processes.tmp"
-        tmp.write_text(json.dumps(data, indent=1))
-        tmp.replace(self.lab_dir / "processes.json")
+        with contextlib.suppress(OSError):
+            tmp = self.lab_dir / "processes.tmp"
+            tmp.write_text(json.dumps(data, indent=1))
+            tmp.replace(self.lab_dir / "processes.json")
 
     # ------------------------------------------------------------------ control
     async def handle(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -209,8 +211,10 @@ class Supervisor:
         if self.stopping:
             return
         self.stopping = True
-        await self.stop(list(self.daemons))
-        self.done.set()
+        try:
+            await self.stop(list(self.daemons))
+        finally:
+            self.done.set()
 
     async def serve_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

@@ -175,8 +175,13 @@ def load_model(text: str, file: str, root: type[M], what: str) -> tuple[M, Any]:
     """Parse YAML text into ``root``; every type problem comes back located. Returns the model and the raw YAML."""
     data = parse_yaml(text, file)
     if not isinstance(data, CommentedMap):
-        problem = Problem(path=(), message=f"a {what} is a YAML mapping", line=1, file=file,
-                          hint="start from `officelab sites --show cabinet-martin`" if root is Site else "see the documentation")
+        problem = Problem(
+            path=(),
+            message=f"a {what} is a YAML mapping",
+            line=1,
+            file=file,
+            hint="start from `officelab sites --show cabinet-martin`" if root is Site else "see the documentation",
+        )
         raise SiteInvalid(Path(file), [problem])
     try:
         return root.model_validate(data), data

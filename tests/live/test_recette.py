@@ -1,0 +1,166 @@
+"""The recette on the live default site: all green, then one fault at a time — the right cause, the right
+criteria, and nothing else reported as failed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from officelab.recette.model import Status, SuiteResult
+from officelab.recette.run import run_on_lab
+from officelab.runtime.lab import Lab
+from officelab.site.catalog import builtin_sites
+from officelab.site.loader import load_site
+from tests.conftest import cli
+from tests.live.leaks import Snapshot, assert_nothing_left, netns_inodes
+
+pytestmark = pytest.mark.live
+LAB = "trecette"
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[Lab]:
+    before = Snapshot()
+    lab = Lab(LAB)
+    lab.up(load_site("cabinet-martin"), builtin_sites()["cabinet-martin"].read_text())
+    inodes = netns_inodes(LAB)
+    yield lab
+    lab.down()
+    assert_nothing_left(LAB, lab.dir.path, before, inodes)
+
+
+def failed(result: SuiteResult) -> dict[str, str]:
+    return {o.check.id: o.cause for o in result.outcomes if o.status is Status.FAIL}
+
+
+def blocked(result: SuiteResult) -> dict[str, str | None]:
+    return {o.check.id: o.blocked_by for o in result.outcomes if o.status is Status.BLOCKED}
+
+
+def failing_criteria(result: SuiteResult) -> set[str]:
+    return {c for o in result.outcomes if o.status is Status.FAIL for c in o.check.criteria}
+
+
+def test_whole_derived_recette_passes_with_reports(lab: Lab, tmp_path: Path) -> None:
+    files = {k: tmp_path / f"recette.{k}" for k in ("json", "xml", "html")}
+    result = cli(
+        "check",
+        "--lab",
+        LAB,
+        "--json",
+        str(files["json"]),
+        "--junit",
+        str(files["xml"]),
+        "--html",
+        str(files["html"]),
+        "--lang",
+        "fr",
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "RECETTE CONFORME" in result.stdout
+    data = json.loads(files["json"].read_text())
+    assert data["ok"] and data["counts"]["fail"] == 0 and data["counts"]["pass"] > 100
+    groups = {c["group"] for c in data["checks"]}
+    assert {"hosts", "services", "firewall", "isolation", "infrastructure"} <= groups
+    suite = ET.parse(files["xml"]).getroot().find("testsuite")
+    assert suite is not None and suite.get("failures") == "0"
+    page = files["html"].read_text()
+    assert "RECETTE CONFORME" in page and "TRI-CP1-C1" in page and "cabinet-martin" in page
+
+
+def test_selection_by_criterion_and_node(lab: Lab) -> None:
+    listed = cli("check", "--lab", LAB, "--criterion", "TRI-CP4-C3", "--list").stdout
+    assert "flow:guests->servers:tcp/80" in listed and "gw:guest-1" in listed, "selected checks come with what they need"
+    assert "dnsrec:srv-app" not in listed
+    result = cli("check", "--lab", LAB, "--node", "pc-paie", "--lang", "en")
+    assert result.returncode == 0 and "ACCEPTED" in result.stdout
+    assert cli("check", "--lab", LAB, "--criterion", "TRI-CP99-C1").returncode == 2
+
+
+def test_pulled_cable(lab: Lab) -> None:
+    lab.set_link("sw-floor:ge2", up=False)
+    try:
+        result = run_on_lab(lab)
+    finally:
+        lab.set_link("sw-floor:ge2", up=True)
+    assert failed(result) == {"link:pc-compta-1:eth0": "no carrier on eth0: cable unplugged or switch port down"}
+    assert set(blocked(result)) == {"ip:pc-compta-1:eth0", "gw:pc-compta-1", "dns:pc-compta-1"}
+    assert set(blocked(result).values()) == {"link:pc-compta-1:eth0"}
+    assert "TAI-CP3-C3" in failing_criteria(result)
+
+
+def test_dhcp_server_stopped(lab: Lab) -> None:
+    lab.stop_daemon("fw/dnsmasq")
+    try:
+        result = run_on_lab(lab)
+    finally:
+        lab.start_daemon("fw/dnsmasq")
+    causes = failed(result)
+    assert {"dhcp:vlan10", "dhcp:vlan20", "dhcp:vlan30", "dhcp:vlan50"} <= set(causes)
+    assert all(cause.startswith("no DHCP offer within") for cid, cause in causes.items() if cid.startswith("dhcp:"))
+    # dnsmasq is also the site's DNS: the only other failures are DNS questions to it, nothing downstream.
+    others = {cid: cause for cid, cause in causes.items() if not cid.startswith("dhcp:")}
+    assert others and all(cid.startswith("dns:") and "no answer from DNS server" in cause for cid, cause in others.items()), others
+    assert len(blocked(result)) > 50 and set(blocked(result).values()) <= set(causes)
+    assert "TAI-CP5-C3" in failing_criteria(result)
+
+
+def test_broken_dns_record(lab: Lab) -> None:
+    hosts = lab.dir.node_dir("fw") / "hosts.site"
+    original = hosts.read_text()
+    hosts.write_text(re.sub(r"^10\.10\.40\.10\t", "10.10.40.99\t", original, flags=re.M))
+    lab.control("signal", ["fw/dnsmasq"], signal="HUP")
+    try:
+        result = run_on_lab(lab)
+    finally:
+        hosts.write_text(original)
+        lab.control("signal", ["fw/dnsmasq"], signal="HUP")
+    causes = failed(result)
+    assert set(causes) == {"dnsrec:srv-app", "ptr:srv-app", "dnsrec:intranet.cabinet-martin.lan"}, causes
+    assert "expected 10.10.40.10" in causes["dnsrec:srv-app"]
+    intranet = {
+        o.check.id for o in result.outcomes if o.check.id.startswith("web:") and o.check.id.endswith(":intranet.cabinet-martin.lan")
+    }
+    assert intranet and blocked(result) == dict.fromkeys(intranet, "dnsrec:intranet.cabinet-martin.lan")
+    assert "TAI-CP5-C5" in failing_criteria(result)
+
+
+def test_firewall_rule_dropped(lab: Lab) -> None:
+    listing = lab.run("fw", ["nft", "-a", "list", "chain", "inet", "officelab", "forward"]).stdout
+    line = next(ln for ln in listing.splitlines() if 'comment "policy users -> wan"' in ln)
+    handle = line.rsplit("# handle ", 1)[1].strip()
+    assert lab.run("fw", ["nft", "delete", "rule", "inet", "officelab", "forward", "handle", handle]).returncode == 0
+    try:
+        result = run_on_lab(lab)
+    finally:
+        restore = lab.run("fw", ["nft", "-f", str(lab.dir.node_dir("fw") / "firewall.nft")])
+        assert restore.returncode == 0, restore.stderr
+    causes = failed(result)
+    assert set(causes) == {"flow:users->wan:tcp/80", "flow:users->wan:icmp"}, causes
+    assert "no answer from 203.0.113.80:80" in causes["flow:users->wan:tcp/80"]
+    assert blocked(result) == {"web:users:www.example.com": "flow:users->wan:tcp/80"}
+    assert {"TRI-CP1-C1", "TAI-CP7-C1"} <= failing_criteria(result)
+
+
+def test_port_in_the_wrong_vlan(lab: Lab) -> None:
+    lab.set_port_vlan("sw-floor:ge3", "voice")
+    try:
+        result = run_on_lab(lab)
+    finally:
+        lab.set_port_vlan("sw-floor:ge3", "users")
+    causes = failed(result)
+    assert set(causes) == {"ip:pc-compta-2:eth0"}, causes
+    assert "outside 10.10.10.0/24: eth0 is in the wrong VLAN" in causes["ip:pc-compta-2:eth0"]
+    assert set(blocked(result)) == {"gw:pc-compta-2", "dns:pc-compta-2"}
+    assert {"TAI-CP5-C2", "TRI-CP3-C4"} <= failing_criteria(result)
+
+
+def test_all_green_again_after_the_faults(lab: Lab) -> None:
+    result = run_on_lab(lab)
+    assert failed(result) == {} and blocked(result) == {}
