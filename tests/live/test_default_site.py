@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from officelab.runtime.lab import Lab, wait_for
-from officelab.site.catalog import builtin_sites
 from officelab.site.loader import load_site
 from tests.conftest import cli
-from tests.live.leaks import Snapshot, assert_nothing_left, netns_inodes, root_links
+from tests.live.leaks import booted, root_links
 
 pytestmark = pytest.mark.live
 LAB = "tdefault"
@@ -24,13 +23,7 @@ LAB_NETS = [IPv4Network(n) for n in ("10.10.0.0/16", "172.16.50.0/24", "198.51.1
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    before = Snapshot()
-    lab = Lab(LAB)
-    lab.up(load_site("cabinet-martin"), builtin_sites()["cabinet-martin"].read_text())
-    inodes = netns_inodes(LAB)
-    yield lab
-    lab.down()
-    assert_nothing_left(LAB, lab.dir.path, before, inodes)
+    yield from booted(LAB)
 
 
 def run(lab: Lab, node: str, *argv: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:

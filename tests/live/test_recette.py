@@ -14,10 +14,8 @@ import pytest
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab
 from officelab.runtime.lab import Lab
-from officelab.site.catalog import builtin_sites
-from officelab.site.loader import load_site
 from tests.conftest import cli
-from tests.live.leaks import Snapshot, assert_nothing_left, netns_inodes
+from tests.live.leaks import booted
 
 pytestmark = pytest.mark.live
 LAB = "trecette"
@@ -25,13 +23,7 @@ LAB = "trecette"
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    before = Snapshot()
-    lab = Lab(LAB)
-    lab.up(load_site("cabinet-martin"), builtin_sites()["cabinet-martin"].read_text())
-    inodes = netns_inodes(LAB)
-    yield lab
-    lab.down()
-    assert_nothing_left(LAB, lab.dir.path, before, inodes)
+    yield from booted(LAB)
 
 
 def failed(result: SuiteResult) -> dict[str, str]:

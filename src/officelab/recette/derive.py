@@ -14,7 +14,7 @@ from ipaddress import IPv4Address
 
 from officelab.probes.spec import ArpProbe, DhcpProbe, DnsProbe, HttpProbe, IpConfigProbe, LinkProbe, PingProbe, ProbeSpec, TcpProbe
 from officelab.recette.model import Check
-from officelab.site.model import Action, FirewallService, Interface, Node, NodeKind, Site, Vlan
+from officelab.site.model import Action, FirewallService, Interface, Node, NodeKind, Site, SiteCheck, Vlan
 from officelab.site.topology import Topology
 from officelab.site.zones import Flow, decide, zone_of
 
@@ -419,20 +419,7 @@ class _Deriver:
 
     def custom_checks(self) -> None:
         for custom in self.site.checks:
-            self.add(
-                Check(
-                    custom.id,
-                    custom.title,
-                    custom.title_en or custom.title,
-                    custom.from_,
-                    custom.probe,
-                    tuple(custom.criteria),
-                    expect=custom.expect == "pass",
-                    depends=tuple(custom.depends),
-                    required=custom.required,
-                    group="site",
-                )
-            )
+            self.add(check_from_spec(custom, custom.from_, "site"))
 
     def derive(self) -> list[Check]:
         self.infrastructure_checks()
@@ -442,6 +429,22 @@ class _Deriver:
         self.isolation_checks()
         self.custom_checks()
         return self.checks
+
+
+def check_from_spec(spec: SiteCheck, place: str, group: str) -> Check:
+    """A check written by a person (in a site file or a field plan)."""
+    return Check(
+        spec.id,
+        spec.title,
+        spec.title_en or spec.title,
+        place,
+        spec.probe,
+        tuple(spec.criteria),
+        expect=spec.expect == "pass",
+        depends=tuple(spec.depends),
+        required=spec.required,
+        group=group,
+    )
 
 
 def derive_suite(site: Site) -> list[Check]:

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from officelab.errors import OfficeLabError, Problem, SiteInvalid
 from officelab.probes.place import LocalPlace, NodePlace, Place
-from officelab.recette.derive import derive_suite
+from officelab.recette.derive import check_from_spec, derive_suite
 from officelab.recette.engine import order_problems, run_suite
 from officelab.recette.model import Check, Outcome, SuiteResult
 from officelab.runtime.lab import Lab
@@ -78,21 +78,7 @@ def load_plan(path: Path) -> tuple[FieldPlan, list[Check]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SiteInvalid(path, [Problem((), f"cannot read the plan: {exc}", file=str(path))]) from None
     plan, _ = load_model(text, str(path), FieldPlan, "field plan (`name`, `checks`)")
-    checks = [
-        Check(
-            c.id,
-            c.title,
-            c.title_en or c.title,
-            "here",
-            c.probe,
-            tuple(c.criteria),
-            expect=c.expect == "pass",
-            depends=tuple(c.depends),
-            required=c.required,
-            group="field",
-        )
-        for c in plan.checks
-    ]
+    checks = [check_from_spec(c, "here", "field") for c in plan.checks]
     problems = order_problems(checks)
     if problems:
         raise SiteInvalid(path, [Problem(("checks",), p, file=str(path), hint="fix the ids in `depends`") for p in problems])
