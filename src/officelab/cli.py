@@ -28,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="OfficeLab: a whole small-business IT network, for real, on this machine.",
 )
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 LabOption = Annotated[str, typer.Option("--lab", "-l", help="Lab name (several labs can run side by side).")]

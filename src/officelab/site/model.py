@@ -215,7 +215,7 @@ class DnsService(Model):
 
 
 class DhcpService(Model):
-    """A DHCP server. It serves the scopes of the VLANs it has an interface in; a router relays the others."""
+    """A DHCP server. It serves the scopes of the VLANs it has an interface in (no relay in this version)."""
 
     authoritative: bool = True
 

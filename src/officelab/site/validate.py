@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network
 
 from officelab.errors import Problem
-from officelab.site.model import Node, NodeKind, PortMode, Site, VlanRef, split_endpoint
-from officelab.site.topology import Topology, subinterface_name
+from officelab.site.model import Node, PortMode, Site, VlanRef, split_endpoint
+from officelab.site.topology import Topology
 
 RESERVED_PORT_NAMES = {"br0", "mgmt", "mgmt-p", "lo"}
 
@@ -315,7 +315,7 @@ class _Checker:
     def check_gateway_reachable(
         self, node: Node, ifname: str, gateway: IPv4Address | None, dhcp: bool, path: tuple[str | int, ...]
     ) -> None:
-        """A host must share a segment with its gateway (or, for DHCP, with a DHCP server or relay)."""
+        """A host must share a segment with its gateway (for a DHCP client, the gateway of its VLAN)."""
         segment = self.topo.segment_of(node.name, ifname)
         if segment is None or (gateway is None and not dhcp):
             return
@@ -411,17 +411,11 @@ class _Checker:
                 for s in servers
                 for name, _, _ in topo.l3_interfaces(s)
             )
-            relayed = served or any(
-                subinterface_name(f.name, vlan.id) in [n for n, _, _ in topo.l3_interfaces(r)]
-                for r in topo.nodes_of_kind(NodeKind.ROUTER)
-                for f in r.interfaces
-                if f.vlans
-            )
-            if not relayed:
+            if not served:
                 self.add(
                     path,
-                    f"no DHCP server or relay reaches VLAN {vlan.name}",
-                    "give the DHCP server or the router an interface in this VLAN",
+                    f"no DHCP server has an interface in VLAN {vlan.name}",
+                    "run the DHCP server on the router that routes this VLAN (DHCP relay is not supported yet)",
                 )
 
     def check_firewall(self) -> None:
