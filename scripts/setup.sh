@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump clang llvm libc6-dev linux-libc-dev
-          iputils-ping curl procps python3 python3-venv)
+          iputils-ping curl procps python3 python3-venv
+          samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind libnss-winbind krb5-user
+          smbclient ldap-utils python3-samba cups cups-ipp-utils cups-client cups-bsd cups-filters dbus avahi-daemon
+          restic openssh-server openssh-client)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
 
 if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo make setup): it installs Debian packages" >&2; exit 1; fi
@@ -26,8 +29,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Nor start them at the next boot: OfficeLab runs its own copies inside lab namespaces.
   if [ -d /run/systemd/system ]; then
-    for unit in nginx unbound; do
-      if printf '%s\n' "${missing[@]}" | grep -qx "$unit\(-light\)\?"; then systemctl disable --now "$unit" >/dev/null 2>&1 || true; fi
+    # Only units of packages this run installed: a service the machine already had (ssh!) is left alone.
+    for pair in nginx:nginx-light unbound:unbound samba-ad-dc:samba-ad-dc smbd:samba nmbd:samba winbind:winbind \
+                cups:cups cups-browsed:cups-filters avahi-daemon:avahi-daemon ssh:openssh-server; do
+      if printf '%s\n' "${missing[@]}" | grep -qx "${pair#*:}"; then
+        systemctl disable --now "${pair%%:*}" >/dev/null 2>&1 || true
+      fi
     done
   fi
 fi

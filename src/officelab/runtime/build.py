@@ -175,6 +175,10 @@ def write_files(plan: LabPlan) -> None:
             (base / sub).mkdir(parents=True, exist_ok=True)
     for f in plan.files:
         path = plan.node_dir(f.node) / f.path
+        if f.path.endswith("/"):  # a directory, with its mode (e.g. a share everyone allowed may write to)
+            path.mkdir(parents=True, exist_ok=True)
+            path.chmod(f.mode)
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f.content)
         path.chmod(f.mode)

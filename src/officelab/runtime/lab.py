@@ -13,6 +13,7 @@ naming (``ol-<lab>-*`` namespaces, processes inside them, the supervisor by its 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 import signal
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from officelab.errors import LabError, NotRoot, OfficeLabError
-from officelab.runtime import netns
+from officelab.runtime import kernel, netns
 from officelab.runtime.build import Netlink, build_network, create_namespaces, write_files
 from officelab.runtime.netns import NodeContext
 from officelab.runtime.plan import DaemonPlan, LabPlan, Readiness, compile_plan
@@ -46,7 +47,8 @@ from officelab.site.loader import load_text
 from officelab.site.model import Site, split_endpoint
 
 Progress = Callable[[str], None]
-READY_TIMEOUT = 20.0
+READY_TIMEOUT = 30.0
+STAGE_NAMES = {0: "services", 1: "DHCP clients", 2: "domain member services"}
 
 
 def _quiet(_: str) -> None:
@@ -90,6 +92,22 @@ def _socket_bound(pid: int, proto: str, port: int) -> bool:
         if local_port == port and (proto == "udp" or fields[3] == "0A"):
             return True
     return False
+
+
+def _ldap_bind(netns_path: Path, check: Readiness) -> bool:
+    """An authenticated simple bind on the node's own LDAP port (the DC is really ready, not just listening)."""
+    import ldap3
+    from ldap3.core.exceptions import LDAPException
+
+    with kernel.in_netns(str(netns_path)):
+        try:
+            server = ldap3.Server("127.0.0.1", port=check.port or 389, connect_timeout=1)
+            connection = ldap3.Connection(server, user=check.user, password=check.password, receive_timeout=2)
+            ok = bool(connection.bind())
+            connection.unbind()
+            return ok
+        except (LDAPException, OSError):
+            return False
 
 
 @dataclass
@@ -202,12 +220,23 @@ class Lab:
             if result.returncode != 0:
                 raise LabError(f"{command.what} on {command.node} failed: {(result.stderr or result.stdout).strip()[:400]}")
             progress(f"{command.what} loaded on {command.node}")
-        for stage in sorted({d.stage for d in plan.daemons}):
+        self._run_hooks(plan, -1, progress)
+        for stage in sorted({d.stage for d in plan.daemons} | {h.after_stage for h in plan.hooks if h.after_stage >= 0}):
             daemons = [d for d in plan.daemons if d.stage == stage]
-            self._start_daemons(plan, daemons)
-            failpoint(self.dir.path, f"daemons-{stage}")
-            self._wait_ready(plan, daemons)
-            progress(f"{len(daemons)} {'services' if stage == 0 else 'DHCP clients'} ready")
+            if daemons:
+                self._start_daemons(plan, daemons)
+                failpoint(self.dir.path, f"daemons-{stage}")
+                self._wait_ready(plan, daemons)
+                progress(f"{len(daemons)} {STAGE_NAMES.get(stage, 'daemons')} ready")
+            self._run_hooks(plan, stage, progress)
+
+    def _run_hooks(self, plan: LabPlan, stage: int, progress: Progress) -> None:
+        for hook in (h for h in plan.hooks if h.after_stage == stage):
+            module, _, name = hook.function.partition(":")
+            function = getattr(importlib.import_module(module), name)
+            start = time.monotonic()
+            function(self, plan, progress)
+            progress(f"{hook.what} ({time.monotonic() - start:.1f} s)")
 
     def _start_supervisor(self, record: LabRecord) -> None:
         log = open(self.dir.path / "supervisor.log", "ab")  # noqa: SIM115 - handed to the child
@@ -254,6 +283,8 @@ class Lab:
         info = self.daemons().get(daemon.key, {})
         if info.get("state") != "running":
             return False
+        if check.kind == "ldap":
+            return _ldap_bind(NETNS_DIR / plan.netns(daemon.node), check)
         if check.kind == "address":
             ns = plan.netns(daemon.node)
             try:
@@ -262,6 +293,10 @@ class Lab:
                 return False
             return bool(nl[ns].get_addr(index=index, family=2))
         return _socket_bound(int(info["pid"]), check.kind, check.port)
+
+    def wait_daemons_ready(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
+        """Wait, with a deadline, until these daemons are running and ready (raises LabError otherwise)."""
+        self._wait_ready(plan, daemons)
 
     def _wait_ready(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
         pending = [(d, c) for d in daemons for c in d.ready]

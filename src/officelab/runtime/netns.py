@@ -109,13 +109,34 @@ class NodeContext:
         # Receive unmounts from the host (see ensure_netns_dir) but send nothing back.
         kernel.mount("", "/", None, kernel.MS_SLAVE | kernel.MS_REC)
         base = Path(self.node_dir)
-        for name, target in (("resolv.conf", "/etc/resolv.conf"), ("hosts", "/etc/hosts"), ("hostname", "/etc/hostname")):
-            source = base / "etc" / name
-            if source.exists():
-                with contextlib.suppress(OSError):
-                    kernel.mount(str(source), target, None, kernel.MS_BIND)
+        # Like /etc/netns/<ns>/: each file of the node's etc/ replaces the host's file of that name (when the
+        # host has one: a mount needs a target, and the host's /etc is never written).
+        etc = base / "etc"
+        if etc.is_dir():
+            for source in sorted(etc.iterdir()):
+                target = Path("/etc") / source.name
+                if source.is_file() and target.exists() and not target.is_dir():
+                    with contextlib.suppress(OSError):
+                        kernel.mount(str(source), str(target), None, kernel.MS_BIND)
+        # Directories with compiled-in paths (e.g. /var/log/samba): "relative-source absolute-target" lines.
+        binds = base / "binds"
+        if binds.is_file():
+            for line in binds.read_text().splitlines():
+                source_rel, _, target_dir = line.partition(" ")
+                if source_rel and Path(target_dir).is_dir() and (base / source_rel).is_dir():
+                    kernel.mount(str(base / source_rel), target_dir, None, kernel.MS_BIND)
         # A private /run: daemons with hard-coded pid files and sockets there do not collide.
         if (base / "run").is_dir():
             kernel.mount(str(base / "run"), "/run", None, kernel.MS_BIND)
+        for key, value in self.environment().items():
+            os.environ[key] = value
         kernel.sethostname(self.hostname)
         os.chdir("/")
+
+    def environment(self) -> dict[str, str]:
+        """Variables every program on the node gets (from the node's ``env`` file: KEY=value lines)."""
+        env_file = Path(self.node_dir) / "env"
+        if not env_file.is_file():
+            return {}
+        pairs = (line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+        return {key: value for key, value in pairs}

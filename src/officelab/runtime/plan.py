@@ -12,8 +12,9 @@ from pathlib import Path
 
 from officelab.runtime.state import netns_name
 from officelab.runtime.vlan import PortVlan
-from officelab.site.model import Node, PortMode, Site, SwitchPort
-from officelab.site.topology import Topology, mac_for
+from officelab.site.model import Action, Node, PortMode, Site, SwitchPort
+from officelab.site.topology import Segment, Topology, mac_for
+from officelab.site.zones import Flow, decide, zone_of
 
 BRIDGE = "br0"
 
@@ -74,15 +75,20 @@ class FilePlan:
 
 @dataclass(frozen=True)
 class Readiness:
-    """What proves a daemon is ready: a bound UDP/TCP port, or an address on an interface (DHCP)."""
+    """What proves a daemon is ready: a bound UDP/TCP port, an address on an interface (DHCP), or an
+    authenticated LDAP bind (a domain controller answers ports well before it can authenticate)."""
 
-    kind: str  # udp | tcp | address
+    kind: str  # udp | tcp | address | ldap
     port: int = 0
     ifname: str = ""
+    user: str = ""
+    password: str = ""
 
     def describe(self) -> str:
         if self.kind == "address":
             return f"a DHCP lease on {self.ifname}"
+        if self.kind == "ldap":
+            return f"an authenticated LDAP bind as {self.user}"
         return f"{self.kind.upper()} port {self.port} listening"
 
 
@@ -110,6 +116,19 @@ class CommandPlan:
     what: str
 
 
+@dataclass(frozen=True)
+class HookPlan:
+    """A step of the boot that is code, not a daemon: provisioning a domain, joining members, adding queues.
+
+    ``after_stage`` -1 runs before any daemon; N runs once the daemons of stage N are ready. ``function`` is
+    ``module:function`` taking ``(lab, plan, progress)``.
+    """
+
+    after_stage: int
+    function: str
+    what: str
+
+
 @dataclass
 class LabPlan:
     lab: str
@@ -123,6 +142,7 @@ class LabPlan:
     files: list[FilePlan] = field(default_factory=list)
     commands: list[CommandPlan] = field(default_factory=list)
     daemons: list[DaemonPlan] = field(default_factory=list)
+    hooks: list[HookPlan] = field(default_factory=list)
 
     def node_dir(self, node: str) -> Path:
         return self.lab_dir / "nodes" / node
@@ -234,17 +254,52 @@ def compile_plan(site: Site, lab: str, lab_dir: Path) -> LabPlan:
     return _Compiler(site, lab, lab_dir).compile()
 
 
-def dns_server_for(topo: Topology, node: Node) -> tuple[list[IPv4Address], str]:
-    """The DNS servers a statically addressed node uses, and its search domain.
+def directory_dns(topo: Topology, segment: Segment | None) -> IPv4Address | None:
+    """The domain controller, when the site has a directory and this segment may query it (same segment, or
+    the firewall lets udp/53 through to the DC's zone): with AD, the DC is the DNS of the domain's clients."""
+    d = topo.site.directory
+    if d is None or segment is None:
+        return None
+    dc = topo.site.node(d.controller)
+    dc_ifname = next((i.name for i in dc.interfaces if i.address is not None), None)
+    address = next((i.address.ip for i in dc.interfaces if i.address is not None), None)
+    if dc_ifname is None or address is None:
+        return None
+    if (dc.name, dc_ifname) in segment.members:
+        return address
+    for router in topo.site.nodes:
+        fw = router.services.firewall
+        if fw is None:
+            continue
+        member = next(iter(sorted(segment.members)))
+        src, dst = zone_of(topo, router, fw, *member), zone_of(topo, router, fw, dc.name, dc_ifname)
+        if src is not None and dst is not None and decide(fw, Flow(src, dst, "udp", 53, address)) is Action.ACCEPT:
+            return address
+        return None
+    return address
 
-    Inside the site: the internal DNS server's address on the node's segment. On the emulated internet:
-    the public resolver.
+
+def search_domains(topo: Topology) -> list[str]:
+    """The site's DNS domain, then the AD domain if there is one."""
+    d = topo.site.directory
+    return [topo.site.site.domain, *([d.domain] if d is not None else [])]
+
+
+def dns_server_for(topo: Topology, node: Node) -> tuple[list[IPv4Address], str]:
+    """The DNS servers a statically addressed node uses, and its search domains.
+
+    Inside the site: the domain controller if there is a directory the node may query, else the internal
+    DNS server's address on the node's segment. On the emulated internet: the public resolver.
     """
     internal = [n for n in topo.site.nodes if n.services.dns is not None and not n.kind.on_internet]
     public = [n for n in topo.site.nodes if n.services.dns is not None and n.kind.on_internet]
     if not node.kind.on_internet:
+        search = " ".join(search_domains(topo))
         for name, _iface, _vid in topo.l3_interfaces(node):
             segment = topo.segment_of(node.name, name)
+            dc = directory_dns(topo, segment)
+            if dc is not None:
+                return [dc], search
             if segment is None:
                 continue
             for server in internal:
@@ -252,9 +307,9 @@ def dns_server_for(topo: Topology, node: Node) -> tuple[list[IPv4Address], str]:
                     if (server.name, sname) in segment.members:
                         vlan = topo.vlan(svid)
                         if vlan is not None and vlan.gateway is not None:
-                            return [vlan.gateway], topo.site.site.domain
+                            return [vlan.gateway], search
                         if siface.address is not None:
-                            return [siface.address.ip], topo.site.site.domain
+                            return [siface.address.ip], search
     addresses = [i.address.ip for n in public for i in n.interfaces if i.address is not None]
     return addresses[:1], topo.site.site.domain if not node.kind.on_internet else ""
 

@@ -80,7 +80,7 @@ class Supervisor:
         log_dir = Path(spec.node_dir) / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         ctx = NodeContext(netns=spec.netns, hostname=spec.node, node_dir=spec.node_dir)
-        env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", **spec.env}
+        env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", **ctx.environment(), **spec.env}
         with open(log_dir / f"{spec.name.rsplit('/', 1)[-1]}.log", "ab") as log:
             log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} start: {' '.join(spec.argv)}\n".encode())
             log.flush()

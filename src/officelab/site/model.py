@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from officelab.probes.spec import ProbeSpec
 from officelab.site.addressing import Address, Cidr, Subnet
+from officelab.site.directory import BackupJob, Directory, FilesService, PrinterDevice, PrintService
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
 IFNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"
@@ -301,6 +302,9 @@ class Services(Model):
     dns: DnsService | None = None
     firewall: FirewallService | None = None
     web: WebService | None = None
+    files: FilesService | None = None
+    printer: PrinterDevice | None = None
+    print: PrintService | None = None
 
 
 class Node(Model):
@@ -328,6 +332,10 @@ class Node(Model):
             raise ValueError("only routers have VLAN sub-interfaces (`vlans` on an interface)")
         if self.services.firewall is not None and not self.kind.routes:
             raise ValueError("a firewall runs on a router")
+        if self.services.printer is not None and self.kind is not NodeKind.PRINTER:
+            raise ValueError("`printer` is the service of a node of kind printer")
+        if (self.services.files is not None or self.services.print is not None) and self.kind is not NodeKind.SERVER:
+            raise ValueError("file shares and print queues are served by a node of kind server")
         return self
 
 
@@ -388,6 +396,8 @@ class Site(Model):
     nodes: list[Node]
     links: list[Link] = Field(default_factory=list)
     checks: list[SiteCheck] = Field(default_factory=list, description="the site's own acceptance checks")
+    directory: Directory | None = None
+    backups: list[BackupJob] = Field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network
 
 from officelab.errors import Problem
-from officelab.site.model import Node, PortMode, Site, VlanRef, split_endpoint
+from officelab.site.model import Node, NodeKind, PortMode, Site, VlanRef, split_endpoint
 from officelab.site.topology import Topology
 
 RESERVED_PORT_NAMES = {"br0", "mgmt", "mgmt-p", "lo"}
@@ -50,7 +50,89 @@ class _Checker:
         self.check_dhcp()
         self.check_firewall()
         self.check_checks()
+        self.check_directory()
+        self.check_data_services()
         return self.problems
+
+    def node_index(self, name: str) -> int:
+        return next(i for i, n in enumerate(self.site.nodes) if n.name == name)
+
+    def check_directory(self) -> None:
+        d = self.site.directory
+        if d is None:
+            return
+        base: tuple[str | int, ...] = ("directory",)
+        dc = self.topo.nodes.get(d.controller)
+        if dc is None:
+            self.add((*base, "controller"), f"unknown node {d.controller!r}", "name the server that runs the domain controller")
+        elif dc.kind is not NodeKind.SERVER or not any(i.address for i in dc.interfaces):
+            self.add((*base, "controller"), f"{d.controller} must be a server with a static address", "give it `address:` on eth0")
+        if d.domain == self.site.site.domain:
+            self.add((*base, "domain"), f"the AD domain must differ from the site's DNS domain {d.domain}",
+                     f"use a sub-domain such as ad.{d.domain}")
+        self.duplicates(((g.name.lower(), (*base, "groups", k, "name")) for k, g in enumerate(d.groups)), "group")
+        self.duplicates(((u.login, (*base, "users", k, "login")) for k, u in enumerate(d.users)), "login")
+        groups = {g.name for g in d.groups}
+        for k, user in enumerate(d.users):
+            for m, group in enumerate(user.groups):
+                if group not in groups:
+                    self.add((*base, "users", k, "groups", m), f"unknown group {group!r}", f"groups: {', '.join(sorted(groups)) or 'none'}")
+            if user.ou is not None and user.ou not in d.ous:
+                self.add((*base, "users", k, "ou"), f"unknown OU {user.ou!r}", f"OUs: {', '.join(d.ous) or 'none'}")
+            if len(user.password) < d.password_policy.min_length:
+                self.add((*base, "users", k, "password"), f"shorter than the password policy's {d.password_policy.min_length} characters",
+                         "use a longer password or lower `password_policy.min_length`")
+        for k, name in enumerate(d.computers):
+            node = self.topo.nodes.get(name)
+            if node is None:
+                self.add((*base, "computers", k), f"unknown node {name!r}", "list nodes to join to the domain")
+            elif node.kind not in (NodeKind.SERVER, NodeKind.WORKSTATION, NodeKind.LAPTOP):
+                self.add((*base, "computers", k), f"a {node.kind} cannot join a domain", "join servers, workstations and laptops")
+            elif name == d.controller:
+                self.add((*base, "computers", k), "the controller is not joined to its own domain", "remove it from `computers`")
+
+    def check_data_services(self) -> None:
+        d = self.site.directory
+        groups = {g.name for g in d.groups} if d else set()
+        for i, node in enumerate(self.site.nodes):
+            base: tuple[str | int, ...] = ("nodes", i, "services")
+            needs_domain = node.services.files is not None or node.services.print is not None
+            if needs_domain and (d is None or node.name not in d.computers):
+                self.add(base, f"{node.name} serves shares or queues with AD rights but is not a domain member",
+                         "add a `directory:` section and list this node in `directory.computers`")
+            if node.services.files is not None:
+                shares = node.services.files.shares
+                self.duplicates(((s.name, (*base, "files", "shares", k, "name")) for k, s in enumerate(shares)), "share")
+                for k, share in enumerate(node.services.files.shares):
+                    for group in share.rights:
+                        if group not in groups:
+                            self.add((*base, "files", "shares", k, "rights", group), f"unknown group {group!r}",
+                                     f"groups of the directory: {', '.join(sorted(groups)) or 'none'}")
+            if node.services.print is not None:
+                for k, queue in enumerate(node.services.print.queues):
+                    printer = self.topo.nodes.get(queue.printer)
+                    if printer is None or printer.services.printer is None:
+                        self.add((*base, "print", "queues", k, "printer"), f"{queue.printer!r} is not a printer of the site",
+                                 "name a node of kind printer with `services: {printer: {}}`")
+                    elif not any(i.address or i.reserve for i in printer.interfaces):
+                        self.add((*base, "print", "queues", k, "printer"), f"printer {queue.printer} has no fixed address",
+                                 "give it a static address or a DHCP `reserve`")
+                    for m, group in enumerate(queue.groups):
+                        if group not in groups:
+                            self.add((*base, "print", "queues", k, "groups", m), f"unknown group {group!r}", "")
+        for k, job in enumerate(self.site.backups):
+            path: tuple[str | int, ...] = ("backups", k)
+            source = self.topo.nodes.get(job.source)
+            if source is None or source.services.files is None:
+                self.add((*path, "source"), f"{job.source!r} is not a file server of the site", "name a node with `services: {files: …}`")
+            else:
+                names = {s.name for s in source.services.files.shares}
+                for m, wanted in enumerate(job.shares):
+                    if wanted not in names:
+                        self.add((*path, "shares", m), f"{job.source} has no share {wanted!r}", f"its shares: {', '.join(sorted(names))}")
+            target = self.topo.nodes.get(job.target)
+            if target is None or target.kind is not NodeKind.SERVER or not any(i.address for i in target.interfaces):
+                self.add((*path, "target"), f"{job.target!r} must be a server with a static address", "name the backup server (NAS)")
 
     def check_checks(self) -> None:
         """The site's own checks: a known node, known criteria, known dependencies."""

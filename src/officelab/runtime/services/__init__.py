@@ -35,7 +35,10 @@ Realiser = Callable[[LabPlan, Topology, Node], None]
 def _base_files(plan: LabPlan, topo: Topology, node: Node) -> None:
     """Every node's own /etc/hostname, /etc/hosts and /etc/resolv.conf."""
     domain = topo.site.site.domain
-    fqdn = f"{node.name}.{domain}" if not node.kind.on_internet else node.name
+    d = topo.site.directory
+    in_domain = d is not None and (node.name == d.controller or node.name in d.computers)
+    # A domain member's own name is in the AD domain: `net ads join` registers that name in the DC's DNS.
+    fqdn = f"{node.name}.{d.domain}" if in_domain and d else (f"{node.name}.{domain}" if not node.kind.on_internet else node.name)
     plan.files.append(FilePlan(node.name, "etc/hostname", f"{node.name}\n"))
     plan.files.append(FilePlan(node.name, "etc/hosts", f"127.0.0.1\tlocalhost\n127.0.1.1\t{fqdn} {node.name}\n"))
     servers, search = dns_server_for(topo, node) if not node.kind.bridges else (management_dns(topo, node), domain)
@@ -44,9 +47,11 @@ def _base_files(plan: LabPlan, topo: Topology, node: Node) -> None:
 
 
 def realise_services(plan: LabPlan, topo: Topology) -> None:
-    from officelab.runtime.services import dhcp_client, dnsmasq, firewall, resolver, web
+    from officelab.runtime.services import dhcp_client, dnsmasq, firewall, resolver, samba, web
 
-    realisers: list[Realiser] = [_base_files, firewall.realise, dnsmasq.realise, resolver.realise, web.realise, dhcp_client.realise]
+    realisers: list[Realiser] = [
+        _base_files, firewall.realise, dnsmasq.realise, resolver.realise, web.realise, dhcp_client.realise, samba.realise,
+    ]
     for node in topo.site.nodes:
         for realiser in realisers:
             realiser(plan, topo, node)

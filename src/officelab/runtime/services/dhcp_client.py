@@ -26,6 +26,8 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
             f"hostname:{node.name}",
             "-s",
             str(node_dir / "udhcpc.script"),
+            "-O",
+            "search",
             "-t",
             "10",
             "-T",

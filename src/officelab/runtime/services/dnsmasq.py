@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address
 
-from officelab.runtime.plan import DaemonPlan, FilePlan, LabPlan, Readiness
+from officelab.runtime.plan import DaemonPlan, FilePlan, LabPlan, Readiness, directory_dns, search_domains
 from officelab.runtime.services import render
+from officelab.runtime.services.samba import dc_address
 from officelab.site.model import Node
 from officelab.site.topology import Topology
 
@@ -56,7 +57,7 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
                     "netmask": vlan.subnet.netmask,
                     "lease": vlan.dhcp.lease,
                     "router": vlan.gateway or own,
-                    "dns": [str(a) for a in vlan.dhcp.dns] or [str(own)],
+                    "dns": [str(a) for a in vlan.dhcp.dns] or [str(directory_dns(topo, topo.segment_of(node.name, name)) or own)],
                 }
             )
     reservations: list[dict[str, object]] = []
@@ -72,8 +73,12 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
                     reservations.append({"mac": topo.mac(other.name, iface.name), "address": iface.reserve, "name": other.name})
     records = dns.records if dns else []
     forwarders: list[IPv4Address] = list(dns.forwarders) if dns else []
+    d = topo.site.directory
     config = render(
         "dnsmasq.conf.j2",
+        search=search_domains(topo),
+        ad_domain=d.domain if d else "",
+        dc=str(dc_address(topo.site)) if d else "",
         node=node.name,
         dir=node_dir,
         domain=topo.site.site.domain,
