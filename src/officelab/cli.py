@@ -297,8 +297,12 @@ def main() -> None:
     except Exception as exc:  # a bug: still one line, the traceback on demand
         if os.environ.get("OFFICELAB_DEBUG"):
             raise
-        err.print(f"internal error: {type(exc).__name__}: {exc} (set OFFICELAB_DEBUG=1 for the traceback, and please report it)",
-                  highlight=False, markup=False, soft_wrap=True)
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc} (set OFFICELAB_DEBUG=1 for the traceback, and please report it)",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
         sys.exit(70)
 
 

@@ -61,7 +61,7 @@ def probe(kind: str) -> Callable[[Callable[[S, Place], ProbeResult]], Callable[[
 
 def run_probe(spec: ProbeSpec, place: Place) -> ProbeResult:
     """Run one probe; never raises for a network outcome (that is a failed result)."""
-    from officelab.probes import network  # noqa: F401 - registers the network probes
+    from officelab.probes import directory, network  # noqa: F401 - registers the probes
 
     implementation = _REGISTRY.get(spec.kind)
     if implementation is None:
@@ -71,5 +71,7 @@ def run_probe(spec: ProbeSpec, place: Place) -> ProbeResult:
         result = implementation(spec, place)
     except OSError as exc:
         result = ProbeResult(False, Layer.NETWORK, f"{place.name}: {exc.strerror or exc}")
+    except Exception as exc:  # a probe's bug must not take the whole recette down: it is this check's failure
+        result = ProbeResult(False, Layer.APPLICATION, f"the {spec.kind} probe failed: {type(exc).__name__}: {exc}")
     result.duration = round(time.monotonic() - start, 4)
     return result

@@ -25,8 +25,8 @@ class Place(Protocol):
         """Sockets opened in this context belong to the place's network."""
         ...
 
-    def run(self, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-        """Run a program on the place (its network, its resolv.conf)."""
+    def run(self, argv: list[str], timeout: float, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a program on the place (its network, its resolv.conf), optionally feeding ``input``."""
         ...
 
     def resolv_conf(self) -> str: ...
@@ -44,8 +44,8 @@ class NodePlace:
         with kernel.in_netns(str(NETNS_DIR / self.context.netns)):
             yield
 
-    def run(self, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-        return _run(argv, timeout, self.context.enter)
+    def run(self, argv: list[str], timeout: float, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return _run(argv, timeout, self.context.enter, input)
 
     def resolv_conf(self) -> str:
         try:
@@ -64,8 +64,8 @@ class LocalPlace:
     def inside(self) -> Iterator[None]:
         yield
 
-    def run(self, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-        return _run(argv, timeout, None)
+    def run(self, argv: list[str], timeout: float, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return _run(argv, timeout, None, input)
 
     def resolv_conf(self) -> str:
         try:
@@ -74,9 +74,9 @@ class LocalPlace:
             return ""
 
 
-def _run(argv: list[str], timeout: float, preexec: Callable[[], None] | None) -> subprocess.CompletedProcess[str]:
+def _run(argv: list[str], timeout: float, preexec: Callable[[], None] | None, input: str | None = None) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, preexec_fn=preexec)
+        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, preexec_fn=preexec, input=input)
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         return subprocess.CompletedProcess(argv, 124, out, "timed out")

@@ -98,7 +98,65 @@ class HttpProbe(_Spec):
     timeout: float = Field(default=3.0, gt=0, le=60)
 
 
+class LdapProbe(_Spec):
+    """An LDAP simple bind as ``user`` (UPN or DOMAIN\\user), then optionally a search whose ``attribute``
+    must contain ``expect`` (e.g. a group's members)."""
+
+    kind: Literal["ldap"] = "ldap"
+    server: str
+    user: str
+    password: str
+    port: int = Field(default=389, ge=1, le=65535)
+    base: str = ""
+    filter: str = ""
+    attribute: str = ""
+    expect: list[str] = Field(default_factory=list, description="values the attribute must hold (case-insensitive substrings)")
+    exact: bool = Field(default=False, description="the attribute must hold exactly these values, no more")
+
+
+class KerberosProbe(_Spec):
+    """A Kerberos login (kinit) as ``principal`` with ``password``: a TGT from the KDC."""
+
+    kind: Literal["kerberos"] = "kerberos"
+    principal: str
+    password: str
+
+
+class SmbProbe(_Spec):
+    """An SMB2/3 session to ``//server/share`` as ``user`` (NTLM), then ``action``: list the share, write (and remove)
+    a file, or read the file ``path``."""
+
+    kind: Literal["smb"] = "smb"
+    server: str
+    share: str
+    user: str = Field(description="DOMAIN\\login, or empty for a guest attempt")
+    password: str = ""
+    action: Literal["list", "write", "read"] = "list"
+    path: str = ""
+    timeout: float = Field(default=4.0, gt=0, le=60)
+
+
+class CommandProbe(_Spec):
+    """A command of the trade run on the node (``net ads testjoin``, ``wbinfo -t``…): exit 0, output contains ``expect``."""
+
+    kind: Literal["command"] = "command"
+    argv: list[str] = Field(min_length=1)
+    expect: str = ""
+    layer: Literal["network", "transport", "application"] = "application"
+
+
 ProbeSpec = Annotated[
-    LinkProbe | IpConfigProbe | DhcpProbe | ArpProbe | PingProbe | DnsProbe | TcpProbe | HttpProbe,
+    LinkProbe
+    | IpConfigProbe
+    | DhcpProbe
+    | ArpProbe
+    | PingProbe
+    | DnsProbe
+    | TcpProbe
+    | HttpProbe
+    | LdapProbe
+    | KerberosProbe
+    | SmbProbe
+    | CommandProbe,
     Field(discriminator="kind"),
 ]

@@ -12,8 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
-from officelab.probes.spec import ArpProbe, DhcpProbe, DnsProbe, HttpProbe, IpConfigProbe, LinkProbe, PingProbe, ProbeSpec, TcpProbe
+from officelab.probes.spec import (
+    ArpProbe,
+    CommandProbe,
+    DhcpProbe,
+    DnsProbe,
+    HttpProbe,
+    IpConfigProbe,
+    KerberosProbe,
+    LdapProbe,
+    LinkProbe,
+    PingProbe,
+    ProbeSpec,
+    SmbProbe,
+    TcpProbe,
+)
 from officelab.recette.model import Check
+from officelab.site.directory import ShareRight
 from officelab.site.model import Action, FirewallService, Interface, Node, NodeKind, Site, SiteCheck, Vlan
 from officelab.site.topology import Topology
 from officelab.site.zones import Flow, decide, zone_of
@@ -421,12 +436,229 @@ class _Deriver:
         for custom in self.site.checks:
             self.add(check_from_spec(custom, custom.from_, "site"))
 
+    # ------------------------------------------------------------------ directory and file shares
+    def _directory_client(self) -> HostPort | None:
+        """Where directory checks run from: the first joined workstation, else the first host that may use the DC."""
+        d = self.site.directory
+        assert d is not None
+        hosts = [hp for hp in self.hosts if hp.gateway is not None and hp.node.name != d.controller]
+        joined = [hp for hp in hosts if hp.node.name in d.computers and hp.node.kind is not NodeKind.SERVER]
+        candidates = joined or [hp for hp in hosts if f"dns:{hp.node.name}" in self.ids]
+        return candidates[0] if candidates else None
+
+    def directory_checks(self) -> None:
+        d = self.site.directory
+        if d is None:
+            return
+        client = self._directory_client()
+        if client is None:
+            return
+        where, base = client.node.name, (f"gw:{client.node.name}",)
+        dc_fqdn = f"{d.controller}.{d.domain}"
+        admin = f"Administrator@{d.domain}"
+        self.add(
+            Check(
+                "ad:srv",
+                f"Le domaine {d.domain} est annoncé dans le DNS (SRV LDAP)",
+                f"Domain {d.domain} is published in DNS (LDAP SRV)",
+                where,
+                DnsProbe(name=f"_ldap._tcp.{d.domain}", type="SRV", expect=dc_fqdn),
+                ("TRI-CP6-C1", *INFRA),
+                depends=base,
+                group="directory",
+            )
+        )
+        self.add(
+            Check(
+                "ad:dc",
+                f"Le contrôleur de domaine {d.controller} répond en LDAP",
+                f"Domain controller {d.controller} answers LDAP",
+                where,
+                LdapProbe(server=dc_fqdn, user=admin, password=d.admin_password),
+                ("TAI-CP6-C1", *INFRA),
+                depends=("ad:srv",),
+                group="directory",
+            )
+        )
+        for user in d.users:
+            upn = f"{user.login}@{d.domain}"
+            state_fr, state_en = ("peut", "can") if user.enabled else ("ne peut pas", "cannot")
+            self.add(
+                Check(
+                    f"ad:login:{user.login}",
+                    f"{user.name} ({user.login}) {state_fr} s'authentifier sur l'annuaire",
+                    f"{user.name} ({user.login}) {state_en} authenticate to the directory",
+                    where,
+                    LdapProbe(server=dc_fqdn, user=upn, password=user.password),
+                    ("TAI-CP6-C1", "TRI-CP6-C2"),
+                    expect=user.enabled and not user.must_change,
+                    depends=("ad:dc",),
+                    group="directory",
+                )
+            )
+            if user.enabled and not user.must_change:
+                self.add(
+                    Check(
+                        f"ad:kerberos:{user.login}",
+                        f"{user.login} obtient un ticket Kerberos",
+                        f"{user.login} gets a Kerberos ticket",
+                        where,
+                        KerberosProbe(principal=f"{user.login}@{d.realm}", password=user.password),
+                        ("TRI-CP6-C2",),
+                        depends=("ad:dc",),
+                        group="directory",
+                    )
+                )
+        for group in d.groups:
+            names = [u.name for u in d.members_of(group.name)]
+            self.add(
+                Check(
+                    f"ad:group:{group.name}",
+                    f"Le groupe {group.name} contient exactement ses membres",
+                    f"Group {group.name} has exactly its members",
+                    where,
+                    LdapProbe(
+                        server=dc_fqdn,
+                        user=admin,
+                        password=d.admin_password,
+                        base=d.base_dn,
+                        filter=f"(&(objectClass=group)(cn={group.name}))",
+                        attribute="member",
+                        expect=names,
+                        exact=True,
+                    ),
+                    ("TAI-CP6-C1",),
+                    depends=("ad:dc",),
+                    group="directory",
+                )
+            )
+        for computer in d.computers:
+            account = f"{computer.upper()[:15]}$"
+            self.add(
+                Check(
+                    f"ad:computer:{computer}",
+                    f"{computer} est intégré au domaine (compte ordinateur)",
+                    f"{computer} is joined to the domain (computer account)",
+                    where,
+                    LdapProbe(
+                        server=dc_fqdn,
+                        user=admin,
+                        password=d.admin_password,
+                        base=d.base_dn,
+                        filter=f"(sAMAccountName={account})",
+                        attribute="dNSHostName",
+                        expect=[f"{computer}.{d.domain}"],
+                    ),
+                    ("TRI-CP6-C1",),
+                    depends=("ad:dc",),
+                    group="directory",
+                )
+            )
+            node_checks = [c.id for c in self.checks if c.id.startswith(f"ip:{computer}:")]
+            self.add(
+                Check(
+                    f"ad:testjoin:{computer}",
+                    f"{computer} s'authentifie auprès du domaine (secret machine)",
+                    f"{computer} authenticates to the domain (machine secret)",
+                    computer,
+                    CommandProbe(argv=["net", "ads", "testjoin"], expect="Join is OK", timeout=8),
+                    ("TRI-CP6-C1",),
+                    depends=("ad:dc", *node_checks),
+                    group="directory",
+                )
+            )
+        for server in self.site.nodes:
+            if server.services.files is not None:
+                self._share_checks(server, where, base)
+
+    def _share_checks(self, server: Node, where: str, base: tuple[str, ...]) -> None:
+        d = self.site.directory
+        assert d is not None and server.services.files is not None
+        fqdn = f"{server.name}.{d.domain}"
+        service = f"smb:{server.name}"
+        self.add(
+            Check(
+                service,
+                f"Le serveur de fichiers {server.name} répond (SMB)",
+                f"File server {server.name} answers (SMB)",
+                where,
+                TcpProbe(host=fqdn, port=445),
+                ("TRI-CP5-C1",),
+                depends=(*base, "ad:dc"),
+                group="shares",
+            )
+        )
+        enabled = [u for u in d.users if u.enabled and not u.must_change]
+        for share in server.services.files.shares:
+            people = []
+            for group in share.rights:
+                member = next((u for u in enabled if group in u.groups and u not in people), None)
+                if member is not None:
+                    people.append(member)
+            outsider = next((u for u in enabled if not set(u.groups) & set(share.rights)), None)
+            if outsider is not None:
+                people.append(outsider)
+            for user in people:
+                rights = [share.rights[g] for g in user.groups if g in share.rights]
+                can_read, can_write = bool(rights), any(r is not ShareRight.READ for r in rights)
+                login = f"{d.netbios}\\{user.login}"
+                for action, allowed in (("list", can_read), ("write", can_write)):
+                    if action == "write" and not can_read:
+                        continue
+                    verb_fr = {"list": "ouvrir", "write": "écrire dans"}[action]
+                    verb_en = {"list": "open", "write": "write in"}[action]
+                    no_fr, no_en = ("", "") if allowed else ("ne ", "not ")
+                    criteria = ("TRI-CP5-C1", "TAI-CP6-C2") if allowed else ("TRI-CP5-C2", "TRI-CP6-C3", "TAI-CP6-C2")
+                    self.add(
+                        Check(
+                            f"smb:{server.name}:{share.name}:{user.login}:{action}",
+                            f"{user.login} {no_fr}peut {'pas ' if not allowed else ''}{verb_fr} le partage {share.name}".replace("  ", " "),
+                            f"{user.login} can {no_en}{verb_en} share {share.name}",
+                            where,
+                            SmbProbe(server=fqdn, share=share.name, user=login, password=user.password, action=action),
+                            criteria,
+                            expect=allowed,
+                            depends=(service, f"ad:login:{user.login}"),
+                            group="shares",
+                        )
+                    )
+            first = next((u for u in enabled if set(u.groups) & set(share.rights)), None)
+            if first is not None:
+                self.add(
+                    Check(
+                        f"smb:{server.name}:{share.name}:badpass",
+                        f"Le partage {share.name} refuse un mauvais mot de passe",
+                        f"Share {share.name} refuses a wrong password",
+                        where,
+                        SmbProbe(server=fqdn, share=share.name, user=f"{d.netbios}\\{first.login}", password="not-" + first.password),
+                        ("TRI-CP5-C3",),
+                        expect=False,
+                        depends=(service,),
+                        group="shares",
+                    )
+                )
+            if not share.guest:
+                self.add(
+                    Check(
+                        f"smb:{server.name}:{share.name}:guest",
+                        f"Le partage {share.name} refuse les invités",
+                        f"Share {share.name} refuses guests",
+                        where,
+                        SmbProbe(server=fqdn, share=share.name, user=""),
+                        ("TRI-CP5-C3",),
+                        expect=False,
+                        depends=(service,),
+                        group="shares",
+                    )
+                )
+
     def derive(self) -> list[Check]:
         self.infrastructure_checks()
         self.host_checks()
         self.dns_records()
         self.firewall_checks()
         self.isolation_checks()
+        self.directory_checks()
         self.custom_checks()
         return self.checks
 

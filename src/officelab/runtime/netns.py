@@ -109,13 +109,13 @@ class NodeContext:
         # Receive unmounts from the host (see ensure_netns_dir) but send nothing back.
         kernel.mount("", "/", None, kernel.MS_SLAVE | kernel.MS_REC)
         base = Path(self.node_dir)
-        # Like /etc/netns/<ns>/: each file of the node's etc/ replaces the host's file of that name (when the
-        # host has one: a mount needs a target, and the host's /etc is never written).
+        # Like /etc/netns/<ns>/: each file under the node's etc/ (etc/samba/smb.conf…) replaces the host's file of
+        # that path, when the host has one (a mount needs a target, and the host's /etc is never written).
         etc = base / "etc"
         if etc.is_dir():
-            for source in sorted(etc.iterdir()):
-                target = Path("/etc") / source.name
-                if source.is_file() and target.exists() and not target.is_dir():
+            for source in sorted(p for p in etc.rglob("*") if p.is_file()):
+                target = Path("/etc") / source.relative_to(etc)
+                if target.is_file():
                     with contextlib.suppress(OSError):
                         kernel.mount(str(source), str(target), None, kernel.MS_BIND)
         # Directories with compiled-in paths (e.g. /var/log/samba): "relative-source absolute-target" lines.

@@ -68,8 +68,11 @@ class _Checker:
         elif dc.kind is not NodeKind.SERVER or not any(i.address for i in dc.interfaces):
             self.add((*base, "controller"), f"{d.controller} must be a server with a static address", "give it `address:` on eth0")
         if d.domain == self.site.site.domain:
-            self.add((*base, "domain"), f"the AD domain must differ from the site's DNS domain {d.domain}",
-                     f"use a sub-domain such as ad.{d.domain}")
+            self.add(
+                (*base, "domain"),
+                f"the AD domain must differ from the site's DNS domain {d.domain}",
+                f"use a sub-domain such as ad.{d.domain}",
+            )
         self.duplicates(((g.name.lower(), (*base, "groups", k, "name")) for k, g in enumerate(d.groups)), "group")
         self.duplicates(((u.login, (*base, "users", k, "login")) for k, u in enumerate(d.users)), "login")
         groups = {g.name for g in d.groups}
@@ -80,8 +83,11 @@ class _Checker:
             if user.ou is not None and user.ou not in d.ous:
                 self.add((*base, "users", k, "ou"), f"unknown OU {user.ou!r}", f"OUs: {', '.join(d.ous) or 'none'}")
             if len(user.password) < d.password_policy.min_length:
-                self.add((*base, "users", k, "password"), f"shorter than the password policy's {d.password_policy.min_length} characters",
-                         "use a longer password or lower `password_policy.min_length`")
+                self.add(
+                    (*base, "users", k, "password"),
+                    f"shorter than the password policy's {d.password_policy.min_length} characters",
+                    "use a longer password or lower `password_policy.min_length`",
+                )
         for k, name in enumerate(d.computers):
             node = self.topo.nodes.get(name)
             if node is None:
@@ -98,25 +104,37 @@ class _Checker:
             base: tuple[str | int, ...] = ("nodes", i, "services")
             needs_domain = node.services.files is not None or node.services.print is not None
             if needs_domain and (d is None or node.name not in d.computers):
-                self.add(base, f"{node.name} serves shares or queues with AD rights but is not a domain member",
-                         "add a `directory:` section and list this node in `directory.computers`")
+                self.add(
+                    base,
+                    f"{node.name} serves shares or queues with AD rights but is not a domain member",
+                    "add a `directory:` section and list this node in `directory.computers`",
+                )
             if node.services.files is not None:
                 shares = node.services.files.shares
                 self.duplicates(((s.name, (*base, "files", "shares", k, "name")) for k, s in enumerate(shares)), "share")
                 for k, share in enumerate(node.services.files.shares):
                     for group in share.rights:
                         if group not in groups:
-                            self.add((*base, "files", "shares", k, "rights", group), f"unknown group {group!r}",
-                                     f"groups of the directory: {', '.join(sorted(groups)) or 'none'}")
+                            self.add(
+                                (*base, "files", "shares", k, "rights", group),
+                                f"unknown group {group!r}",
+                                f"groups of the directory: {', '.join(sorted(groups)) or 'none'}",
+                            )
             if node.services.print is not None:
                 for k, queue in enumerate(node.services.print.queues):
                     printer = self.topo.nodes.get(queue.printer)
                     if printer is None or printer.services.printer is None:
-                        self.add((*base, "print", "queues", k, "printer"), f"{queue.printer!r} is not a printer of the site",
-                                 "name a node of kind printer with `services: {printer: {}}`")
+                        self.add(
+                            (*base, "print", "queues", k, "printer"),
+                            f"{queue.printer!r} is not a printer of the site",
+                            "name a node of kind printer with `services: {printer: {}}`",
+                        )
                     elif not any(i.address or i.reserve for i in printer.interfaces):
-                        self.add((*base, "print", "queues", k, "printer"), f"printer {queue.printer} has no fixed address",
-                                 "give it a static address or a DHCP `reserve`")
+                        self.add(
+                            (*base, "print", "queues", k, "printer"),
+                            f"printer {queue.printer} has no fixed address",
+                            "give it a static address or a DHCP `reserve`",
+                        )
                     for m, group in enumerate(queue.groups):
                         if group not in groups:
                             self.add((*base, "print", "queues", k, "groups", m), f"unknown group {group!r}", "")

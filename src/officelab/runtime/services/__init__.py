@@ -50,7 +50,13 @@ def realise_services(plan: LabPlan, topo: Topology) -> None:
     from officelab.runtime.services import dhcp_client, dnsmasq, firewall, resolver, samba, web
 
     realisers: list[Realiser] = [
-        _base_files, firewall.realise, dnsmasq.realise, resolver.realise, web.realise, dhcp_client.realise, samba.realise,
+        _base_files,
+        firewall.realise,
+        dnsmasq.realise,
+        resolver.realise,
+        web.realise,
+        dhcp_client.realise,
+        samba.realise,
     ]
     for node in topo.site.nodes:
         for realiser in realisers:

@@ -75,8 +75,16 @@ def _shares(d: Directory, node: Node) -> list[dict[str, object]]:
     for share in node.services.files.shares:
         writers = [g for g, right in share.rights.items() if right in (ShareRight.CHANGE, ShareRight.FULL)]
         admins = [g for g, right in share.rights.items() if right is ShareRight.FULL]
-        result.append({"name": share.name, "description": share.description or share.name, "guest": share.guest,
-                       "valid": _group_list(d, list(share.rights)), "write": _group_list(d, writers), "admin": _group_list(d, admins)})
+        result.append(
+            {
+                "name": share.name,
+                "description": share.description or share.name,
+                "guest": share.guest,
+                "valid": _group_list(d, list(share.rights)),
+                "write": _group_list(d, writers),
+                "admin": _group_list(d, admins),
+            }
+        )
     return result
 
 
@@ -96,28 +104,47 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     address = dc_address(topo.site)
     node_dir = plan.node_dir(node.name)
     _common_files(plan, node, d, address)
-    conf = node_dir / "smb.conf"
+    # At /etc/samba/smb.conf on the node, so that net, smbclient, wbinfo, samba-tool find it without -s.
+    conf = node_dir / "etc" / "samba" / "smb.conf"
     if node.name == d.controller:
-        plan.files.append(FilePlan(node.name, "smb.conf", render("smb-dc.conf.j2", node=node.name, hostname=node.name, d=d,
-                                                                  dir=node_dir, forwarder=_forwarder(topo, node))))
-        ready = [Readiness("tcp", 389), Readiness("tcp", 88), Readiness("tcp", 445),
-                 Readiness("ldap", 389, user=f"Administrator@{d.domain}", password=d.admin_password)]
+        plan.files.append(
+            FilePlan(
+                node.name,
+                "etc/samba/smb.conf",
+                render("smb-dc.conf.j2", node=node.name, hostname=node.name, d=d, dir=node_dir, forwarder=_forwarder(topo, node)),
+            )
+        )
+        ready = [
+            Readiness("tcp", 389),
+            Readiness("tcp", 88),
+            Readiness("tcp", 445),
+            Readiness("ldap", 389, user=f"Administrator@{d.domain}", password=d.admin_password),
+        ]
         plan.daemons.append(DaemonPlan("samba", node.name, ["samba", "-s", str(conf), "-F", "--no-process-group"], stage=0, ready=ready))
         plan.hooks.append(HookPlan(-1, "officelab.runtime.services.samba:prepare_domain", "domain template ready"))
         plan.hooks.append(HookPlan(1, "officelab.runtime.services.samba:join_members", "domain members joined"))
         return
     shares = _shares(d, node)
-    plan.files.append(FilePlan(node.name, "smb.conf", render("smb-member.conf.j2", node=node.name, hostname=node.name, d=d,
-                                                              dir=node_dir, shares=shares)))
+    plan.files.append(
+        FilePlan(
+            node.name,
+            "etc/samba/smb.conf",
+            render("smb-member.conf.j2", node=node.name, hostname=node.name, d=d, dir=node_dir, shares=shares),
+        )
+    )
     plan.files.append(FilePlan(node.name, "etc/nsswitch.conf", render("nsswitch.conf.j2", node=node.name)))
     for share in shares:
         # Rights are enforced by Samba per share (valid users / write list), so the directory is open to all.
         plan.files.append(FilePlan(node.name, f"shares/{share['name']}/", "", mode=0o1777))
     if node.services.files is not None:
-        plan.daemons.append(DaemonPlan("winbindd", node.name, ["winbindd", "-s", str(conf), "-F", "--no-process-group"],
-                                       stage=MEMBER_STAGE))
-        plan.daemons.append(DaemonPlan("smbd", node.name, ["smbd", "-s", str(conf), "-F", "--no-process-group"], stage=MEMBER_STAGE,
-                                       ready=[Readiness("tcp", 445)]))
+        plan.daemons.append(
+            DaemonPlan("winbindd", node.name, ["winbindd", "-s", str(conf), "-F", "--no-process-group"], stage=MEMBER_STAGE)
+        )
+        plan.daemons.append(
+            DaemonPlan(
+                "smbd", node.name, ["smbd", "-s", str(conf), "-F", "--no-process-group"], stage=MEMBER_STAGE, ready=[Readiness("tcp", 445)]
+            )
+        )
 
 
 # ---------------------------------------------------------------------------- domain template
@@ -167,22 +194,50 @@ def prepare_domain(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     (dc_dir / "provision.conf").write_text("[global]\n")
     samba_dir = dc_dir / "samba"
     samba_dir.mkdir(parents=True, exist_ok=True)
-    _run(lab, d.controller, [
-        "samba-tool", "domain", "provision", "-s", str(dc_dir / "provision.conf"), "--use-rfc2307", f"--targetdir={samba_dir}",
-        f"--host-ip={dc_address(site)}", f"--host-name={d.controller}", f"--realm={d.realm}", f"--domain={d.netbios}",
-        "--server-role=dc", "--dns-backend=SAMBA_INTERNAL", f"--adminpass={d.admin_password}",
-        f"--option=log file = {dc_dir}/log/samba/log.%m", "--option=pid directory = /run/samba",
-    ], "provisioning the domain", timeout=120)
+    _run(
+        lab,
+        d.controller,
+        [
+            "samba-tool",
+            "domain",
+            "provision",
+            "-s",
+            str(dc_dir / "provision.conf"),
+            "--use-rfc2307",
+            f"--targetdir={samba_dir}",
+            f"--host-ip={dc_address(site)}",
+            f"--host-name={d.controller}",
+            f"--realm={d.realm}",
+            f"--domain={d.netbios}",
+            "--server-role=dc",
+            "--dns-backend=SAMBA_INTERNAL",
+            f"--adminpass={d.admin_password}",
+            f"--option=log file = {dc_dir}/log/samba/log.%m",
+            "--option=pid directory = /run/samba",
+        ],
+        "provisioning the domain",
+        timeout=120,
+    )
     for step in directory_commands(d):
-        _run(lab, d.controller, [*step, "-s", str(dc_dir / "smb.conf")], f"samba-tool {' '.join(step[1:3])}")
+        _run(lab, d.controller, [*step, "-s", str(dc_dir / "etc" / "samba" / "smb.conf")], f"samba-tool {' '.join(step[1:3])}")
 
 
 def directory_commands(d: Directory) -> list[list[str]]:
     """samba-tool commands that create the site's password policy, OUs, groups and users (run offline)."""
     policy = d.password_policy
-    commands = [["samba-tool", "domain", "passwordsettings", "set", f"--min-pwd-length={policy.min_length}",
-                 f"--complexity={'on' if policy.complexity else 'off'}", f"--max-pwd-age={policy.max_age_days}",
-                 f"--history-length={policy.history}", "--min-pwd-age=0"]]
+    commands = [
+        [
+            "samba-tool",
+            "domain",
+            "passwordsettings",
+            "set",
+            f"--min-pwd-length={policy.min_length}",
+            f"--complexity={'on' if policy.complexity else 'off'}",
+            f"--max-pwd-age={policy.max_age_days}",
+            f"--history-length={policy.history}",
+            "--min-pwd-age=0",
+        ]
+    ]
     commands += [["samba-tool", "ou", "add", f"OU={ou}"] for ou in d.ous]
     commands += [["samba-tool", "group", "add", g.name, *([f"--description={g.description}"] if g.description else [])] for g in d.groups]
     for user in d.users:
@@ -213,7 +268,7 @@ def join_members(lab: Lab, plan: LabPlan, progress: Progress) -> None:
         node_dir = plan.node_dir(name)
         for sub in ("private", "lock", "state", "cache"):
             (node_dir / "samba" / sub).mkdir(parents=True, exist_ok=True)
-        argv = ["net", "ads", "join", "-s", str(node_dir / "smb.conf"), "-U", f"Administrator%{d.admin_password}"]
+        argv = ["net", "ads", "join", "-s", str(node_dir / "etc" / "samba" / "smb.conf"), "-U", f"Administrator%{d.admin_password}"]
         for attempt in range(JOIN_TRIES):
             result = lab.run(name, argv, timeout=60)
             if result.returncode == 0:
@@ -237,8 +292,7 @@ def save_template(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     template.parent.mkdir(parents=True, exist_ok=True)
     tmp = template.with_suffix(".tmp")
     members = [f"{n}/samba" for n in _nodes_with_state(site)]
-    _tar(["--exclude=*.pid", "--exclude=*/msg.sock", "--exclude=*/ncalrpc", "-czpf", str(tmp), "-C", str(plan.lab_dir / "nodes"),
-          *members])
+    _tar(["--exclude=*.pid", "--exclude=*/msg.sock", "--exclude=*/ncalrpc", "-czpf", str(tmp), "-C", str(plan.lab_dir / "nodes"), *members])
     tmp.replace(template)
     lab.start_daemon(key)
     lab.wait_daemons_ready(plan, [dp for dp in plan.daemons if dp.key == key])
@@ -255,4 +309,3 @@ def _run(lab: Lab, node: str, argv: list[str], what: str, timeout: float = 60) -
     result = lab.run(node, argv, timeout=timeout)
     if result.returncode != 0:
         raise LabError(f"{what} on {node} failed: {(result.stderr or result.stdout).strip()[-400:]}")
-
