@@ -145,6 +145,25 @@ class CommandProbe(_Spec):
     layer: Literal["network", "transport", "application"] = "application"
 
 
+class PrintProbe(_Spec):
+    """A job printed as ``user`` through the print server's ``queue`` (IPP), then looked for in the printer's own
+    job list (IPP Get-Jobs at ``printer``): the page must really arrive, not just be accepted."""
+
+    kind: Literal["print"] = "print"
+    server: str
+    queue: str
+    user: str
+    printer: str = Field(description="the printer's IPP URI, e.g. ipp://10.10.10.20:631/ipp/print")
+    timeout: float = Field(default=10.0, gt=0, le=120)
+
+
+class IppProbe(_Spec):
+    """An IPP Get-Printer-Attributes to ``uri``: the printer answers and says its state."""
+
+    kind: Literal["ipp"] = "ipp"
+    uri: str = Field(pattern=r"^ipps?://")
+
+
 ProbeSpec = Annotated[
     LinkProbe
     | IpConfigProbe
@@ -157,6 +176,8 @@ ProbeSpec = Annotated[
     | LdapProbe
     | KerberosProbe
     | SmbProbe
-    | CommandProbe,
+    | CommandProbe
+    | PrintProbe
+    | IppProbe,
     Field(discriminator="kind"),
 ]

@@ -19,10 +19,12 @@ from officelab.probes.spec import (
     DnsProbe,
     HttpProbe,
     IpConfigProbe,
+    IppProbe,
     KerberosProbe,
     LdapProbe,
     LinkProbe,
     PingProbe,
+    PrintProbe,
     ProbeSpec,
     SmbProbe,
     TcpProbe,
@@ -570,6 +572,76 @@ class _Deriver:
         for server in self.site.nodes:
             if server.services.files is not None:
                 self._share_checks(server, where, base)
+            if server.services.print is not None:
+                self._print_checks(server, where, base)
+
+    def _print_checks(self, server: Node, where: str, base: tuple[str, ...]) -> None:
+        from officelab.runtime.services.printing import allowed_users, printer_uri
+
+        d = self.site.directory
+        assert d is not None and server.services.print is not None
+        fqdn = f"{server.name}.{d.domain}"
+        service = f"print:{server.name}"
+        self.add(
+            Check(
+                service,
+                f"Le serveur d'impression {server.name} répond (IPP)",
+                f"Print server {server.name} answers (IPP)",
+                where,
+                TcpProbe(host=fqdn, port=631),
+                ("TRI-CP6-C4",),
+                depends=base,
+                group="printing",
+            )
+        )
+        admin = next(
+            (
+                hp
+                for hp in self.hosts
+                if hp.vlan is not None
+                and hp.node.management is None
+                and hp.gateway is not None
+                and any(n.management is not None and self.topo.vlan_id(n.management.vlan) == hp.vlan.id for n in self.site.nodes)
+            ),
+            None,
+        )
+        for queue in server.services.print.queues:
+            uri = printer_uri(self.site, queue.printer)
+            if admin is not None and f"printer:{queue.printer}" not in self.ids:
+                self.add(
+                    Check(
+                        f"printer:{queue.printer}",
+                        f"L'imprimante {queue.printer} répond depuis l'administration (IPP)",
+                        f"Printer {queue.printer} answers from the management network (IPP)",
+                        admin.node.name,
+                        IppProbe(uri=uri),
+                        ("TRI-CP1-C3",),
+                        depends=(f"gw:{admin.node.name}", *self._ip_checks(queue.printer)),
+                        group="printing",
+                    )
+                )
+            allowed = allowed_users(self.site, queue.groups)
+            enabled = [u for u in d.users if u.enabled]
+            member = next((u for u in enabled if allowed is None or u.login in allowed), None)
+            outsider = next((u for u in enabled if allowed is not None and u.login not in allowed), None)
+            for user, ok in ((member, True), (outsider, False)):
+                if user is None:
+                    continue
+                verb_fr, verb_en = ("peut", "can") if ok else ("ne peut pas", "cannot")
+                self.add(
+                    Check(
+                        f"print:{queue.name}:{user.login}",
+                        f"{user.login} {verb_fr} imprimer sur {queue.name}",
+                        f"{user.login} {verb_en} print on {queue.name}",
+                        where,
+                        PrintProbe(server=fqdn, queue=queue.name, user=user.login, printer=uri),
+                        ("TRI-CP6-C4", "TAI-CP6-C2") if ok else ("TRI-CP6-C3", "TAI-CP6-C2"),
+                        expect=ok,
+                        depends=(service, *self._ip_checks(queue.printer)),
+                        deadline=15.0,
+                        group="printing",
+                    )
+                )
 
     def _share_checks(self, server: Node, where: str, base: tuple[str, ...]) -> None:
         d = self.site.directory

@@ -47,7 +47,7 @@ def _base_files(plan: LabPlan, topo: Topology, node: Node) -> None:
 
 
 def realise_services(plan: LabPlan, topo: Topology) -> None:
-    from officelab.runtime.services import dhcp_client, dnsmasq, firewall, resolver, samba, web
+    from officelab.runtime.services import dhcp_client, dnsmasq, firewall, printing, resolver, samba, web
 
     realisers: list[Realiser] = [
         _base_files,
@@ -57,6 +57,7 @@ def realise_services(plan: LabPlan, topo: Topology) -> None:
         web.realise,
         dhcp_client.realise,
         samba.realise,
+        printing.realise,
     ]
     for node in topo.site.nodes:
         for realiser in realisers:
