@@ -281,6 +281,100 @@ def criteria(
     out.print(table)
 
 
+backup_app = typer.Typer(help="Backups of the site's shares (restic over SFTP to the NAS).", no_args_is_help=True)
+snapshot_app = typer.Typer(help="Freeze and restore a whole lab's state (a trainer's starting point).", no_args_is_help=True)
+app.add_typer(backup_app, name="backup")
+app.add_typer(snapshot_app, name="snapshot")
+
+
+def _backup_job(lab: Lab, job: str | None) -> tuple[str, str]:
+    from officelab.runtime.services.backup import script_path
+
+    jobs = lab.site().backups
+    if not jobs:
+        fail(f"the site of lab {lab.name} declares no backup (`backups:` section)")
+    chosen = jobs[0] if job is None else next((j for j in jobs if j.name == job), None)
+    if chosen is None:
+        fail(f"no backup job {job!r} (jobs: {', '.join(j.name for j in jobs)})", 2)
+    return chosen.source, script_path(chosen.name)
+
+
+def _node_command(lab: Lab, node: str, argv: list[str], what: str, timeout: float = 300) -> str:
+    require_root()
+    with out.status(f"{what}…"):
+        result = lab.run(node, argv, timeout=timeout)
+    if result.returncode != 0:
+        fail(f"{what} failed: {(result.stderr or result.stdout).strip().splitlines()[-1:]}")
+    return result.stdout
+
+
+@backup_app.command("run")
+def backup_run(
+    job: Annotated[str | None, typer.Argument(help="The job (default: the first).")] = None, lab: LabOption = DEFAULT_LAB
+) -> None:
+    """Run a backup job now (it also runs on its schedule, from cron on the file server)."""
+    target = Lab(lab)
+    node, script = _backup_job(target, job)
+    text = _node_command(target, node, ["sh", script, "run"], "backup")
+    summary = [line for line in text.splitlines() if line.startswith(("snapshot", "Added to the repository", "processed"))]
+    out.print("\n".join(summary) or text.strip().splitlines()[-1])
+
+
+@backup_app.command("list")
+def backup_list(
+    job: Annotated[str | None, typer.Argument(help="The job (default: the first).")] = None, lab: LabOption = DEFAULT_LAB
+) -> None:
+    """The snapshots of a backup job."""
+    target = Lab(lab)
+    node, script = _backup_job(target, job)
+    sys.stdout.write(_node_command(target, node, ["sh", script, "list"], "listing snapshots"))
+
+
+@backup_app.command("restore")
+def backup_restore(
+    job: Annotated[str | None, typer.Argument(help="The job (default: the first).")] = None,
+    snapshot: Annotated[str, typer.Option("--snapshot", help="A snapshot id (default: the latest).")] = "latest",
+    in_place: Annotated[bool, typer.Option("--in-place", help="Put the files back where they were (overwrites).")] = False,
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
+    """Restore a backup to a scratch place on the file server (default) or in place."""
+    target = Lab(lab)
+    node, script = _backup_job(target, job)
+    where = "/" if in_place else f"/run/officelab/restore-{time.strftime('%Y%m%d-%H%M%S')}"
+    _node_command(target, node, ["sh", script, "restore", where, snapshot], "restore")
+    if in_place:
+        out.print(f"[green]✓[/] snapshot {snapshot} restored in place on {node}")
+    else:
+        host = target.dir.node_dir(node) / "run" / where.removeprefix("/run/")
+        out.print(f"[green]✓[/] snapshot {snapshot} restored on {node} at {where} (on this machine: {host})")
+
+
+@snapshot_app.command("save")
+def snapshot_save(name: str, lab: LabOption = DEFAULT_LAB) -> None:
+    """Save the whole lab's state under NAME."""
+    path = Lab(lab).snapshot_save(name, lambda m: out.print(f"[green]✓[/] {m}"))
+    out.print(f"  {path}")
+
+
+@snapshot_app.command("restore")
+def snapshot_restore(name: str, lab: LabOption = DEFAULT_LAB) -> None:
+    """Bring the lab back to the state saved under NAME (the lab is rebooted from it)."""
+    require_root()
+    target = Lab(lab)
+    with out.status(f"restoring {name}…"):
+        target.snapshot_restore(name, lambda m: out.print(f"  [dim]·[/] {m}"))
+    _print_status(target.status())
+
+
+@snapshot_app.command("list")
+def snapshot_list(lab: LabOption = DEFAULT_LAB) -> None:
+    """The saved snapshots of a lab."""
+    table = Table("snapshot", "saved", "size")
+    for name, mtime, size in Lab(lab).snapshots():
+        table.add_row(name, time.strftime("%Y-%m-%d %H:%M", time.localtime(mtime)), f"{size // 1024} KiB")
+    out.print(table)
+
+
 def main() -> None:
     """Entry point: run the app, turning OfficeLab errors into one line and an exit code."""
     try:

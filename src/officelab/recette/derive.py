@@ -724,6 +724,24 @@ class _Deriver:
                     )
                 )
 
+    def backup_checks(self) -> None:
+        from officelab.runtime.services.backup import script_path
+
+        for job in self.site.backups:
+            self.add(
+                Check(
+                    f"backup:{job.name}",
+                    f"La sauvegarde {job.name} se restaure à l'identique (octet par octet)",
+                    f"Backup {job.name} restores identically (byte for byte)",
+                    job.source,
+                    CommandProbe(argv=["sh", script_path(job.name), "verify"], expect="identical", timeout=60),
+                    ("TAI-CP4-C2",),
+                    depends=tuple(self._ip_checks(job.source)),
+                    deadline=60,
+                    group="backup",
+                )
+            )
+
     def derive(self) -> list[Check]:
         self.infrastructure_checks()
         self.host_checks()
@@ -731,6 +749,7 @@ class _Deriver:
         self.firewall_checks()
         self.isolation_checks()
         self.directory_checks()
+        self.backup_checks()
         self.custom_checks()
         return self.checks
 

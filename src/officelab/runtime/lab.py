@@ -15,10 +15,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,6 +29,7 @@ from typing import Any
 
 from officelab.errors import LabError, NotRoot, OfficeLabError
 from officelab.runtime import kernel, netns
+from officelab.runtime.archive import tar
 from officelab.runtime.build import Netlink, build_network, create_namespaces, write_files
 from officelab.runtime.netns import NodeContext
 from officelab.runtime.plan import DaemonPlan, LabPlan, Readiness, compile_plan
@@ -176,7 +179,7 @@ class Lab:
         return NodeContext(netns=ns, hostname=node, node_dir=str(self.dir.node_dir(node)))
 
     # ------------------------------------------------------------------ up
-    def up(self, site: Site, site_text: str, progress: Progress = _quiet) -> None:
+    def up(self, site: Site, site_text: str, progress: Progress = _quiet, snapshot: Path | None = None) -> None:
         """Realise ``site``; tear everything down again if anything fails or is interrupted."""
         require_root()
         with self.dir.lock():
@@ -190,7 +193,7 @@ class Lab:
             )
             self.dir.write(record)  # write-ahead: everything below is findable by `down`
             try:
-                self._boot(plan, site_text, record, progress)
+                self._boot(plan, site_text, record, progress, snapshot)
             except BaseException as exc:
                 progress("boot failed: tearing the lab down")
                 with contextlib.suppress(Exception):
@@ -203,7 +206,7 @@ class Lab:
             self.dir.write(record)
             progress(f"lab {self.name} up in {record.extra['boot_seconds']:.1f} s")
 
-    def _boot(self, plan: LabPlan, site_text: str, record: LabRecord, progress: Progress) -> None:
+    def _boot(self, plan: LabPlan, site_text: str, record: LabRecord, progress: Progress, snapshot: Path | None = None) -> None:
         for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint"):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
@@ -212,6 +215,9 @@ class Lab:
         (self.dir.path / "site.yaml").write_text(site_text)
         create_namespaces(plan, progress)
         write_files(plan)
+        if snapshot is not None:
+            tar(["-xzpf", str(snapshot), "-C", str(self.dir.path), "nodes"])
+            progress(f"state restored from snapshot {snapshot.stem}")
         build_network(plan, self.vlans, progress)
         failpoint(self.dir.path, "network")
         self._start_supervisor(record)
@@ -443,6 +449,55 @@ class Lab:
         except KeyError:
             raise OfficeLabError(f"unknown VLAN {vlan!r}: the site's VLANs are {', '.join(v.name for v in site.vlans)}") from None
         self.vlans.replace(netns_name(self.name, node), port, PortVlan.access_port(vid))
+
+    # ------------------------------------------------------------------ snapshots
+    def snapshot_path(self, name: str) -> Path:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
+            raise OfficeLabError(f"invalid snapshot name {name!r}: letters, digits, '.', '_' or '-'")
+        return home() / "snapshots" / self.name / f"{name}.tgz"
+
+    def snapshots(self) -> list[tuple[str, float, int]]:
+        directory = home() / "snapshots" / self.name
+        found = sorted(directory.glob("*.tgz")) if directory.is_dir() else []
+        return [(p.stem, p.stat().st_mtime, p.stat().st_size) for p in found]
+
+    def snapshot_save(self, name: str, progress: Progress = _quiet) -> Path:
+        """Freeze the whole lab (every node's state: directory, shares, leases, queues, backups) under ``name``.
+
+        Daemons are stopped for a consistent copy, then started again."""
+        require_root()
+        target = self.snapshot_path(name)
+        plan = self.plan()
+        with self.dir.lock():
+            if not self.is_up():
+                raise OfficeLabError(f"lab {self.name} is not up: nothing to save")
+            running = [k for k, v in self.daemons().items() if v["state"] == "running"]
+            self.control("stop", running)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(".tmp")
+                tar(["--exclude=nodes/*/run/*", "-czpf", str(tmp), "-C", str(self.dir.path), "nodes", "site.yaml"])
+                tmp.replace(target)
+            finally:
+                self.control("resume", running)
+                for stage in sorted({d.stage for d in plan.daemons}):
+                    self._wait_ready(plan, [d for d in plan.daemons if d.stage == stage and d.key in running])
+        progress(f"snapshot {name} saved ({target.stat().st_size // 1024} KiB)")
+        return target
+
+    def snapshot_restore(self, name: str, progress: Progress = _quiet) -> None:
+        """Bring the lab back to a saved state: a fresh boot of the snapshot's site with the saved node state."""
+        path = self.snapshot_path(name)
+        if not path.exists():
+            known = ", ".join(n for n, _, _ in self.snapshots()) or "none"
+            raise OfficeLabError(f"lab {self.name} has no snapshot {name!r} (snapshots: {known})")
+        with tarfile.open(path) as archive:
+            member = archive.extractfile("site.yaml")
+            if member is None:
+                raise OfficeLabError(f"snapshot {name} has no site.yaml: it is not an OfficeLab snapshot")
+            site_text = member.read().decode()
+        site = load_text(site_text, f"{path}:site.yaml")
+        self.up(site, site_text, progress, snapshot=path)
 
     # ------------------------------------------------------------------ down
     def leftovers(self) -> bool:

@@ -57,6 +57,15 @@ class Daemon:
     wanted: bool = True
 
 
+def _signal_group(pid: int, signum: int) -> None:
+    """Signal a daemon and everything in its process group (its forked workers)."""
+    try:
+        os.killpg(pid, signum)
+    except ProcessLookupError:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+
 def _child_setup(ctx: NodeContext) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -93,6 +102,9 @@ class Supervisor:
                     env=env,
                     preexec_fn=lambda: _child_setup(ctx),
                     close_fds=True,
+                    # Its own process group: a daemon that signals its group on exit (Samba does) never reaches the
+                    # supervisor, and stopping the daemon stops all it forked.
+                    process_group=0,
                 )
             except (OSError, subprocess.SubprocessError) as exc:
                 log.write(f"--- cannot start: {exc}\n".encode())
@@ -138,16 +150,14 @@ class Supervisor:
         for daemon in targets:
             daemon.wanted = False
             if daemon.state == "running":
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(daemon.pid, signal.SIGTERM)
+                _signal_group(daemon.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE
         while any(d.state == "running" for d in targets) and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
             self.reap()
         for daemon in targets:
             if daemon.state == "running":
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(daemon.pid, signal.SIGKILL)
+                _signal_group(daemon.pid, signal.SIGKILL)
         while any(d.state == "running" for d in targets):
             await asyncio.sleep(0.01)
             self.reap()

@@ -47,7 +47,7 @@ def _base_files(plan: LabPlan, topo: Topology, node: Node) -> None:
 
 
 def realise_services(plan: LabPlan, topo: Topology) -> None:
-    from officelab.runtime.services import dhcp_client, dnsmasq, firewall, printing, resolver, samba, web
+    from officelab.runtime.services import backup, dhcp_client, dnsmasq, firewall, printing, resolver, samba, web
 
     realisers: list[Realiser] = [
         _base_files,
@@ -58,6 +58,7 @@ def realise_services(plan: LabPlan, topo: Topology) -> None:
         dhcp_client.realise,
         samba.realise,
         printing.realise,
+        backup.realise,
     ]
     for node in topo.site.nodes:
         for realiser in realisers:

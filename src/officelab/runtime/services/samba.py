@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from officelab.errors import LabError
+from officelab.runtime.archive import tar
 from officelab.runtime.plan import DaemonPlan, FilePlan, HookPlan, LabPlan, Readiness
 from officelab.runtime.services import render
 from officelab.runtime.state import home
@@ -136,6 +137,14 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     for share in shares:
         # Rights are enforced by Samba per share (valid users / write list), so the directory is open to all.
         plan.files.append(FilePlan(node.name, f"shares/{share['name']}/", "", mode=0o1777))
+        plan.files.append(
+            FilePlan(
+                node.name,
+                f"shares/{share['name']}/LISEZMOI.txt",
+                f"Partage {share['name']} : {share['description']}.\nCe fichier a été déposé à l'installation.\n",
+                mode=0o666,
+            )
+        )
     if node.services.files is not None:
         plan.daemons.append(
             DaemonPlan("winbindd", node.name, ["winbindd", "-s", str(conf), "-F", "--no-process-group"], stage=MEMBER_STAGE)
@@ -184,8 +193,12 @@ def prepare_domain(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     assert d is not None
     template = template_path(site)
     nodes_dir = plan.lab_dir / "nodes"
+    if (plan.node_dir(d.controller) / "samba" / "private" / "sam.ldb").exists():
+        (plan.node_dir(d.controller) / "samba" / ".from-template").write_text("restored from a lab snapshot")
+        progress(f"domain {d.domain} restored from the lab snapshot")
+        return
     if template.exists():
-        _tar(["-xzpf", str(template), "-C", str(nodes_dir)])
+        tar(["-xzpf", str(template), "-C", str(nodes_dir)])
         (plan.node_dir(d.controller) / "samba" / ".from-template").write_text(template.name)
         progress(f"domain {d.domain} restored from its template")
         return
@@ -292,17 +305,11 @@ def save_template(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     template.parent.mkdir(parents=True, exist_ok=True)
     tmp = template.with_suffix(".tmp")
     members = [f"{n}/samba" for n in _nodes_with_state(site)]
-    _tar(["--exclude=*.pid", "--exclude=*/msg.sock", "--exclude=*/ncalrpc", "-czpf", str(tmp), "-C", str(plan.lab_dir / "nodes"), *members])
+    tar(["--exclude=*.pid", "--exclude=*/msg.sock", "--exclude=*/ncalrpc", "-czpf", str(tmp), "-C", str(plan.lab_dir / "nodes"), *members])
     tmp.replace(template)
     lab.start_daemon(key)
     lab.wait_daemons_ready(plan, [dp for dp in plan.daemons if dp.key == key])
     progress(f"domain template saved ({template.stat().st_size // 1024} KiB)")
-
-
-def _tar(args: list[str]) -> None:
-    result = subprocess.run(["tar", "--xattrs", "--xattrs-include=*", "--acls", *args], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise LabError(f"tar {' '.join(args[:2])} failed: {result.stderr.strip()[:300]}")
 
 
 def _run(lab: Lab, node: str, argv: list[str], what: str, timeout: float = 60) -> None:
