@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +18,13 @@ ROOT = os.geteuid() == 0
 
 
 @pytest.fixture(scope="session", autouse=True)
-def officelab_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Every test uses its own OFFICELAB_HOME, never the machine's /var/lib/officelab."""
-    home = tmp_path_factory.mktemp("officelab-home")
+def officelab_home() -> Iterator[Path]:
+    """Every test session uses its own OFFICELAB_HOME, never the machine's /var/lib/officelab.
+
+    Not under pytest's 0700 temporary directory: daemons that drop privileges (CUPS filters as lp, avahi)
+    must be able to reach their node's files, as under /var/lib/officelab."""
+    home = Path(tempfile.mkdtemp(prefix="officelab-test-"))
+    home.chmod(0o755)
     old = os.environ.get("OFFICELAB_HOME")
     os.environ["OFFICELAB_HOME"] = str(home)
     yield home
@@ -26,6 +32,7 @@ def officelab_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("OFFICELAB_HOME", None)
     else:
         os.environ["OFFICELAB_HOME"] = old
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -291,6 +291,8 @@ class Lab:
             return False
         if check.kind == "ldap":
             return _ldap_bind(NETNS_DIR / plan.netns(daemon.node), check)
+        if check.kind == "command":
+            return self.run(daemon.node, list(check.argv), timeout=10).returncode == 0
         if check.kind == "address":
             ns = plan.netns(daemon.node)
             try:

@@ -78,17 +78,20 @@ class Readiness:
     """What proves a daemon is ready: a bound UDP/TCP port, an address on an interface (DHCP), or an
     authenticated LDAP bind (a domain controller answers ports well before it can authenticate)."""
 
-    kind: str  # udp | tcp | address | ldap
+    kind: str  # udp | tcp | address | ldap | command
     port: int = 0
     ifname: str = ""
     user: str = ""
     password: str = ""
+    argv: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if self.kind == "address":
             return f"a DHCP lease on {self.ifname}"
         if self.kind == "ldap":
             return f"an authenticated LDAP bind as {self.user}"
+        if self.kind == "command":
+            return f"`{' '.join(self.argv)}` succeeding"
         return f"{self.kind.upper()} port {self.port} listening"
 
 

@@ -147,7 +147,14 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
         )
     if node.services.files is not None:
         plan.daemons.append(
-            DaemonPlan("winbindd", node.name, ["winbindd", "-s", str(conf), "-F", "--no-process-group"], stage=MEMBER_STAGE)
+            # Ready when it can reach a DC with its machine secret: only then do domain logons work.
+            DaemonPlan(
+                "winbindd",
+                node.name,
+                ["winbindd", "-s", str(conf), "-F", "--no-process-group"],
+                stage=MEMBER_STAGE,
+                ready=[Readiness("command", argv=("wbinfo", "--ping-dc"))],
+            )
         )
         plan.daemons.append(
             DaemonPlan(
