@@ -36,6 +36,7 @@ bench: setup
 	@bash scripts/setup.sh --bench
 	$(VENV)/bin/python bench/lab_speed.py
 	$(VENV)/bin/python bench/recette_speed.py
+	$(VENV)/bin/python bench/data_services.py
 
 down:
 	$(OL) down --all

@@ -57,7 +57,10 @@ def test_dhcp_clients_get_a_lease_in_their_vlan(lab: Lab) -> None:
     assert str(address(lab, "pc-direction").ip) == "10.10.10.30", "reservation"
     assert str(address(lab, "cam-entree").ip) == "10.10.30.10", "reservation"
     lease = (lab.dir.node_dir("pc-accueil") / "run" / "dhcp-eth0.lease").read_text()
-    assert "router=10.10.10.1" in lease and "dns=10.10.10.1" in lease and "domain=cabinet-martin.lan" in lease
+    assert "router=10.10.10.1" in lease and "domain=cabinet-martin.lan" in lease
+    assert "dns=10.10.40.5" in lease, "with a directory, the domain controller is the users' DNS"
+    guest = (lab.dir.node_dir("guest-1") / "run" / "dhcp-wlan0.lease").read_text()
+    assert "dns=10.10.50.1" in guest, "guests may not query the DC: they keep the router's DNS"
 
 
 def test_hosts_reach_their_gateway(lab: Lab) -> None:
@@ -164,7 +167,7 @@ def test_exec_returns_the_command_exit_code_and_runs_on_the_node(lab: Lab) -> No
     result = cli("exec", "--lab", LAB, "pc-paie", "--", "hostname")
     assert result.returncode == 0 and result.stdout.strip() == "pc-paie"
     result = cli("exec", "--lab", LAB, "pc-paie", "--", "cat", "/etc/resolv.conf")
-    assert "nameserver 10.10.10.1" in result.stdout
+    assert "nameserver 10.10.40.5" in result.stdout and "search cabinet-martin.lan ad.cabinet-martin.lan" in result.stdout
     result = cli("exec", "--lab", LAB, "nosuch", "--", "true")
     assert result.returncode == 1 and "has no node 'nosuch'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     result = cli("exec", "--lab", LAB, "pc-paie", "--", "no-such-command")

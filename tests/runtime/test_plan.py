@@ -5,6 +5,8 @@ from __future__ import annotations
 from ipaddress import IPv4Interface, IPv4Network
 from pathlib import Path
 
+import pytest
+
 from officelab.runtime.plan import compile_plan
 from officelab.runtime.state import netns_prefix
 from officelab.runtime.vlan import PortVlan
@@ -65,7 +67,8 @@ def test_services_become_daemons_and_files() -> None:
     assert "interface=wan" not in dnsmasq, "DNS/DHCP is never served towards the ISP"
     nft = files[("fw", "firewall.nft")]
     assert "dnat ip to 172.16.50.10:80" in nft and "masquerade" in nft and "policy drop" in nft
-    assert "nameserver 10.10.40.1" in files[("srv-app", "etc/resolv.conf")]
+    assert "nameserver 10.10.40.5" in files[("srv-app", "etc/resolv.conf")], "the domain controller is the DNS"
+    assert "nameserver 172.16.50.1" in files[("srv-web", "etc/resolv.conf")], "the DMZ may not query the DC"
     assert "nameserver 203.0.113.53" in files[("www", "etc/resolv.conf")]
 
 
@@ -91,3 +94,43 @@ def test_namespace_prefix_depends_on_the_home(monkeypatch) -> None:  # type: ign
     monkeypatch.setenv("OFFICELAB_HOME", "/srv/other-officelab")
     other = netns_prefix("alice")
     assert other.startswith("ol") and other.endswith("-alice-") and other != "ol-alice-"
+
+
+def test_scheduler_reads_a_crontab(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from croniter import croniter
+
+    from officelab.runtime.scheduler import parse
+
+    crontab = tmp_path / "crontab"
+    crontab.write_text("# backups\n0 20 * * * sh /run/officelab/backup-partages.sh run\n")
+    [(schedule, command)] = parse(crontab)
+    assert command == "sh /run/officelab/backup-partages.sh run"
+    assert croniter(schedule, datetime(2026, 11, 22, 9, 0)).get_next(datetime) == datetime(2026, 11, 22, 20, 0)
+    crontab.write_text("every day at eight\n")
+    with pytest.raises(ValueError, match="not a crontab line"):
+        parse(crontab)
+
+
+def test_data_services_are_planned() -> None:
+    p = plan()
+    daemons = {d.key: d for d in p.daemons}
+    assert {
+        "srv-ad/samba",
+        "srv-files/winbindd",
+        "srv-files/smbd",
+        "srv-files/cupsd",
+        "prn-1/ippeveprinter",
+        "srv-backup/sshd",
+        "srv-files/cron",
+    } <= set(daemons)
+    assert daemons["srv-files/smbd"].stage > daemons["srv-ad/samba"].stage
+    assert any(r.kind == "ldap" for r in daemons["srv-ad/samba"].ready), "the DC is ready when it authenticates"
+    files = {(f.node, f.path): f.content for f in p.files}
+    member = files[("srv-files", "etc/samba/smb.conf")]
+    assert "[compta]" in member and 'write list = @"CABINET\\Comptabilite"' in member and "guest ok = no" in member
+    assert "realm = AD.CABINET-MARTIN.LAN" in files[("srv-ad", "etc/samba/smb.conf")]
+    assert ("pc-compta-2", "etc/samba/smb.conf") in files, "unjoined workstations can be joined live"
+    assert "srv-files/winbindd" in daemons and "pc-compta-1/winbindd" not in daemons
+    assert p.env["srv-files"]["CUPS_SERVER"].endswith("cups/state/cups.sock")

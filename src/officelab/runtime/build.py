@@ -173,6 +173,8 @@ def write_files(plan: LabPlan) -> None:
         base = plan.node_dir(node.name)
         for sub in ("etc", "run", "log"):
             (base / sub).mkdir(parents=True, exist_ok=True)
+    for node_name, variables in plan.env.items():
+        (plan.node_dir(node_name) / "env").write_text("".join(f"{k}={v}\n" for k, v in sorted(variables.items())))
     for f in plan.files:
         path = plan.node_dir(f.node) / f.path
         if f.path.endswith("/"):  # a directory, with its mode (e.g. a share everyone allowed may write to)

@@ -146,6 +146,8 @@ class LabPlan:
     commands: list[CommandPlan] = field(default_factory=list)
     daemons: list[DaemonPlan] = field(default_factory=list)
     hooks: list[HookPlan] = field(default_factory=list)
+    env: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Node → variables every program on it gets (KRB5_CONFIG, CUPS_SERVER…)."""
 
     def node_dir(self, node: str) -> Path:
         return self.lab_dir / "nodes" / node

@@ -3,12 +3,13 @@
 restic because it is what a careful technician would choose today: encrypted, deduplicated snapshots, a
 real restore (to a scratch place or in place), retention (`forget --keep-last`), and it speaks SFTP, which
 every NAS offers. Each job gets a script on its source node at /run/officelab/backup-<job>.sh (run, list,
-restore, verify), a crontab line for busybox crond, and a key pair trusted by the NAS.
+restore, verify), a crontab line for the node's scheduler, and a key pair trusted by the NAS.
 """
 
 from __future__ import annotations
 
 import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 from officelab.errors import LabError
@@ -59,15 +60,9 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
             )
             plan.files.append(FilePlan(node.name, f"run/officelab/backup-{job.name}.sh", script, mode=0o700))
             crontab += f"{job.schedule} sh {script_path(job.name)} run >> {node_dir}/log/backup-{job.name}.log 2>&1\n"
-        plan.files.append(FilePlan(node.name, "cron/crontabs/root", crontab, mode=0o600))
-        plan.daemons.append(
-            DaemonPlan(
-                "crond",
-                node.name,
-                ["busybox", "crond", "-f", "-c", str(node_dir / "cron/crontabs"), "-L", str(node_dir / "log/crond.log")],
-                stage=0,
-            )
-        )
+        plan.files.append(FilePlan(node.name, "crontab", crontab, mode=0o600))
+        argv = [sys.executable, "-m", "officelab.runtime.scheduler", str(node_dir / "crontab")]
+        plan.daemons.append(DaemonPlan("cron", node.name, argv, stage=0))
     hooks = [
         HookPlan(-1, "officelab.runtime.services.backup:make_keys", "backup keys exchanged"),
         HookPlan(0, "officelab.runtime.services.backup:init_repositories", "backup repositories ready"),

@@ -70,6 +70,8 @@ def _print_server(plan: LabPlan, node: Node) -> None:
     argv = ["cupsd", "-f", "-c", str(node_dir / "cups/etc/cupsd.conf"), "-s", str(node_dir / "cups/etc/cups-files.conf")]
     plan.daemons.append(DaemonPlan("cupsd", node.name, argv, stage=0, ready=[Readiness("tcp", 631)]))
     plan.hooks.append(HookPlan(1, "officelab.runtime.services.printing:add_queues", "print queues published"))
+    # lpadmin, lpstat, lp on the server talk to this cupsd without options.
+    plan.env.setdefault(node.name, {})["CUPS_SERVER"] = str(node_dir / "cups" / "state" / "cups.sock")
 
 
 def add_queues(lab: Lab, plan: LabPlan, progress: Progress) -> None:
@@ -78,11 +80,8 @@ def add_queues(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     for node in site.nodes:
         if node.services.print is None:
             continue
-        socket = plan.node_dir(node.name) / "cups" / "state" / "cups.sock"
         for queue in node.services.print.queues:
             argv = [
-                "env",
-                f"CUPS_SERVER={socket}",
                 "lpadmin",
                 "-p",
                 queue.name,

@@ -28,13 +28,14 @@ from officelab.runtime.plan import DaemonPlan, FilePlan, HookPlan, LabPlan, Read
 from officelab.runtime.services import render
 from officelab.runtime.state import home
 from officelab.site.directory import Directory, ShareRight
-from officelab.site.model import Node, Site
+from officelab.site.model import Node, NodeKind, Site
 from officelab.site.topology import Topology
 
 if TYPE_CHECKING:
     from officelab.runtime.lab import Lab, Progress
 
 MEMBER_STAGE = 2
+JOINABLE = (NodeKind.SERVER, NodeKind.WORKSTATION, NodeKind.LAPTOP)
 JOIN_TRIES = 10
 
 
@@ -92,7 +93,7 @@ def _shares(d: Directory, node: Node) -> list[dict[str, object]]:
 def _common_files(plan: LabPlan, node: Node, d: Directory, address: IPv4Address) -> None:
     node_dir = plan.node_dir(node.name)
     plan.files.append(FilePlan(node.name, "krb5.conf", render("krb5.conf.j2", node=node.name, d=d, dc_address=address)))
-    plan.files.append(FilePlan(node.name, "env", f"KRB5_CONFIG={node_dir / 'krb5.conf'}\n"))
+    plan.env.setdefault(node.name, {})["KRB5_CONFIG"] = str(node_dir / "krb5.conf")
     plan.files.append(FilePlan(node.name, "binds", "log/samba /var/log/samba\n"))
     plan.files.append(FilePlan(node.name, "log/samba/.keep", ""))
     plan.files.append(FilePlan(node.name, "run/samba/.keep", ""))
@@ -100,11 +101,15 @@ def _common_files(plan: LabPlan, node: Node, d: Directory, address: IPv4Address)
 
 def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     d = topo.site.directory
-    if d is None or (node.name != d.controller and node.name not in d.computers):
+    # Every server, workstation and laptop gets a member configuration, so a learner can join it live
+    # (`net ads join`); only `computers` are joined at boot, and only file servers run winbindd and smbd.
+    if d is None or (node.name != d.controller and node.kind not in JOINABLE):
         return
     address = dc_address(topo.site)
     node_dir = plan.node_dir(node.name)
     _common_files(plan, node, d, address)
+    for sub in ("private", "lock", "state", "cache"):
+        plan.files.append(FilePlan(node.name, f"samba/{sub}/", "", mode=0o755))
     # At /etc/samba/smb.conf on the node, so that net, smbclient, wbinfo, samba-tool find it without -s.
     conf = node_dir / "etc" / "samba" / "smb.conf"
     if node.name == d.controller:
@@ -145,7 +150,7 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
                 mode=0o666,
             )
         )
-    if node.services.files is not None:
+    if node.services.files is not None and node.name in d.computers:
         plan.daemons.append(
             # Ready when it can reach a DC with its machine secret: only then do domain logons work.
             DaemonPlan(
