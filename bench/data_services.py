@@ -63,8 +63,10 @@ def main() -> None:
         lab.down()
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    print(f"default site with directory: cold boot {cold:.1f} s (provisioning + joins + template), "
-          f"warm boot median {statistics.median(warm_runs):.1f} s (runs: {', '.join(f'{r:.1f}' for r in warm_runs)}; target ≤ 15 s)")
+    print(
+        f"default site with directory: cold boot {cold:.1f} s (provisioning + joins + template), "
+        f"warm boot median {statistics.median(warm_runs):.1f} s (runs: {', '.join(f'{r:.1f}' for r in warm_runs)}; target ≤ 15 s)"
+    )
     total = sum(kib for _, kib in per_node.values())
     for node, (count, kib) in per_node.items():
         print(f"  {node:<11} {count:>3} processes  {kib / 1024:6.1f} MiB PSS")

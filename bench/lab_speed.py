@@ -166,7 +166,9 @@ def main() -> None:
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: needs root (network namespaces)")
-    os.environ.setdefault("OFFICELAB_HOME", tempfile.mkdtemp(prefix="officelab-bench-"))
+    if "OFFICELAB_HOME" not in os.environ:
+        os.environ["OFFICELAB_HOME"] = tempfile.mkdtemp(prefix="officelab-bench-")
+        os.chmod(os.environ["OFFICELAB_HOME"], 0o755)  # CUPS filters run as lp
     sizes = {int(s) for s in args.sizes.split(",") if s}
     rows = []
     old = raise_neighbour_table()
