@@ -134,3 +134,16 @@ def test_data_services_are_planned() -> None:
     assert ("pc-compta-2", "etc/samba/smb.conf") in files, "unjoined workstations can be joined live"
     assert "srv-files/winbindd" in daemons and "pc-compta-1/winbindd" not in daemons
     assert p.env["srv-files"]["CUPS_SERVER"].endswith("cups/state/cups.sock")
+
+
+def test_domain_template_key_follows_what_shapes_the_domain(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from officelab.runtime.services import samba
+    from officelab.site.catalog import builtin_sites
+    from officelab.site.loader import load_text
+
+    monkeypatch.setattr(samba, "samba_version", lambda: "Version 4.17.12-Debian")
+    text = builtin_sites()["cabinet-martin"].read_text()
+    key = samba.template_key(load_text(text))
+    assert samba.template_key(load_text(text.replace("Durand#2026", "Durand#2027"))) != key, "a user's password is in the domain"
+    assert samba.template_key(load_text(text.replace("10.10.40.20/24", "10.10.40.21/24"))) != key, "a member's address is in DNS"
+    assert samba.template_key(load_text(text.replace("title: Intranet du cabinet Martin", "title: Intranet"))) == key, "unrelated"

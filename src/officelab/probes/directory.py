@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import ssl
 import uuid
 
 import ldap3
@@ -33,10 +34,11 @@ def ldap_probe(spec: LdapProbe, place: Place) -> ProbeResult:
         address = resolve(place, spec.server, spec.timeout)
     except Exception as exc:
         return ProbeResult(False, Layer.APPLICATION, f"cannot resolve {spec.server}: {exc}", f"DNS A {spec.server}?")
-    sent = f"LDAP simple bind as {spec.user} to {address}:{spec.port}"
+    sent = f"LDAP{'S' if spec.tls else ''} simple bind as {spec.user} to {address}:{spec.port}"
     try:
         with place.inside():
-            server = ldap3.Server(address, port=spec.port, connect_timeout=spec.timeout)
+            tls = ldap3.Tls(validate=ssl.CERT_NONE) if spec.tls else None
+            server = ldap3.Server(address, port=spec.port, use_ssl=spec.tls, tls=tls, connect_timeout=spec.timeout)
             connection = ldap3.Connection(server, user=spec.user, password=spec.password, receive_timeout=max(1, int(spec.timeout)))
             bound = connection.bind()
             result = dict(connection.result)
@@ -169,7 +171,22 @@ def _smb_exchange(spec: SmbProbe, address: str, place: Place) -> tuple[str, str]
             directory.close()
             names = sorted(e["file_name"].get_value().decode("utf-16-le") for e in entries) if entries else []
             names = [n for n in names if n not in (".", "..")]
-            return f"{spec.user} can open //{spec.server}/{spec.share}", f"{len(names)} entries: {', '.join(names[:6])}"
+            received = f"{len(names)} entries: {', '.join(names[:6])}"
+            readme = next((n for n in names if n.lower().endswith(".txt")), None)
+            if readme is not None:  # opening the share is not enough: read a document in it
+                handle = Open(tree, readme)
+                handle.create(
+                    ImpersonationLevel.Impersonation,
+                    FilePipePrinterAccessMask.GENERIC_READ,
+                    FileAttributes.FILE_ATTRIBUTE_NORMAL,
+                    ShareAccess.FILE_SHARE_READ,
+                    CreateDisposition.FILE_OPEN,
+                    CreateOptions.FILE_NON_DIRECTORY_FILE,
+                )
+                data = handle.read(0, min(handle.end_of_file, 1 << 16)) if handle.end_of_file else b""
+                handle.close()
+                received += f"; read {readme} ({len(data)} bytes)"
+            return f"{spec.user} can open and read //{spec.server}/{spec.share}", received
         if spec.action == "write":
             name = f"officelab-probe-{uuid.uuid4().hex[:8]}.txt"
             handle = Open(tree, name)

@@ -107,6 +107,9 @@ class LdapProbe(_Spec):
     user: str
     password: str
     port: int = Field(default=389, ge=1, le=65535)
+    tls: bool = Field(
+        default=False, description="LDAPS (TLS from the first byte, usually port 636); the certificate is shown, not verified"
+    )
     base: str = ""
     filter: str = ""
     attribute: str = ""

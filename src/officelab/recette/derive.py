@@ -482,6 +482,18 @@ class _Deriver:
                 group="directory",
             )
         )
+        self.add(
+            Check(
+                "ad:ldaps",
+                f"{d.controller} répond en LDAPS (TLS, port 636)",
+                f"{d.controller} answers LDAPS (TLS, port 636)",
+                where,
+                LdapProbe(server=dc_fqdn, user=admin, password=d.admin_password, port=636, tls=True),
+                ("TRI-CP5-C3", "TAI-CP6-C1"),
+                depends=("ad:dc",),
+                group="directory",
+            )
+        )
         for user in d.users:
             upn = f"{user.login}@{d.domain}"
             state_fr, state_en = ("peut", "can") if user.enabled else ("ne peut pas", "cannot")
