@@ -8,7 +8,7 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           iputils-ping curl procps python3 python3-venv
           samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind libnss-winbind krb5-user
           smbclient ldap-utils python3-samba cups cups-ipp-utils cups-client cups-bsd cups-filters dbus avahi-daemon
-          restic openssh-server openssh-client)
+          restic openssh-server openssh-client mosquitto mosquitto-clients openssl)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
 
 if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo make setup): it installs Debian packages" >&2; exit 1; fi
@@ -31,7 +31,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ -d /run/systemd/system ]; then
     # Only units of packages this run installed: a service the machine already had (ssh!) is left alone.
     for pair in nginx:nginx-light unbound:unbound samba-ad-dc:samba-ad-dc smbd:samba nmbd:samba winbind:winbind \
-                cups:cups cups-browsed:cups-filters avahi-daemon:avahi-daemon ssh:openssh-server; do
+                cups:cups cups-browsed:cups-filters avahi-daemon:avahi-daemon ssh:openssh-server mosquitto:mosquitto; do
       if printf '%s\n' "${missing[@]}" | grep -qx "${pair#*:}"; then
         systemctl disable --now "${pair%%:*}" >/dev/null 2>&1 || true
       fi

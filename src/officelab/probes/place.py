@@ -31,6 +31,10 @@ class Place(Protocol):
 
     def resolv_conf(self) -> str: ...
 
+    def path(self, node_path: str) -> str:
+        """Where a file the node sees at ``node_path`` is for this process (the node's /run is its own)."""
+        ...
+
 
 @dataclass(frozen=True)
 class NodePlace:
@@ -53,6 +57,11 @@ class NodePlace:
         except OSError:
             return ""
 
+    def path(self, node_path: str) -> str:
+        if node_path.startswith("/run/"):
+            return str(Path(self.context.node_dir) / "run" / node_path.removeprefix("/run/"))
+        return node_path
+
 
 @dataclass(frozen=True)
 class LocalPlace:
@@ -72,6 +81,9 @@ class LocalPlace:
             return Path("/etc/resolv.conf").read_text()
         except OSError:
             return ""
+
+    def path(self, node_path: str) -> str:
+        return node_path
 
 
 def _run(argv: list[str], timeout: float, preexec: Callable[[], None] | None, input: str | None = None) -> subprocess.CompletedProcess[str]:

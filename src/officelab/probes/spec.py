@@ -167,6 +167,27 @@ class IppProbe(_Spec):
     uri: str = Field(pattern=r"^ipps?://")
 
 
+class MqttProbe(_Spec):
+    """MQTT v5 to a broker (TLS with the site's CA): ``connect``; ``read`` the state of ``topic``; ``command``: publish
+    ``payload`` on ``topic``/set and wait until ``watch`` (default ``topic``) reports ``field`` = ``expect``;
+    ``publish`` ``payload`` on ``topic`` (the broker's ACL may refuse it)."""
+
+    kind: Literal["mqtt"] = "mqtt"
+    host: str
+    port: int = Field(default=8883, ge=1, le=65535)
+    tls: bool = True
+    ca: str = Field(default="/run/officelab/mqtt-ca.pem", description="the CA file, as seen on the node")
+    user: str = ""
+    password: str = ""
+    action: Literal["connect", "read", "command", "publish"] = "connect"
+    topic: str = ""
+    payload: str = ""
+    watch: str = ""
+    field: str = "power"
+    expect: str = ""
+    timeout: float = Field(default=5.0, gt=0, le=60)
+
+
 ProbeSpec = Annotated[
     LinkProbe
     | IpConfigProbe
@@ -181,6 +202,7 @@ ProbeSpec = Annotated[
     | SmbProbe
     | CommandProbe
     | PrintProbe
-    | IppProbe,
+    | IppProbe
+    | MqttProbe,
     Field(discriminator="kind"),
 ]

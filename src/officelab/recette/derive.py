@@ -9,6 +9,7 @@ the site file's ``checks:`` section are appended.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -23,6 +24,7 @@ from officelab.probes.spec import (
     KerberosProbe,
     LdapProbe,
     LinkProbe,
+    MqttProbe,
     PingProbe,
     PrintProbe,
     ProbeSpec,
@@ -754,6 +756,170 @@ class _Deriver:
                 )
             )
 
+    def automation_checks(self) -> None:
+        a = self.site.automation
+        if a is None:
+            return
+        from officelab.runtime.services.automation import broker_address, port
+
+        host, mqtt_port = broker_address(self.site), port(self.site)
+        where = a.controller
+        base = tuple(self._ip_checks(where))
+        secure = ("TRI-CP7-C4", "TRI-CP1-C4")
+
+        def mqtt(**fields: object) -> MqttProbe:
+            return MqttProbe(host=host, port=mqtt_port, tls=a.tls, **fields)  # type: ignore[arg-type]
+
+        self.add(
+            Check(
+                "mqtt:broker",
+                f"Le broker MQTT de {a.broker} accepte le contrôleur ({'TLS' if a.tls else 'en clair'})",
+                f"The MQTT broker on {a.broker} accepts the controller ({'TLS' if a.tls else 'plain'})",
+                where,
+                mqtt(user="controller", password=a.controller_password),
+                ("TRI-CP7-C1", "TRI-CP1-C3"),
+                depends=base,
+                group="automation",
+            )
+        )
+        self.add(
+            Check(
+                "mqtt:anonymous",
+                "Le broker refuse les connexions anonymes",
+                "The broker refuses anonymous clients",
+                where,
+                mqtt(),
+                secure,
+                expect=False,
+                depends=("mqtt:broker",),
+                group="automation",
+            )
+        )
+        self.add(
+            Check(
+                "mqtt:badpass",
+                "Le broker refuse un mauvais mot de passe",
+                "The broker refuses a wrong password",
+                where,
+                mqtt(user="controller", password="not-" + a.controller_password),
+                secure,
+                expect=False,
+                depends=("mqtt:broker",),
+                group="automation",
+            )
+        )
+        if a.tls:
+            self.add(
+                Check(
+                    "mqtt:plaintext",
+                    "Le broker n'accepte pas MQTT en clair (port 1883)",
+                    "The broker offers no plain MQTT (port 1883)",
+                    where,
+                    TcpProbe(host=host, port=1883, timeout=1),
+                    secure,
+                    expect=False,
+                    depends=("mqtt:broker",),
+                    group="automation",
+                )
+            )
+        devices = {d.name: d for d in a.devices}
+        for device in a.devices:
+            topic = a.topic(self.site.name, device)
+            node_checks = tuple(self._ip_checks(device.node))
+            self.add(
+                Check(
+                    f"mqtt:data:{device.name}",
+                    f"Les données de {device.name} parviennent au contrôleur",
+                    f"{device.name}'s data reaches the controller",
+                    where,
+                    mqtt(user="controller", password=a.controller_password, action="read", topic=topic),
+                    ("TRI-CP7-C2", "TRI-CP1-C3"),
+                    depends=("mqtt:broker", *node_checks),
+                    group="automation",
+                )
+            )
+            others = [d for d in a.devices if d.name != device.name]
+            if others:
+                victim = others[0]
+                self.add(
+                    Check(
+                        f"mqtt:acl:{device.name}",
+                        f"{device.name} ne peut pas commander {victim.name} (ACL)",
+                        f"{device.name} cannot command {victim.name} (ACL)",
+                        where,
+                        mqtt(
+                            user=device.name,
+                            password=device.password,
+                            action="publish",
+                            topic=f"{a.topic(self.site.name, victim)}/set",
+                            payload="ON",
+                        ),
+                        secure,
+                        expect=False,
+                        depends=("mqtt:broker",),
+                        group="automation",
+                    )
+                )
+        targets = {r.then.device for r in a.rules}
+        for device in a.devices:
+            if device.type in ("heater", "light") and device.name not in targets:
+                topic = a.topic(self.site.name, device)
+                for command, previous in (("ON", ()), ("OFF", (f"mqtt:command:{device.name}:on",))):
+                    self.add(
+                        Check(
+                            f"mqtt:command:{device.name}:{command.lower()}",
+                            f"{device.name} obéit à la commande {command}",
+                            f"{device.name} obeys the command {command}",
+                            where,
+                            mqtt(
+                                user="controller",
+                                password=a.controller_password,
+                                action="command",
+                                topic=topic,
+                                payload=command,
+                                field="power",
+                                expect=command,
+                            ),
+                            ("TRI-CP7-C2", "TRI-CP7-C1"),
+                            depends=(f"mqtt:data:{device.name}", *previous),
+                            group="automation",
+                        )
+                    )
+        for rule in a.rules:
+            condition, action = rule.when, rule.then
+            if condition.op not in ("below", "above") or not isinstance(condition.value, str) or action.otherwise is None:
+                continue  # a rule on a fixed value is checked by its effect only when the lab can provoke it
+            source = devices[condition.device]
+            # Provoke the condition through the reference field (setpoint) and watch the target follow, both ways.
+            high, low = ("35", "5") if condition.op == "below" else ("5", "35")
+            steps = ((action.command, high, "on"), (action.otherwise, low, "off"))
+            after: tuple[str, ...] = ()
+            for wanted, value, label in steps:
+                check_id = f"mqtt:rule:{rule.name}:{label}"
+                self.add(
+                    Check(
+                        check_id,
+                        f"Règle {rule.name} : {condition.value}={value} → {action.device} {wanted}",
+                        f"Rule {rule.name}: {condition.value}={value} → {action.device} {wanted}",
+                        where,
+                        mqtt(
+                            user="controller",
+                            password=a.controller_password,
+                            action="command",
+                            topic=a.topic(self.site.name, source),
+                            payload=json.dumps({condition.value: float(value)}),
+                            watch=a.topic(self.site.name, devices[action.device]),
+                            field=action.field,
+                            expect=wanted,
+                            timeout=10,
+                        ),
+                        ("TRI-CP7-C2", "TRI-CP8-C2"),
+                        depends=(f"mqtt:data:{source.name}", f"mqtt:data:{action.device}", *previous),
+                        group="automation",
+                    )
+                )
+                previous = (check_id,)
+
     def derive(self) -> list[Check]:
         self.infrastructure_checks()
         self.host_checks()
@@ -762,6 +928,7 @@ class _Deriver:
         self.isolation_checks()
         self.directory_checks()
         self.backup_checks()
+        self.automation_checks()
         self.custom_checks()
         return self.checks
 

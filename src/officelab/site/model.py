@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from officelab.probes.spec import ProbeSpec
 from officelab.site.addressing import Address, Cidr, Subnet
+from officelab.site.automation import Automation
 from officelab.site.directory import BackupJob, Directory, FilesService, PrinterDevice, PrintService
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
@@ -398,6 +399,7 @@ class Site(Model):
     checks: list[SiteCheck] = Field(default_factory=list, description="the site's own acceptance checks")
     directory: Directory | None = None
     backups: list[BackupJob] = Field(default_factory=list)
+    automation: Automation | None = None
 
     @property
     def name(self) -> str:

@@ -52,7 +52,36 @@ class _Checker:
         self.check_checks()
         self.check_directory()
         self.check_data_services()
+        self.check_automation()
         return self.problems
+
+    def check_automation(self) -> None:
+        a = self.site.automation
+        if a is None:
+            return
+        base: tuple[str | int, ...] = ("automation",)
+        for key in ("broker", "controller"):
+            name = getattr(a, key)
+            node = self.topo.nodes.get(name)
+            if node is None:
+                self.add((*base, key), f"unknown node {name!r}", "name a node of the site")
+            elif key == "broker" and not any(i.address for i in node.interfaces):
+                self.add((*base, key), f"the broker {name} needs a static address", "devices connect to it by address")
+        self.duplicates(((d.name, (*base, "devices", k, "name")) for k, d in enumerate(a.devices)), "device")
+        names = {d.name: d for d in a.devices}
+        for k, device in enumerate(a.devices):
+            node = self.topo.nodes.get(device.node)
+            if node is None:
+                self.add((*base, "devices", k, "node"), f"unknown node {device.node!r}", "the device runs on a node of kind iot")
+            elif node.kind not in (NodeKind.IOT, NodeKind.CAMERA):
+                self.add((*base, "devices", k, "node"), f"{device.node} is a {node.kind}, not a connected object", "use a node of kind iot")
+        for k, rule in enumerate(a.rules):
+            for part in ("when", "then"):
+                device = getattr(rule, part).device
+                if device not in names:
+                    self.add(
+                        (*base, "rules", k, part, "device"), f"unknown device {device!r}", f"devices: {', '.join(sorted(names)) or 'none'}"
+                    )
 
     def node_index(self, name: str) -> int:
         return next(i for i, n in enumerate(self.site.nodes) if n.name == name)

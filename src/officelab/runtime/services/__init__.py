@@ -47,7 +47,7 @@ def _base_files(plan: LabPlan, topo: Topology, node: Node) -> None:
 
 
 def realise_services(plan: LabPlan, topo: Topology) -> None:
-    from officelab.runtime.services import backup, dhcp_client, dnsmasq, firewall, printing, resolver, samba, web
+    from officelab.runtime.services import automation, backup, dhcp_client, dnsmasq, firewall, printing, resolver, samba, web
 
     realisers: list[Realiser] = [
         _base_files,
@@ -59,6 +59,7 @@ def realise_services(plan: LabPlan, topo: Topology) -> None:
         samba.realise,
         printing.realise,
         backup.realise,
+        automation.realise,
     ]
     for node in topo.site.nodes:
         for realiser in realisers:

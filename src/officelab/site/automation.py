@@ -1,0 +1,58 @@
+"""Building automation (GTB): an MQTT broker, devices with their own credentials and topics, and rules."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+NodeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
+DeviceName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,30}$")]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class AutomationDevice(_Section):
+    """A device on MQTT, running on its lab node (an `iot` or `camera` node)."""
+
+    name: DeviceName
+    node: NodeName
+    type: Literal["thermostat", "heater", "light", "door-sensor"]
+    password: str = Field(min_length=8)
+    topic: str = Field(default="", description="base topic; default <site>/<name>")
+
+
+class Condition(_Section):
+    device: DeviceName
+    field: str
+    op: Literal["below", "above", "equals"]
+    value: float | str = Field(description="a number, a text, or the name of another field of the device (setpoint)")
+
+
+class Action(_Section):
+    device: DeviceName
+    command: str = Field(description="what is published on the device's set topic, e.g. ON")
+    otherwise: str | None = Field(default=None, description="published when the condition stops holding, e.g. OFF")
+    field: str = Field(default="power", description="the state field that shows the command took effect")
+
+
+class AutomationRule(_Section):
+    name: DeviceName
+    when: Condition
+    then: Action
+
+
+class Automation(_Section):
+    """Site-wide section ``automation:``: the broker (mosquitto, TLS, passwords, ACLs), the controller, devices, rules."""
+
+    broker: NodeName
+    controller: NodeName
+    controller_password: str = Field(min_length=8)
+    tls: bool = True
+    devices: list[AutomationDevice] = Field(default_factory=list)
+    rules: list[AutomationRule] = Field(default_factory=list)
+
+    def topic(self, site: str, device: AutomationDevice) -> str:
+        return device.topic or f"{site}/{device.name}"
