@@ -914,11 +914,11 @@ class _Deriver:
                             timeout=10,
                         ),
                         ("TRI-CP7-C2", "TRI-CP8-C2"),
-                        depends=(f"mqtt:data:{source.name}", f"mqtt:data:{action.device}", *previous),
+                        depends=(f"mqtt:data:{source.name}", f"mqtt:data:{action.device}", *after),
                         group="automation",
                     )
                 )
-                previous = (check_id,)
+                after = (check_id,)
 
     def derive(self) -> list[Check]:
         self.infrastructure_checks()
