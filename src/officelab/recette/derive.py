@@ -768,7 +768,7 @@ class _Deriver:
         secure = ("TRI-CP7-C4", "TRI-CP1-C4")
 
         def mqtt(**fields: object) -> MqttProbe:
-            return MqttProbe(host=host, port=mqtt_port, tls=a.tls, **fields)  # type: ignore[arg-type]
+            return MqttProbe(host=host, port=mqtt_port, tls=a.tls, **fields)
 
         self.add(
             Check(
