@@ -8,7 +8,9 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           iputils-ping curl procps python3 python3-venv
           samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind libnss-winbind krb5-user
           smbclient ldap-utils python3-samba cups cups-ipp-utils cups-client cups-bsd cups-filters dbus avahi-daemon
-          restic openssh-server openssh-client mosquitto mosquitto-clients openssl)
+          restic openssh-server openssh-client mosquitto mosquitto-clients openssl
+          python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+          gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad ffmpeg)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
 
 if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo make setup): it installs Debian packages" >&2; exit 1; fi

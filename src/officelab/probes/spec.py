@@ -188,6 +188,43 @@ class MqttProbe(_Spec):
     timeout: float = Field(default=5.0, gt=0, le=60)
 
 
+class RtspProbe(_Spec):
+    """An RTSP DESCRIBE/PLAY with credentials (ffprobe): the stream's codec and size; a wrong password gets 401."""
+
+    kind: Literal["rtsp"] = "rtsp"
+    url: str = Field(pattern=r"^rtsp://")
+    codec: str = "h264"
+    timeout: float = Field(default=8.0, gt=0, le=60)
+
+
+class RecordingProbe(_Spec):
+    """The recorder's segments of one camera, on the recorder node: the newest complete one holds at least
+    ``ratio`` of the frames the camera sends (fps × duration)."""
+
+    kind: Literal["recording"] = "recording"
+    directory: str
+    fps: int = Field(ge=1, le=60)
+    ratio: float = Field(default=0.9, gt=0, le=1)
+    timeout: float = Field(default=20.0, gt=0, le=120)
+
+
+class SnapshotProbe(_Spec):
+    """One decoded frame from the camera (ffmpeg): it must be a real picture, not a blank one."""
+
+    kind: Literal["snapshot"] = "snapshot"
+    url: str = Field(pattern=r"^rtsp://")
+    timeout: float = Field(default=10.0, gt=0, le=60)
+
+
+class WsDiscoveryProbe(_Spec):
+    """A WS-Discovery Probe for ONVIF NetworkVideoTransmitters (multicast 239.255.255.250:3702) from the place's
+    segment; a ProbeMatch with ``name`` in its scopes must come back."""
+
+    kind: Literal["ws-discovery"] = "ws-discovery"
+    name: str
+    timeout: float = Field(default=2.0, gt=0, le=30)
+
+
 ProbeSpec = Annotated[
     LinkProbe
     | IpConfigProbe
@@ -203,6 +240,10 @@ ProbeSpec = Annotated[
     | CommandProbe
     | PrintProbe
     | IppProbe
-    | MqttProbe,
+    | MqttProbe
+    | RtspProbe
+    | RecordingProbe
+    | SnapshotProbe
+    | WsDiscoveryProbe,
     Field(discriminator="kind"),
 ]

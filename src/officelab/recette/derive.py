@@ -28,8 +28,12 @@ from officelab.probes.spec import (
     PingProbe,
     PrintProbe,
     ProbeSpec,
+    RecordingProbe,
+    RtspProbe,
     SmbProbe,
+    SnapshotProbe,
     TcpProbe,
+    WsDiscoveryProbe,
 )
 from officelab.recette.model import Check
 from officelab.site.directory import ShareRight
@@ -920,6 +924,94 @@ class _Deriver:
                 )
                 after = (check_id,)
 
+    def video_checks(self) -> None:
+        v = self.site.video
+        if v is None:
+            return
+        from officelab.runtime.services.video import camera_url, recording_dir
+
+        recorder = v.recorder
+        base = tuple(self._ip_checks(recorder))
+        for camera in v.cameras:
+            url = camera_url(self.site, camera)
+            cam_ip = self._ip_checks(camera.node)
+            rtsp_id = f"cam:rtsp:{camera.node}"
+            self.add(
+                Check(
+                    rtsp_id,
+                    f"La caméra {camera.node} diffuse son flux (RTSP authentifié)",
+                    f"Camera {camera.node} streams (authenticated RTSP)",
+                    recorder,
+                    RtspProbe(url=url),
+                    ("TRI-CP1-C3", "TRI-CP7-C1"),
+                    depends=(*base, *cam_ip),
+                    group="video",
+                )
+            )
+            self.add(
+                Check(
+                    f"cam:auth:{camera.node}",
+                    f"La caméra {camera.node} refuse un mauvais mot de passe",
+                    f"Camera {camera.node} refuses a wrong password",
+                    recorder,
+                    RtspProbe(url=camera_url(self.site, camera, password="wrong-password")),
+                    ("TRI-CP7-C4", "TRI-CP1-C4"),
+                    expect=False,
+                    depends=(rtsp_id,),
+                    group="video",
+                )
+            )
+            self.add(
+                Check(
+                    f"cam:nvr:{camera.node}",
+                    f"L'enregistreur reçoit au moins 90 % des images de {camera.node}",
+                    f"The recorder gets at least 90% of {camera.node}'s frames",
+                    recorder,
+                    RecordingProbe(directory=recording_dir(camera), fps=camera.fps, timeout=3.0 * v.segment_seconds),
+                    ("TRI-CP7-C2",),
+                    depends=(rtsp_id,),
+                    deadline=4.0 * v.segment_seconds,
+                    group="video",
+                )
+            )
+            self.add(
+                Check(
+                    f"cam:snapshot:{camera.node}",
+                    f"Une capture de {camera.node} montre une image",
+                    f"A snapshot of {camera.node} shows a picture",
+                    recorder,
+                    SnapshotProbe(url=url),
+                    ("TRI-CP7-C2", "TRI-CP7-C3"),
+                    depends=(rtsp_id,),
+                    group="video",
+                )
+            )
+            camera_node = self.topo.nodes[camera.node]
+            neighbour = next(
+                (
+                    hp
+                    for hp in self.hosts
+                    if hp.fixed is not None
+                    and hp.node.name != camera.node
+                    and hp.vlan is not None
+                    and hp.vlan == self.topo.vlan_of(camera.node, camera_node.interfaces[0].name)
+                ),
+                None,
+            )
+            if neighbour is not None:
+                self.add(
+                    Check(
+                        f"cam:onvif:{camera.node}",
+                        f"La caméra {camera.node} est découverte en ONVIF (WS-Discovery)",
+                        f"Camera {camera.node} is found by ONVIF discovery (WS-Discovery)",
+                        neighbour.node.name,
+                        WsDiscoveryProbe(name=camera.node),
+                        ("TRI-CP7-C1", "TRI-CP7-C3"),
+                        depends=(rtsp_id, *self._ip_checks(neighbour.node.name)),
+                        group="video",
+                    )
+                )
+
     def derive(self) -> list[Check]:
         self.infrastructure_checks()
         self.host_checks()
@@ -929,6 +1021,7 @@ class _Deriver:
         self.directory_checks()
         self.backup_checks()
         self.automation_checks()
+        self.video_checks()
         self.custom_checks()
         return self.checks
 

@@ -51,7 +51,7 @@ from officelab.site.model import Site, split_endpoint
 
 Progress = Callable[[str], None]
 READY_TIMEOUT = 30.0
-STAGE_NAMES = {0: "services", 1: "DHCP clients", 2: "domain member services"}
+STAGE_NAMES = {0: "services", 1: "DHCP clients", 2: "domain members, devices and cameras", 3: "recorders"}
 
 
 def _quiet(_: str) -> None:
@@ -308,6 +308,8 @@ class Lab:
 
     def _wait_ready(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
         pending = [(d, c) for d in daemons for c in d.ready]
+        if not pending:
+            return
         deadline = time.monotonic() + READY_TIMEOUT
         with Netlink().session() as nl:
             while pending:

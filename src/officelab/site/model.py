@@ -21,6 +21,7 @@ from officelab.probes.spec import ProbeSpec
 from officelab.site.addressing import Address, Cidr, Subnet
 from officelab.site.automation import Automation
 from officelab.site.directory import BackupJob, Directory, FilesService, PrinterDevice, PrintService
+from officelab.site.video import Video
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
 IFNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"
@@ -400,6 +401,7 @@ class Site(Model):
     directory: Directory | None = None
     backups: list[BackupJob] = Field(default_factory=list)
     automation: Automation | None = None
+    video: Video | None = None
 
     @property
     def name(self) -> str:

@@ -53,7 +53,23 @@ class _Checker:
         self.check_directory()
         self.check_data_services()
         self.check_automation()
+        self.check_video()
         return self.problems
+
+    def check_video(self) -> None:
+        v = self.site.video
+        if v is None:
+            return
+        recorder = self.topo.nodes.get(v.recorder)
+        if recorder is None or recorder.kind is not NodeKind.SERVER:
+            self.add(("video", "recorder"), f"{v.recorder!r} is not a server of the site", "the recorder (NVR) is a server node")
+        self.duplicates(((c.node, ("video", "cameras", k, "node")) for k, c in enumerate(v.cameras)), "camera")
+        for k, camera in enumerate(v.cameras):
+            node = self.topo.nodes.get(camera.node)
+            if node is None or node.kind is not NodeKind.CAMERA:
+                self.add(("video", "cameras", k, "node"), f"{camera.node!r} is not a camera of the site", "name a node of kind camera")
+            elif not any(i.address or i.reserve for i in node.interfaces):
+                self.add(("video", "cameras", k, "node"), f"camera {camera.node} has no fixed address", "give it a DHCP `reserve`")
 
     def check_automation(self) -> None:
         a = self.site.automation

@@ -47,7 +47,7 @@ def _base_files(plan: LabPlan, topo: Topology, node: Node) -> None:
 
 
 def realise_services(plan: LabPlan, topo: Topology) -> None:
-    from officelab.runtime.services import automation, backup, dhcp_client, dnsmasq, firewall, printing, resolver, samba, web
+    from officelab.runtime.services import automation, backup, dhcp_client, dnsmasq, firewall, printing, resolver, samba, video, web
 
     realisers: list[Realiser] = [
         _base_files,
@@ -60,6 +60,7 @@ def realise_services(plan: LabPlan, topo: Topology) -> None:
         printing.realise,
         backup.realise,
         automation.realise,
+        video.realise,
     ]
     for node in topo.site.nodes:
         for realiser in realisers:
