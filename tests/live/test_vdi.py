@@ -1,0 +1,110 @@
+"""Building automation and video on the live default site: all derived checks pass, then one fault per part
+(broker certificate replaced, broker stopped, camera password changed) fails the right checks with a clear cause."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from officelab.recette.derive import derive_suite
+from officelab.recette.model import Status, SuiteResult
+from officelab.recette.run import run_on_lab
+from officelab.runtime.lab import Lab
+from officelab.runtime.services.automation import make_certificates
+from tests.conftest import cli
+from tests.live.leaks import booted
+
+pytestmark = pytest.mark.live
+LAB = "tvdi"
+GROUPS = ("automation", "video")
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[Lab]:
+    yield from booted(LAB)
+
+
+def suite(lab: Lab, groups: tuple[str, ...] = GROUPS) -> SuiteResult:
+    checks = derive_suite(lab.site())
+    chosen = {c.id for c in checks if c.group in groups}
+    by_id = {c.id: c for c in checks}
+    stack = list(chosen)
+    while stack:
+        for dep in by_id[stack.pop()].depends:
+            if dep not in chosen:
+                chosen.add(dep)
+                stack.append(dep)
+    return run_on_lab(lab, [c for c in checks if c.id in chosen])
+
+
+def failed(result: SuiteResult) -> dict[str, str]:
+    return {o.check.id: o.cause for o in result.outcomes if o.status is Status.FAIL}
+
+
+def test_automation_and_video_checks_pass(lab: Lab) -> None:
+    result = suite(lab)
+    assert failed(result) == {}
+    ids = {o.check.id for o in result.outcomes}
+    assert {"mqtt:acl:thermostat", "mqtt:rule:chauffage-auto:on", "cam:nvr:cam-entree", "cam:onvif:cam-entree"} <= ids
+
+
+def test_controller_applies_its_rule(lab: Lab) -> None:
+    log = (lab.dir.node_dir("gtb") / "log" / "controller.log").read_text()
+    assert "rule chauffage-auto" in log, "the controller logs its decisions"
+
+
+def test_broker_certificate_from_another_ca(lab: Lab, tmp_path: Path) -> None:
+    pki = lab.dir.path / "pki"
+    originals = {name: (pki / name).read_bytes() for name in ("broker.pem", "broker.key")}
+    make_certificates(tmp_path, "10.10.30.5", "gtb")  # a certificate the site's CA never signed
+    for name in originals:
+        (pki / name).write_bytes((tmp_path / name).read_bytes())
+    lab.control("stop", ["gtb/mosquitto"])
+    lab.start_daemon("gtb/mosquitto")
+    try:
+        causes = failed(suite(lab, ("automation",)))
+    finally:
+        for name, data in originals.items():
+            (pki / name).write_bytes(data)
+        lab.control("stop", ["gtb/mosquitto"])
+        lab.start_daemon("gtb/mosquitto")
+    assert set(causes) == {"mqtt:broker"}, causes
+    assert "not signed by the site's CA" in causes["mqtt:broker"]
+
+
+def test_broker_stopped(lab: Lab) -> None:
+    lab.stop_daemon("gtb/mosquitto")
+    try:
+        result = suite(lab, ("automation",))
+    finally:
+        lab.start_daemon("gtb/mosquitto")
+    causes = failed(result)
+    assert set(causes) == {"mqtt:broker"} and "no MQTT broker at 10.10.30.5:8883" in causes["mqtt:broker"]
+    assert all(o.blocked_by == "mqtt:broker" for o in result.outcomes if o.status is Status.BLOCKED and o.check.group == "automation")
+
+
+def test_camera_password_changed(lab: Lab) -> None:
+    config = lab.dir.node_dir("cam-entree") / "camera.json"
+    original = config.read_text()
+    config.write_text(json.dumps({**json.loads(original), "password": "Changed-2026"}))
+    lab.control("stop", ["cam-entree/camera"])
+    lab.start_daemon("cam-entree/camera")
+    try:
+        causes = failed(suite(lab, ("video",)))
+    finally:
+        config.write_text(original)
+        lab.control("stop", ["cam-entree/camera"])
+        lab.start_daemon("cam-entree/camera")
+    assert set(causes) == {"cam:rtsp:cam-entree"}, causes
+    assert "refused the credentials (RTSP 401)" in causes["cam:rtsp:cam-entree"]
+
+
+def test_snapshot_command(lab: Lab, tmp_path: Path) -> None:
+    picture = tmp_path / "entree.png"
+    result = cli("camera", "snapshot", "cam-entree", "-o", str(picture), "--lab", LAB)
+    assert result.returncode == 0, result.stderr
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert cli("camera", "snapshot", "nosuch", "--lab", LAB).returncode == 2
