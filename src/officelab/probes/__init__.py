@@ -61,7 +61,7 @@ def probe(kind: str) -> Callable[[Callable[[S, Place], ProbeResult]], Callable[[
 
 def run_probe(spec: ProbeSpec, place: Place) -> ProbeResult:
     """Run one probe; never raises for a network outcome (that is a failed result)."""
-    from officelab.probes import directory, mqtt, network, printing, video  # noqa: F401 - registers the probes
+    from officelab.probes import directory, mqtt, network, printing, telephony, video  # noqa: F401 - registers the probes
 
     implementation = _REGISTRY.get(spec.kind)
     if implementation is None:

@@ -225,6 +225,32 @@ class WsDiscoveryProbe(_Spec):
     timeout: float = Field(default=2.0, gt=0, le=30)
 
 
+class SipRegisterProbe(_Spec):
+    """A SIP REGISTER with digest authentication (RFC 3261/2617) as extension ``user``: 200 OK, or refused.
+    It registers no binding (Expires: 0), so the phone's own registration is left alone."""
+
+    kind: Literal["sip-register"] = "sip-register"
+    server: str
+    user: str
+    password: str
+    port: int = Field(default=5060, ge=1, le=65535)
+
+
+class SipCallProbe(_Spec):
+    """A call placed by the phone on the place (baresip, through its control port) to ``number``; it counts only if
+    each side heard the other's test tone (``caller_tone`` in the callee's recording, ``callee_tone`` in the caller's)."""
+
+    kind: Literal["sip-call"] = "sip-call"
+    number: str
+    server: str
+    callee_node: str
+    caller_tone: int
+    callee_tone: int
+    seconds: float = Field(default=2.0, gt=0, le=30)
+    control_port: int = 4444
+    timeout: float = Field(default=10.0, gt=0, le=60)
+
+
 ProbeSpec = Annotated[
     LinkProbe
     | IpConfigProbe
@@ -244,6 +270,8 @@ ProbeSpec = Annotated[
     | RtspProbe
     | RecordingProbe
     | SnapshotProbe
-    | WsDiscoveryProbe,
+    | WsDiscoveryProbe
+    | SipRegisterProbe
+    | SipCallProbe,
     Field(discriminator="kind"),
 ]

@@ -30,6 +30,8 @@ from officelab.probes.spec import (
     ProbeSpec,
     RecordingProbe,
     RtspProbe,
+    SipCallProbe,
+    SipRegisterProbe,
     SmbProbe,
     SnapshotProbe,
     TcpProbe,
@@ -1012,6 +1014,87 @@ class _Deriver:
                     )
                 )
 
+    def telephony_checks(self) -> None:
+        t = self.site.telephony
+        if t is None:
+            return
+        from officelab.runtime.services.telephony import pbx_address, tone
+
+        server = pbx_address(self.site)
+        phones = [e for e in t.extensions if e.phone is not None]
+        by_number = {e.number: e for e in t.extensions}
+        for ext in phones:
+            assert ext.phone is not None
+            base = tuple(self._ip_checks(ext.phone))
+            self.add(
+                Check(
+                    f"sip:register:{ext.number}",
+                    f"Le poste {ext.number} ({ext.name}) s'enregistre sur l'IPBX",
+                    f"Extension {ext.number} ({ext.name}) registers on the PBX",
+                    ext.phone,
+                    SipRegisterProbe(server=server, user=ext.number, password=ext.secret),
+                    ("TRI-CP8-C1", "TRI-CP1-C2"),
+                    depends=base,
+                    group="telephony",
+                )
+            )
+            self.add(
+                Check(
+                    f"sip:refused:{ext.number}",
+                    f"L'IPBX refuse le poste {ext.number} avec un mauvais secret",
+                    f"The PBX refuses extension {ext.number} with a wrong secret",
+                    ext.phone,
+                    SipRegisterProbe(server=server, user=ext.number, password="not-" + ext.secret),
+                    ("TRI-CP1-C4", "TRI-CP8-C1"),
+                    expect=False,
+                    depends=(f"sip:register:{ext.number}",),
+                    group="telephony",
+                )
+            )
+        previous: tuple[str, ...] = ()  # one call at a time: a phone holds one call
+        calls = [(a, b, b) for a, b in zip(phones, phones[1:] + phones[:1], strict=True) if a is not b]
+        calls += [
+            (a, e, by_number[e.forward])
+            for e in t.extensions
+            if e.forward
+            for a in phones
+            if by_number[e.forward].phone is not None and a.number != e.forward
+        ][:1]
+        for caller, dialled, answering in calls:
+            assert caller.phone is not None and answering.phone is not None
+            forwarded = dialled is not answering
+            check_id = f"sip:{'forward' if forwarded else 'call'}:{caller.number}->{dialled.number}"
+            title_fr = (
+                f"Un appel de {caller.number} vers {dialled.number} aboutit sur {answering.number} (renvoi)"
+                if forwarded
+                else f"Appel de {caller.number} vers {dialled.number} : chacun entend l'autre"
+            )
+            title_en = (
+                f"A call from {caller.number} to {dialled.number} reaches {answering.number} (forwarding)"
+                if forwarded
+                else f"Call from {caller.number} to {dialled.number}: each side hears the other"
+            )
+            self.add(
+                Check(
+                    check_id,
+                    title_fr,
+                    title_en,
+                    caller.phone,
+                    SipCallProbe(
+                        number=dialled.number,
+                        server=server,
+                        callee_node=answering.phone,
+                        caller_tone=tone(caller),
+                        callee_tone=tone(answering),
+                    ),
+                    ("TRI-CP8-C2", "TRI-CP1-C2") if forwarded else ("TRI-CP1-C2", "TRI-CP8-C1"),
+                    depends=(f"sip:register:{caller.number}", f"sip:register:{answering.number}", *previous),
+                    deadline=15,
+                    group="telephony",
+                )
+            )
+            previous = (check_id,)
+
     def derive(self) -> list[Check]:
         self.infrastructure_checks()
         self.host_checks()
@@ -1022,6 +1105,7 @@ class _Deriver:
         self.backup_checks()
         self.automation_checks()
         self.video_checks()
+        self.telephony_checks()
         self.custom_checks()
         return self.checks
 

@@ -21,6 +21,7 @@ from officelab.probes.spec import ProbeSpec
 from officelab.site.addressing import Address, Cidr, Subnet
 from officelab.site.automation import Automation
 from officelab.site.directory import BackupJob, Directory, FilesService, PrinterDevice, PrintService
+from officelab.site.telephony import Telephony
 from officelab.site.video import Video
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
@@ -402,6 +403,7 @@ class Site(Model):
     backups: list[BackupJob] = Field(default_factory=list)
     automation: Automation | None = None
     video: Video | None = None
+    telephony: Telephony | None = None
 
     @property
     def name(self) -> str:

@@ -54,7 +54,29 @@ class _Checker:
         self.check_data_services()
         self.check_automation()
         self.check_video()
+        self.check_telephony()
         return self.problems
+
+    def check_telephony(self) -> None:
+        t = self.site.telephony
+        if t is None:
+            return
+        pbx = self.topo.nodes.get(t.pbx)
+        if pbx is None or not any(i.address for i in pbx.interfaces):
+            self.add(("telephony", "pbx"), f"{t.pbx!r} is not a node with a static address", "the PBX is a server with a fixed address")
+        self.duplicates(((e.number, ("telephony", "extensions", k, "number")) for k, e in enumerate(t.extensions)), "extension")
+        numbers = {e.number for e in t.extensions}
+        for k, ext in enumerate(t.extensions):
+            if ext.phone is not None:
+                node = self.topo.nodes.get(ext.phone)
+                if node is None or node.kind is not NodeKind.PHONE:
+                    self.add(
+                        ("telephony", "extensions", k, "phone"), f"{ext.phone!r} is not a phone of the site", "name a node of kind phone"
+                    )
+            if ext.forward is not None and ext.forward not in numbers:
+                self.add(
+                    ("telephony", "extensions", k, "forward"), f"no extension {ext.forward}", f"extensions: {', '.join(sorted(numbers))}"
+                )
 
     def check_video(self) -> None:
         v = self.site.video

@@ -47,7 +47,19 @@ def _base_files(plan: LabPlan, topo: Topology, node: Node) -> None:
 
 
 def realise_services(plan: LabPlan, topo: Topology) -> None:
-    from officelab.runtime.services import automation, backup, dhcp_client, dnsmasq, firewall, printing, resolver, samba, video, web
+    from officelab.runtime.services import (
+        automation,
+        backup,
+        dhcp_client,
+        dnsmasq,
+        firewall,
+        printing,
+        resolver,
+        samba,
+        telephony,
+        video,
+        web,
+    )
 
     realisers: list[Realiser] = [
         _base_files,
@@ -61,6 +73,7 @@ def realise_services(plan: LabPlan, topo: Topology) -> None:
         backup.realise,
         automation.realise,
         video.realise,
+        telephony.realise,
     ]
     for node in topo.site.nodes:
         for realiser in realisers:

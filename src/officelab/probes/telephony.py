@@ -1,0 +1,220 @@
+"""Telephony probes: a SIP registration with digest authentication, and a real call whose audio is checked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import socket
+import time
+import uuid
+import wave
+from pathlib import Path
+
+from officelab.probes import Layer, ProbeResult, probe
+from officelab.probes.place import Place
+from officelab.probes.spec import SipCallProbe, SipRegisterProbe
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def _register(sock: socket.socket, spec: SipRegisterProbe, local: tuple[str, int], call_id: str, cseq: int, auth: str = "") -> None:
+    uri = f"sip:{spec.server}"
+    lines = [
+        f"REGISTER {uri} SIP/2.0",
+        f"Via: SIP/2.0/UDP {local[0]}:{local[1]};branch=z9hG4bK{uuid.uuid4().hex[:12]};rport",
+        "Max-Forwards: 70",
+        f"From: <sip:{spec.user}@{spec.server}>;tag={call_id[:8]}",
+        f"To: <sip:{spec.user}@{spec.server}>",
+        f"Call-ID: {call_id}",
+        f"CSeq: {cseq} REGISTER",
+        f"Contact: <sip:{spec.user}@{local[0]}:{local[1]}>",
+        "Expires: 0",
+        "User-Agent: OfficeLab probe",
+        *([auth] if auth else []),
+        "Content-Length: 0",
+        "",
+        "",
+    ]
+    sock.sendto("\r\n".join(lines).encode(), (spec.server, spec.port))
+
+
+def _answer(sock: socket.socket, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sock.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            data = sock.recv(65535).decode(errors="replace")
+        except TimeoutError:
+            break
+        if not data.startswith("SIP/2.0 1"):  # skip provisional responses
+            return data
+    return ""
+
+
+@probe("sip-register")
+def sip_register_probe(spec: SipRegisterProbe, place: Place) -> ProbeResult:
+    sent = f"SIP REGISTER {spec.user}@{spec.server} with digest authentication"
+    call_id = f"{uuid.uuid4().hex}@officelab"
+    with place.inside():
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            sock.connect((spec.server, spec.port))
+            local = sock.getsockname()
+            _register(sock, spec, local, call_id, 1)
+            first = _answer(sock, spec.timeout)
+            if not first:
+                return ProbeResult(
+                    False, Layer.TRANSPORT, f"no SIP answer from {spec.server}:{spec.port} within {spec.timeout:.0f} s", sent
+                )
+            status = first.split("\r\n", 1)[0]
+            challenge = re.search(r"^WWW-Authenticate:\s*Digest (.+)$", first, flags=re.M | re.I)
+            if not status.startswith("SIP/2.0 401") or not challenge:
+                return ProbeResult(status.startswith("SIP/2.0 200"), Layer.APPLICATION, f"the PBX answered {status[8:]}", sent, status)
+            params = dict(re.findall(r'(\w+)="?([^",]+)"?', challenge[1]))
+            realm, nonce, uri = params.get("realm", ""), params.get("nonce", ""), f"sip:{spec.server}"
+            ha1, ha2 = _md5(f"{spec.user}:{realm}:{spec.password}"), _md5(f"REGISTER:{uri}")
+            header = f'Authorization: Digest username="{spec.user}", realm="{realm}", nonce="{nonce}", uri="{uri}", algorithm=MD5'
+            if "qop" in params:
+                cnonce = uuid.uuid4().hex[:8]
+                response = _md5(f"{ha1}:{nonce}:00000001:{cnonce}:auth:{ha2}")
+                header += f', qop=auth, nc=00000001, cnonce="{cnonce}"'
+            else:
+                response = _md5(f"{ha1}:{nonce}:{ha2}")
+            _register(sock, spec, local, call_id, 2, f'{header}, response="{response}"')
+            second = _answer(sock, spec.timeout)
+        finally:
+            sock.close()
+    status = second.split("\r\n", 1)[0] if second else "no answer"
+    received = f"401 challenge (realm {realm}), then {status}"
+    if status.startswith("SIP/2.0 200"):
+        return ProbeResult(True, Layer.APPLICATION, f"extension {spec.user} is accepted by the PBX", sent, received)
+    reason = "wrong secret or unknown extension" if " 403" in status else status[8:]
+    return ProbeResult(False, Layer.APPLICATION, f"the PBX refused extension {spec.user}: {reason}", sent, received)
+
+
+def _netstring(payload: dict[str, object]) -> bytes:
+    data = json.dumps(payload).encode()
+    return str(len(data)).encode() + b":" + data + b","
+
+
+class _Control:
+    """baresip's ctrl_tcp: JSON messages in netstrings."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.buffer = sock, b""
+
+    def send(self, command: str, params: str = "") -> None:
+        self.sock.sendall(_netstring({"command": command, "params": params, "token": uuid.uuid4().hex[:6]}))
+
+    def events(self, deadline: float) -> list[dict[str, object]]:
+        self.sock.settimeout(max(0.05, min(0.2, deadline - time.monotonic())))
+        try:
+            chunk = self.sock.recv(65536)
+        except TimeoutError:
+            chunk = b""
+        self.buffer += chunk
+        found = []
+        while b":" in self.buffer:
+            size_text, _, rest = self.buffer.partition(b":")
+            if not size_text.isdigit() or len(rest) < int(size_text) + 1:
+                break
+            size = int(size_text)
+            found.append(json.loads(rest[:size]))
+            self.buffer = rest[size + 1 :]
+        return found
+
+
+def dominant(path: Path, frequencies: list[int]) -> dict[int, float]:
+    """Goertzel power of each frequency in a WAV recording, relative to the strongest."""
+    with wave.open(str(path)) as wav:
+        rate, width, channels = wav.getframerate(), wav.getsampwidth(), wav.getnchannels()
+        raw = wav.readframes(wav.getnframes())
+    if width != 2 or not raw:
+        return {}
+    samples = [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw) - 1, 2 * channels)]
+    samples = samples[: rate * 4]
+    powers = {}
+    for frequency in frequencies:
+        coeff = 2 * math.cos(2 * math.pi * frequency / rate)
+        s1 = s2 = 0.0
+        for x in samples:
+            s1, s2 = x + coeff * s1 - s2, s1
+        powers[frequency] = s1 * s1 + s2 * s2 - coeff * s1 * s2
+    top = max(powers.values()) or 1.0
+    return {f: p / top for f, p in powers.items()}
+
+
+def _newest(directory: Path, since: float) -> Path | None:
+    files = [p for p in directory.glob("*-dec.wav") if p.stat().st_mtime >= since - 1]
+    return max(files, key=lambda p: p.stat().st_mtime) if files else None
+
+
+@probe("sip-call")
+def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
+    uri = f"sip:{spec.number}@{spec.server}"
+    sent = f"INVITE {uri} from this phone (baresip), {spec.seconds:.0f} s of audio, BYE"
+    started = time.time()
+    established = closed = ""
+    with place.inside():
+        try:
+            sock = socket.create_connection(("127.0.0.1", spec.control_port), timeout=2)
+        except OSError:
+            return ProbeResult(False, Layer.APPLICATION, "the phone's SIP user agent is not running", sent)
+        control = _Control(sock)
+        try:
+            control.send("dial", uri)
+            deadline = time.monotonic() + spec.timeout
+            while time.monotonic() < deadline and not established and not closed:
+                for event in control.events(deadline):
+                    if event.get("type") == "CALL_ESTABLISHED":
+                        established = str(event.get("peeruri", uri))
+                    elif event.get("type") == "CALL_CLOSED":
+                        closed = str(event.get("param", "closed"))
+            if established:
+                time.sleep(spec.seconds)  # the call's talk time: both phones send their tones meanwhile
+                control.send("hangup")
+                end = time.monotonic() + 3
+                while time.monotonic() < end and not closed:
+                    for event in control.events(end):
+                        if event.get("type") == "CALL_CLOSED":
+                            closed = str(event.get("param", "closed"))
+            else:
+                control.send("hangup")
+        finally:
+            sock.close()
+    if not established:
+        return ProbeResult(
+            False, Layer.APPLICATION, f"the call to {spec.number} failed: {closed or 'no answer within the timeout'}", sent, closed
+        )
+    node_dir = Path(place.path("/run/x")).parent.parent
+    caller_rec = _newest(node_dir / "baresip" / "rec", started)
+    callee_rec = _newest(node_dir.parent / spec.callee_node / "baresip" / "rec", started)
+    heard = []
+    for label, recording, expected, other in (
+        ("callee", callee_rec, spec.caller_tone, spec.callee_tone),
+        ("caller", caller_rec, spec.callee_tone, spec.caller_tone),
+    ):
+        if recording is None:
+            return ProbeResult(False, Layer.APPLICATION, f"the {label} recorded nothing: no audio reached it", sent, established)
+        # The expected tone must beat its neighbours (±100 Hz) and the other side's tone: a real frequency check.
+        powers = dominant(recording, sorted({expected, expected - 100, expected + 100, other}))
+        if powers.get(expected, 0) < 0.99:
+            return ProbeResult(
+                False,
+                Layer.APPLICATION,
+                f"the {label} did not hear the {expected} Hz tone (one-way audio?)",
+                sent,
+                f"{recording.name}: {powers}",
+            )
+        heard.append(f"{label} heard {expected} Hz")
+    return ProbeResult(
+        True,
+        Layer.APPLICATION,
+        f"call to {spec.number} established and both sides heard each other",
+        sent,
+        f"{established}; " + "; ".join(heard),
+    )

@@ -1,0 +1,31 @@
+"""IP telephony: the PBX node and its extensions (phones on the network)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+NodeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
+Number = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,6}$")]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Extension(_Section):
+    number: Number
+    name: str = Field(min_length=1)
+    secret: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{6,64}$")]
+    phone: NodeName | None = Field(default=None, description="the phone node (a baresip SIP phone); none: a softphone")
+    tone: int = Field(default=0, ge=0, le=4000, description="the test tone this phone sends in calls (Hz); default from its number")
+    forward: Number | None = Field(default=None, description="unconditional call forwarding to this number")
+
+
+class Telephony(_Section):
+    """Site-wide section ``telephony:``: a SIP PBX (Kamailio) and its extensions."""
+
+    pbx: NodeName
+    domain: str = Field(default="", description="the SIP domain; default: pbx.<site domain>")
+    extensions: list[Extension] = Field(default_factory=list)
