@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -417,6 +418,135 @@ def camera_snapshot(
         fail(f"no picture from {camera}: {errors.decode(errors='replace').strip().splitlines()[-1:]}")
     output.write_bytes(data)
     out.print(f"[green]✓[/] {output}: {len(data) // 1024} KiB from {camera} (taken on {site.video.recorder})")
+
+
+pbx_app = typer.Typer(help="The PBX, live: extensions, call forwarding, backup and restore.", no_args_is_help=True)
+app.add_typer(pbx_app, name="pbx")
+
+
+@pbx_app.command("show")
+def pbx_show(lab: LabOption = DEFAULT_LAB) -> None:
+    """Extensions known to the PBX right now, and their forwarding."""
+    from officelab.runtime import pbx
+
+    target = Lab(lab)
+    secrets, forwards = pbx.dump(target, "pw"), pbx.dump(target, "cfu")
+    table = Table("extension", "forwarded to")
+    for number in sorted(secrets):
+        table.add_row(number, forwards.get(number, ""))
+    out.print(table)
+
+
+@pbx_app.command("extension")
+def pbx_extension(
+    number: str,
+    secret: Annotated[str | None, typer.Argument(help="The SIP secret (omit with --remove).")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the extension.")] = False,
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
+    """Add an extension (or change its secret), live."""
+    from officelab.runtime import pbx
+
+    if not re.fullmatch(r"[0-9]{2,6}", number):
+        fail(f"extension {number!r}: expected 2 to 6 digits", 2)
+    target = Lab(lab)
+    if remove:
+        pbx.remove_extension(target, number)
+        out.print(f"[green]✓[/] extension {number} removed")
+        return
+    if not secret or not re.fullmatch(r"[A-Za-z0-9._-]{6,64}", secret):
+        fail("a secret of 6 to 64 letters, digits, '.', '_' or '-' is needed", 2)
+    pbx.set_secret(target, number, secret)
+    out.print(f"[green]✓[/] extension {number} may register (secret set)")
+
+
+@pbx_app.command("forward")
+def pbx_forward(
+    number: str,
+    to: Annotated[str | None, typer.Argument(help="The number calls go to instead.")] = None,
+    off: Annotated[bool, typer.Option("--off", help="Cancel the forwarding.")] = False,
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
+    """Set (or cancel) unconditional call forwarding, live."""
+    from officelab.runtime import pbx
+
+    if not off and not to:
+        fail("give the number to forward to, or --off", 2)
+    pbx.set_forward(Lab(lab), number, None if off else to)
+    out.print(f"[green]✓[/] {number}: " + ("forwarding cancelled" if off else f"forwarded to {to}"))
+
+
+@pbx_app.command("backup")
+def pbx_backup(file: Path, lab: LabOption = DEFAULT_LAB) -> None:
+    """Save the PBX's live configuration (extensions, secrets, forwarding) to FILE."""
+    from officelab.runtime import pbx
+
+    data = pbx.backup(Lab(lab), file)
+    out.print(f"[green]✓[/] {file}: {len(data['pw'])} extensions, {len(data['cfu'])} forwards")
+
+
+@pbx_app.command("restore")
+def pbx_restore(file: Path, lab: LabOption = DEFAULT_LAB) -> None:
+    """Put back a configuration saved by `officelab pbx backup`."""
+    from officelab.runtime import pbx
+
+    data = pbx.restore(Lab(lab), file)
+    out.print(f"[green]✓[/] restored {len(data['pw'])} extensions, {len(data['cfu'])} forwards")
+
+
+@app.command()
+def call(
+    caller: Annotated[str, typer.Argument(help="The calling extension (a phone's number).")],
+    number: Annotated[str, typer.Argument(help="The number dialled.")],
+    seconds: Annotated[float, typer.Option(help="How long the call lasts.")] = 2.0,
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
+    """A technician's test call between two phones: who answered, and whether each side heard the other."""
+    from officelab.probes import run_probe
+    from officelab.probes.place import NodePlace
+    from officelab.probes.spec import SipCallProbe
+    from officelab.runtime import pbx
+    from officelab.runtime.services.telephony import pbx_address, tone
+
+    require_root()
+    target = Lab(lab)
+    site = target.site()
+    extensions = {e.number: e for e in (site.telephony.extensions if site.telephony else [])}
+    if caller not in extensions or extensions[caller].phone is None:
+        fail(
+            f"{caller} is not an extension with a phone (extensions with phones: "
+            f"{', '.join(n for n, e in extensions.items() if e.phone) or 'none'})",
+            2,
+        )
+    answering = number
+    for _ in range(5):  # follow the PBX's live forwarding
+        forward = pbx.forward_of(target, answering)
+        if forward is None:
+            break
+        answering = forward
+    callee = extensions.get(answering)
+    if callee is None or callee.phone is None:
+        fail(f"{number} does not lead to a phone of the site", 2)
+    assert callee is not None and callee.phone is not None
+    if callee.number == caller:
+        fail(f"{number} leads back to {caller} itself (forwarding): nothing to test", 2)
+    phone = extensions[caller].phone
+    assert phone is not None
+    spec = SipCallProbe(
+        number=number,
+        server=pbx_address(site),
+        callee_node=callee.phone,
+        caller_tone=tone(extensions[caller]),
+        callee_tone=tone(callee),
+        seconds=seconds,
+    )
+    with out.status(f"calling {number} from {caller}…"):
+        result = run_probe(spec, NodePlace(phone, target.context(phone)))
+    route = f" (forwarded to {answering})" if answering != number else ""
+    if result.ok:
+        out.print(f"[green]✓[/] {caller} → {number}{route}: {result.summary} ({result.received})")
+    else:
+        fail(f"{caller} → {number}{route}: {result.summary}")
 
 
 def main() -> None:

@@ -108,3 +108,48 @@ def test_snapshot_command(lab: Lab, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert cli("camera", "snapshot", "nosuch", "--lab", LAB).returncode == 2
+
+
+def test_telephony_checks_pass(lab: Lab) -> None:
+    result = suite(lab, ("telephony",))
+    assert failed(result) == {}
+    assert {"sip:call:101->102", "sip:call:102->101", "sip:forward:102->100", "sip:refused:101"} <= {o.check.id for o in result.outcomes}
+
+
+def test_test_call_and_live_pbx_changes(lab: Lab, tmp_path: Path) -> None:
+    result = cli("call", "101", "102", "--lab", LAB)
+    assert result.returncode == 0 and "both sides heard each other" in result.stdout, result.stderr
+    backup = tmp_path / "pbx.json"
+    assert cli("pbx", "backup", str(backup), "--lab", LAB).returncode == 0
+    assert cli("pbx", "forward", "102", "101", "--lab", LAB).returncode == 0
+    result = cli("call", "101", "102", "--lab", LAB)
+    assert result.returncode == 2 and "leads back to 101" in result.stderr, "the live forward is followed"
+    assert cli("pbx", "restore", str(backup), "--lab", LAB).returncode == 0
+    assert "102" in cli("pbx", "show", "--lab", LAB).stdout
+    result = cli("call", "101", "102", "--lab", LAB)
+    assert result.returncode == 0 and "(forwarded" not in result.stdout, "the backup brought the configuration back"
+
+
+def test_pbx_stopped(lab: Lab) -> None:
+    lab.stop_daemon("srv-ipbx/kamailio")
+    try:
+        result = suite(lab, ("telephony",))
+    finally:
+        lab.start_daemon("srv-ipbx/kamailio")
+    causes = failed(result)
+    assert set(causes) == {"sip:register:101", "sip:register:102"}, causes
+    assert all("no SIP answer from 10.10.20.10:5060" in c for c in causes.values())
+    assert {o.check.id for o in result.outcomes if o.status is Status.BLOCKED} >= {"sip:call:101->102", "sip:forward:102->100"}
+
+
+def test_phone_in_the_wrong_vlan(lab: Lab) -> None:
+    # phone-102 (sw-floor:ge18): phone-101 is the one the VLAN's DHCP check runs from.
+    lab.set_port_vlan("sw-floor:ge18", "users")
+    try:
+        result = suite(lab, ("telephony",))
+    finally:
+        lab.set_port_vlan("sw-floor:ge18", "voice")
+    causes = failed(result)
+    assert set(causes) == {"ip:phone-102:eth0"}, causes
+    assert "wrong VLAN" in causes["ip:phone-102:eth0"]
+    assert "sip:call:101->102" in {o.check.id for o in result.outcomes if o.status is Status.BLOCKED}
