@@ -149,7 +149,7 @@ def test_port_in_the_wrong_vlan(lab: Lab) -> None:
         lab.set_port_vlan("sw-floor:ge3", "users")
     causes = failed(result)
     assert set(causes) == {"ip:pc-compta-2:eth0"}, causes
-    assert "outside 10.10.10.0/24: eth0 is in the wrong VLAN" in causes["ip:pc-compta-2:eth0"]
+    assert "outside 10.10.10.0/24: pc-compta-2:eth0 is in the wrong VLAN" in causes["ip:pc-compta-2:eth0"]
     assert set(blocked(result)) == {"gw:pc-compta-2", "dns:pc-compta-2"}
     assert {"TAI-CP5-C2", "TRI-CP3-C4"} <= failing_criteria(result)
 
