@@ -129,7 +129,8 @@ def dhcp_probe(spec: DhcpProbe, place: Place) -> ProbeResult:
         return ProbeResult(
             False,
             Layer.DATALINK,
-            f"DHCP answered with {lease.ip}, outside {spec.subnet}: {place.name}:{spec.interface} is in the wrong VLAN (or a rogue DHCP server answers)",
+            f"DHCP answered with {lease.ip}, outside {spec.subnet}: {place.name}:{spec.interface} is in the wrong VLAN"
+            " (or a rogue DHCP server answers)",
             sent,
             received,
             data=data,
