@@ -37,6 +37,7 @@ bench: setup
 	$(VENV)/bin/python bench/lab_speed.py
 	$(VENV)/bin/python bench/recette_speed.py
 	$(VENV)/bin/python bench/data_services.py
+	$(VENV)/bin/python bench/vdi.py
 
 down:
 	$(OL) down --all

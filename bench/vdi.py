@@ -1,0 +1,121 @@
+"""Voice, video and automation: time from `up` to the first successful call, and CPU and memory (PSS) of these
+parts idle and during a call while the cameras stream to the recorder. Run with `make bench` (as root)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from officelab.probes import run_probe
+from officelab.probes.place import NodePlace
+from officelab.probes.spec import SipCallProbe
+from officelab.runtime import netns
+from officelab.runtime.lab import Lab
+from officelab.runtime.services.telephony import pbx_address, tone
+from officelab.site.catalog import builtin_sites
+from officelab.site.loader import load_site
+
+PARTS = {
+    "PBX": ["srv-ipbx"],
+    "phones": ["phone-101", "phone-102"],
+    "cameras": ["cam-entree", "cam-archives"],
+    "recorder": ["nvr"],
+    "broker + controller": ["gtb"],
+    "MQTT devices": ["thermostat", "chauffage", "eclairage", "porte-entree"],
+}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def pids(lab: Lab, nodes: list[str]) -> list[int]:
+    inodes = {i for i in (netns.inode(lab.plan().netns(n)) for n in nodes) if i}
+    return netns.processes_in(inodes)
+
+
+def pss_kib(pid: int) -> int:
+    try:
+        return next(int(line.split()[1]) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines() if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
+
+
+def cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError):
+        return 0
+
+
+def measure(lab: Lab, seconds: float) -> dict[str, tuple[float, float]]:
+    """Part → (CPU % of one core over the window, PSS MiB at its end)."""
+    groups = {part: pids(lab, nodes) for part, nodes in PARTS.items()}
+    before = {part: sum(cpu_ticks(p) for p in ps) for part, ps in groups.items()}
+    time.sleep(seconds)  # the measurement window itself
+    return {
+        part: (100 * (sum(cpu_ticks(p) for p in ps) - before[part]) / TICKS / seconds, sum(pss_kib(p) for p in ps) / 1024)
+        for part, ps in groups.items()
+    }
+
+
+def main() -> None:
+    if os.geteuid() != 0:
+        sys.exit("bench: needs root (network namespaces)")
+    home = tempfile.mkdtemp(prefix="officelab-bench-")
+    os.chmod(home, 0o755)
+    os.environ["OFFICELAB_HOME"] = home
+    path = builtin_sites()["cabinet-martin"]
+    site = load_site(path)
+    lab = Lab("benchvdi")
+    try:
+        lab.up(site, path.read_text())  # builds the domain template: the measured boot is the next one
+        lab.down()
+        start = time.monotonic()
+        lab.up(site, path.read_text())
+        booted = time.monotonic() - start
+        assert site.telephony is not None
+        caller, callee = site.telephony.extensions[0], site.telephony.extensions[1]
+        assert caller.phone and callee.phone
+        spec = SipCallProbe(
+            number=callee.number,
+            server=pbx_address(site),
+            callee_node=callee.phone,
+            caller_tone=tone(caller),
+            callee_tone=tone(callee),
+            seconds=1,
+        )
+        place = NodePlace(caller.phone, lab.context(caller.phone))
+        while not run_probe(spec, place).ok:
+            if time.monotonic() - start > 120:
+                sys.exit("bench: no successful call within 120 s")
+        first_call = time.monotonic() - start
+        idle = measure(lab, 10)
+        long_call = SipCallProbe(
+            number=callee.number,
+            server=pbx_address(site),
+            callee_node=callee.phone,
+            caller_tone=tone(caller),
+            callee_tone=tone(callee),
+            seconds=12,
+            timeout=20,
+        )
+        calling = threading.Thread(target=run_probe, args=(long_call, place))
+        calling.start()
+        time.sleep(2)  # let the call establish before the window opens
+        busy = measure(lab, 8)
+        calling.join()
+        lab.down()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    print(f"up (warm domain template) {booted:.1f} s; first successful call {first_call:.1f} s after `up` started")
+    print(f"{'part':<22}{'idle CPU':>10}{'idle PSS':>11}{'call CPU':>10}{'call PSS':>11}")
+    for part in PARTS:
+        print(f"{part:<22}{idle[part][0]:>9.1f}%{idle[part][1]:>8.1f} MiB{busy[part][0]:>9.1f}%{busy[part][1]:>8.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
