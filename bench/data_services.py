@@ -6,13 +6,12 @@ Run with `make bench` (as root).
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from labhome import temporary_home
+from procstats import pss_kib
 
 from officelab.runtime import netns
 from officelab.runtime.lab import Lab
@@ -23,22 +22,8 @@ from officelab.site.loader import load_site
 DATA_NODES = ("srv-ad", "srv-files", "prn-1", "srv-backup")
 
 
-def pss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def main() -> None:
-    if os.geteuid() != 0:
-        sys.exit("bench: needs root (network namespaces)")
-    home = tempfile.mkdtemp(prefix="officelab-bench-")
-    os.chmod(home, 0o755)
-    os.environ["OFFICELAB_HOME"] = home
+    home = temporary_home()
     path = builtin_sites()["cabinet-martin"]
     site = load_site(path)
     lab = Lab("benchdata")

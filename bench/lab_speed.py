@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+from labhome import temporary_home  # noqa: E402
 from topology import GATEWAY, TOPOLOGIES, Topo, site_yaml  # noqa: E402
 
 from officelab.runtime.lab import Lab  # noqa: E402
@@ -164,11 +164,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="", help="comma-separated host counts to run (default: all)")
     parser.add_argument("--no-mininet", action="store_true")
     args = parser.parse_args()
-    if os.geteuid() != 0:
-        sys.exit("bench: needs root (network namespaces)")
-    if "OFFICELAB_HOME" not in os.environ:
-        os.environ["OFFICELAB_HOME"] = tempfile.mkdtemp(prefix="officelab-bench-")
-        os.chmod(os.environ["OFFICELAB_HOME"], 0o755)  # CUPS filters run as lp
+    temporary_home()
     sizes = {int(s) for s in args.sizes.split(",") if s}
     rows = []
     old = raise_neighbour_table()

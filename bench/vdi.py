@@ -3,13 +3,13 @@ parts idle and during a call while the cameras stream to the recorder. Run with 
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
+
+from labhome import temporary_home
+from procstats import TICKS, cpu_ticks, pss_kib
 
 from officelab.probes import run_probe
 from officelab.probes.place import NodePlace
@@ -28,27 +28,11 @@ PARTS = {
     "broker + controller": ["gtb"],
     "MQTT devices": ["thermostat", "chauffage", "eclairage", "porte-entree"],
 }
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def pids(lab: Lab, nodes: list[str]) -> list[int]:
     inodes = {i for i in (netns.inode(lab.plan().netns(n)) for n in nodes) if i}
     return netns.processes_in(inodes)
-
-
-def pss_kib(pid: int) -> int:
-    try:
-        return next(int(line.split()[1]) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines() if line.startswith("Pss:"))
-    except (OSError, StopIteration):
-        return 0
-
-
-def cpu_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
-    except (OSError, IndexError):
-        return 0
 
 
 def measure(lab: Lab, seconds: float) -> dict[str, tuple[float, float]]:
@@ -63,11 +47,7 @@ def measure(lab: Lab, seconds: float) -> dict[str, tuple[float, float]]:
 
 
 def main() -> None:
-    if os.geteuid() != 0:
-        sys.exit("bench: needs root (network namespaces)")
-    home = tempfile.mkdtemp(prefix="officelab-bench-")
-    os.chmod(home, 0o755)
-    os.environ["OFFICELAB_HOME"] = home
+    home = temporary_home()
     path = builtin_sites()["cabinet-martin"]
     site = load_site(path)
     lab = Lab("benchvdi")

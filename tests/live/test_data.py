@@ -10,7 +10,7 @@ import pytest
 
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
-from officelab.recette.run import run_on_lab
+from officelab.recette.run import run_on_lab, select
 from officelab.runtime.lab import Lab
 from officelab.runtime.services.samba import template_path
 from tests.conftest import cli
@@ -29,16 +29,7 @@ def lab() -> Iterator[Lab]:
 
 def data_suite(lab: Lab) -> SuiteResult:
     """The data checks with what they depend on (the whole network below them)."""
-    checks = derive_suite(lab.site())
-    chosen = {c.id for c in checks if c.group in GROUPS}
-    by_id = {c.id: c for c in checks}
-    stack = list(chosen)
-    while stack:
-        for dep in by_id[stack.pop()].depends:
-            if dep not in chosen:
-                chosen.add(dep)
-                stack.append(dep)
-    return run_on_lab(lab, [c for c in checks if c.id in chosen])
+    return run_on_lab(lab, select(derive_suite(lab.site()), groups=GROUPS))
 
 
 def failed(result: SuiteResult) -> dict[str, str]:

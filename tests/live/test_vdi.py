@@ -11,7 +11,7 @@ import pytest
 
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
-from officelab.recette.run import run_on_lab
+from officelab.recette.run import run_on_lab, select
 from officelab.runtime.lab import Lab
 from officelab.runtime.services.automation import make_certificates
 from tests.conftest import cli
@@ -28,16 +28,7 @@ def lab() -> Iterator[Lab]:
 
 
 def suite(lab: Lab, groups: tuple[str, ...] = GROUPS) -> SuiteResult:
-    checks = derive_suite(lab.site())
-    chosen = {c.id for c in checks if c.group in groups}
-    by_id = {c.id: c for c in checks}
-    stack = list(chosen)
-    while stack:
-        for dep in by_id[stack.pop()].depends:
-            if dep not in chosen:
-                chosen.add(dep)
-                stack.append(dep)
-    return run_on_lab(lab, [c for c in checks if c.id in chosen])
+    return run_on_lab(lab, select(derive_suite(lab.site()), groups=groups))
 
 
 def failed(result: SuiteResult) -> dict[str, str]:

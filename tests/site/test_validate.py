@@ -26,7 +26,7 @@ def messages(text: str) -> str:
         ("[srv-app:eth0, sw-core:ge3]", "[srv-app:eth0, sw-core:ge99]", "sw-core has no port 'ge99'"),
         ("[srv-app:eth0, sw-core:ge3]", "[srv-app:eth0, nowhere:ge3]", "link to unknown node 'nowhere'"),
         ("[srv-app:eth0, sw-core:ge3]", "[srv-app:eth0, sw-floor:ge1]", "sw-floor:ge1 is already cabled"),
-        ('- {name: "ge[3-10]", vlan: servers}', '- {name: "ge[3-10]", vlan: serverz}', "unknown VLAN 'serverz'"),
+        ('- {name: "ge[3-8]", vlan: servers}', '- {name: "ge[3-8]", vlan: serverz}', "unknown VLAN 'serverz'"),
         (
             "vlans: [users, guests, mgmt], native: mgmt, description: vers ap-1}",
             "vlans: [users, mgmt], native: mgmt}",

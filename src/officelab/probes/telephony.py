@@ -149,8 +149,21 @@ def dominant(path: Path, frequencies: list[int]) -> dict[int, float]:
 
 
 def _newest(directory: Path, since: float) -> Path | None:
-    files = [p for p in directory.glob("*-dec.wav") if p.stat().st_mtime >= since - 1]
-    return max(files, key=lambda p: p.stat().st_mtime) if files else None
+    """The recording of the call just made, once the phone has finished writing it (its header comes last)."""
+    deadline = time.monotonic() + 3
+    while True:
+        files = [p for p in directory.glob("*-dec.wav") if p.stat().st_mtime >= since - 1]
+        newest = max(files, key=lambda p: p.stat().st_mtime) if files else None
+        if newest is not None:
+            try:
+                with wave.open(str(newest)) as wav:
+                    if wav.getnframes() > 0:
+                        return newest
+            except (wave.Error, EOFError):
+                pass
+        if time.monotonic() > deadline:
+            return newest
+        time.sleep(0.05)  # the phone closes the file just after the call ends: poll until it is complete
 
 
 @probe("sip-call")

@@ -17,19 +17,26 @@ from officelab.recette.engine import order_problems, run_suite
 from officelab.recette.model import Check, Outcome, SuiteResult
 from officelab.runtime.lab import Lab
 from officelab.site.loader import load_model
-from officelab.site.model import Model, SiteCheck
+from officelab.site.model import SiteCheck
+from officelab.site.section import Model
 
 
 def technician() -> str:
     return os.environ.get("OFFICELAB_TECHNICIAN") or os.environ.get("SUDO_USER") or getpass.getuser()
 
 
-def select(checks: list[Check], criterion: str | None = None, node: str | None = None) -> list[Check]:
-    """The checks evidencing ``criterion`` and/or placed on ``node``, with everything they depend on."""
-    if criterion is None and node is None:
+def select(
+    checks: list[Check], criterion: str | None = None, node: str | None = None, groups: tuple[str, ...] | None = None
+) -> list[Check]:
+    """The checks evidencing ``criterion``, placed on ``node`` and/or of these ``groups``, with everything they depend on."""
+    if criterion is None and node is None and groups is None:
         return checks
     by_id = {c.id: c for c in checks}
-    wanted = {c.id for c in checks if (criterion is None or criterion in c.criteria) and (node is None or c.place == node)}
+    wanted = {
+        c.id
+        for c in checks
+        if (criterion is None or criterion in c.criteria) and (node is None or c.place == node) and (groups is None or c.group in groups)
+    }
     stack = list(wanted)
     while stack:
         for dep in by_id[stack.pop()].depends:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-NodeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
+from officelab.site.section import Model, NodeName
+
 DeviceName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,30}$")]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class AutomationDevice(_Section):
+class AutomationDevice(Model):
     """A device on MQTT, running on its lab node (an `iot` or `camera` node)."""
 
     name: DeviceName
@@ -24,27 +21,27 @@ class AutomationDevice(_Section):
     topic: str = Field(default="", description="base topic; default <site>/<name>")
 
 
-class Condition(_Section):
+class Condition(Model):
     device: DeviceName
     field: str
     op: Literal["below", "above", "equals"]
     value: float | str = Field(description="a number, a text, or the name of another field of the device (setpoint)")
 
 
-class Action(_Section):
+class Action(Model):
     device: DeviceName
     command: str = Field(description="what is published on the device's set topic, e.g. ON")
     otherwise: str | None = Field(default=None, description="published when the condition stops holding, e.g. OFF")
     field: str = Field(default="power", description="the state field that shows the command took effect")
 
 
-class AutomationRule(_Section):
+class AutomationRule(Model):
     name: DeviceName
     when: Condition
     then: Action
 
 
-class Automation(_Section):
+class Automation(Model):
     """Site-wide section ``automation:``: the broker (mosquitto, TLS, passwords, ACLs), the controller, devices, rules."""
 
     broker: NodeName

@@ -9,7 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
+
+from officelab.site.section import Model, NodeName
 
 NAME = r"^[a-z][a-z0-9-]{0,30}$"
 LOGIN = r"^[a-z][a-z0-9._-]{0,19}$"
@@ -21,26 +23,21 @@ DOMAIN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 
 Login = Annotated[str, StringConstraints(pattern=LOGIN)]
 GroupName = Annotated[str, StringConstraints(pattern=GROUP)]
-NodeName = Annotated[str, StringConstraints(pattern=NAME)]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class PasswordPolicy(_Section):
+class PasswordPolicy(Model):
     min_length: int = Field(default=8, ge=0, le=255)
     complexity: bool = False
     max_age_days: int = Field(default=0, ge=0, le=999, description="0: passwords never expire")
     history: int = Field(default=0, ge=0, le=24)
 
 
-class DirectoryGroup(_Section):
+class DirectoryGroup(Model):
     name: GroupName
     description: str = ""
 
 
-class DirectoryUser(_Section):
+class DirectoryUser(Model):
     login: Login
     name: str = Field(min_length=1, description="display name, e.g. Anne Martin")
     ou: str | None = Field(default=None, description="an OU of `ous`; default: the Users container")
@@ -50,7 +47,7 @@ class DirectoryUser(_Section):
     enabled: bool = True
 
 
-class Directory(_Section):
+class Directory(Model):
     """An Active Directory domain (Samba AD DC)."""
 
     domain: Annotated[str, StringConstraints(pattern=DOMAIN, to_lower=True)] = Field(
@@ -83,40 +80,40 @@ class ShareRight(StrEnum):
     FULL = "full"
 
 
-class Share(_Section):
+class Share(Model):
     name: Annotated[str, StringConstraints(pattern=SHARE)]
     description: str = ""
     rights: dict[GroupName, ShareRight] = Field(description="AD group → read, change or full")
     guest: bool = False
 
 
-class FilesService(_Section):
+class FilesService(Model):
     """A domain-member file server (Samba + winbind) serving shares with rights by AD group."""
 
     shares: list[Share]
 
 
-class PrinterDevice(_Section):
+class PrinterDevice(Model):
     """A network printer (an IPP Everywhere printer: ippeveprinter), keeping what it receives."""
 
     model: str = "OfficeLab IPP Everywhere"
     location: str = ""
 
 
-class PrintQueue(_Section):
+class PrintQueue(Model):
     name: Annotated[str, StringConstraints(pattern=QUEUE)]
     printer: NodeName = Field(description="the printer node this queue prints to")
     groups: list[GroupName] = Field(default_factory=list, description="AD groups allowed to print (empty: everyone)")
     description: str = ""
 
 
-class PrintService(_Section):
+class PrintService(Model):
     """A print server (CUPS) publishing one queue per printer."""
 
     queues: list[PrintQueue]
 
 
-class BackupJob(_Section):
+class BackupJob(Model):
     """A backup of shares to a backup node, with restic over SFTP."""
 
     name: Annotated[str, StringConstraints(pattern=SHARE)]

@@ -15,16 +15,17 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from officelab.probes.spec import ProbeSpec
 from officelab.site.addressing import Address, Cidr, Subnet
 from officelab.site.automation import Automation
 from officelab.site.directory import BackupJob, Directory, FilesService, PrinterDevice, PrintService
+from officelab.site.section import NAME_PATTERN as NAME_PATTERN
+from officelab.site.section import Model
 from officelab.site.telephony import Telephony
 from officelab.site.video import Video
 
-NAME_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
 IFNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"
 PORT_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,14}(\[\d+-\d+\])?$"
 MAC_PATTERN = r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$"
@@ -38,12 +39,6 @@ Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
 DomainName = Annotated[str, StringConstraints(pattern=DOMAIN_PATTERN, to_lower=True)]
 VlanRef = int | Name
 """A VLAN is referred to by its id (``10``) or its name (``users``)."""
-
-
-class Model(BaseModel):
-    """Base of every section: unknown keys are errors, values are immutable after loading."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class NodeKind(StrEnum):

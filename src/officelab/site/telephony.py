@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-NodeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
+from officelab.site.section import Model, NodeName
+
 Number = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,6}$")]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Extension(_Section):
+class Extension(Model):
     number: Number
     name: str = Field(min_length=1)
     secret: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{6,64}$")]
@@ -23,7 +20,7 @@ class Extension(_Section):
     forward: Number | None = Field(default=None, description="unconditional call forwarding to this number")
 
 
-class Telephony(_Section):
+class Telephony(Model):
     """Site-wide section ``telephony:``: a SIP PBX (Kamailio) and its extensions."""
 
     pbx: NodeName

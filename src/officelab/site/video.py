@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-NodeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+from officelab.site.section import Model, NodeName
 
 
-class Camera(_Section):
+class Camera(Model):
     node: NodeName = Field(description="a node of kind camera, with a fixed address")
     path: Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9/_-]{0,63}$")] = "/live"
     width: int = Field(default=640, ge=160, le=1920)
@@ -26,7 +22,7 @@ class Camera(_Section):
     pattern: Literal["smpte", "ball", "snow", "colors", "pinwheel", "gradient", "checkers-8"] = "smpte"
 
 
-class Video(_Section):
+class Video(Model):
     """Site-wide section ``video:``: the cameras and the recorder that pulls them."""
 
     recorder: NodeName
