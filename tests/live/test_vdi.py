@@ -104,7 +104,8 @@ def test_snapshot_command(lab: Lab, tmp_path: Path) -> None:
 def test_telephony_checks_pass(lab: Lab) -> None:
     result = suite(lab, ("telephony",))
     assert failed(result) == {}
-    assert {"sip:call:101->102", "sip:call:102->101", "sip:forward:102->100", "sip:refused:101"} <= {o.check.id for o in result.outcomes}
+    ids = {o.check.id for o in result.outcomes}
+    assert {"sip:call:101->102", "sip:call:102->101", "sip:forward:102->100", "sip:refused:101", "sip:voicemail:101->103"} <= ids
 
 
 def test_test_call_and_live_pbx_changes(lab: Lab, tmp_path: Path) -> None:
@@ -130,7 +131,8 @@ def test_pbx_stopped(lab: Lab) -> None:
     causes = failed(result)
     assert set(causes) == {"sip:register:101", "sip:register:102"}, causes
     assert all("no SIP answer from 10.10.20.10:5060" in c for c in causes.values())
-    assert {o.check.id for o in result.outcomes if o.status is Status.BLOCKED} >= {"sip:call:101->102", "sip:forward:102->100"}
+    assert {o.check.id for o in result.outcomes if o.status is Status.BLOCKED} >= {"sip:call:101->102", "sip:forward:102->100",
+                                                                                   "sip:voicemail:101->103"}
 
 
 def test_phone_in_the_wrong_vlan(lab: Lab) -> None:

@@ -1018,7 +1018,7 @@ class _Deriver:
         t = self.site.telephony
         if t is None:
             return
-        from officelab.runtime.services.telephony import pbx_address, tone
+        from officelab.runtime.services.telephony import GREETING_HZ, pbx_address, tone
 
         server = pbx_address(self.site)
         phones = [e for e in t.extensions if e.phone is not None]
@@ -1060,6 +1060,27 @@ class _Deriver:
             for a in phones
             if by_number[e.forward].phone is not None and a.number != e.forward
         ][:1]
+        voicemail_node = t.pbx
+        for ext in (e for e in t.extensions if e.voicemail and e.phone is None and phones):
+            caller = phones[0]
+            assert caller.phone is not None
+            check_id = f"sip:voicemail:{caller.number}->{ext.number}"
+            self.add(
+                Check(
+                    check_id,
+                    f"Un appel vers {ext.number} (sans poste) arrive sur la messagerie, qui enregistre l'appelant",
+                    f"A call to {ext.number} (no phone) reaches the voicemail, which records the caller",
+                    caller.phone,
+                    SipCallProbe(
+                        number=ext.number, server=server, callee_node=voicemail_node, caller_tone=tone(caller), callee_tone=GREETING_HZ
+                    ),
+                    ("TRI-CP8-C2", "TRI-CP8-C1"),
+                    depends=(f"sip:register:{caller.number}", *previous),
+                    deadline=15,
+                    group="telephony",
+                )
+            )
+            previous = (check_id,)
         for caller, dialled, answering in calls:
             assert caller.phone is not None and answering.phone is not None
             forwarded = dialled is not answering

@@ -18,6 +18,7 @@ class Extension(Model):
     phone: NodeName | None = Field(default=None, description="the phone node (a baresip SIP phone); none: a softphone")
     tone: int = Field(default=0, ge=0, le=4000, description="the test tone this phone sends in calls (Hz); default from its number")
     forward: Number | None = Field(default=None, description="unconditional call forwarding to this number")
+    voicemail: bool = Field(default=False, description="unanswered, busy or unregistered: the call goes to the voicemail")
 
 
 class Telephony(Model):
@@ -25,4 +26,5 @@ class Telephony(Model):
 
     pbx: NodeName
     domain: str = Field(default="", description="the SIP domain; default: pbx.<site domain>")
+    no_answer_seconds: int = Field(default=8, ge=2, le=60, description="ringing time before an unanswered call goes to voicemail")
     extensions: list[Extension] = Field(default_factory=list)
