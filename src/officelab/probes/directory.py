@@ -12,7 +12,7 @@ import ldap3
 from ldap3.core.exceptions import LDAPException
 
 from officelab.probes import Layer, ProbeResult, probe
-from officelab.probes.network import resolve
+from officelab.probes.network import address_of
 from officelab.probes.place import Place
 from officelab.probes.spec import CommandProbe, KerberosProbe, LdapProbe, SmbProbe
 
@@ -30,10 +30,9 @@ AD_BIND_REASONS = {
 
 @probe("ldap")
 def ldap_probe(spec: LdapProbe, place: Place) -> ProbeResult:
-    try:
-        address = resolve(place, spec.server, spec.timeout)
-    except Exception as exc:
-        return ProbeResult(False, Layer.APPLICATION, f"cannot resolve {spec.server}: {exc}", f"DNS A {spec.server}?")
+    address = address_of(place, spec.server, spec.timeout)
+    if isinstance(address, ProbeResult):
+        return address
     sent = f"LDAP{'S' if spec.tls else ''} simple bind as {spec.user} to {address}:{spec.port}"
     try:
         with place.inside():
@@ -98,10 +97,9 @@ def kerberos_probe(spec: KerberosProbe, place: Place) -> ProbeResult:
 
 @probe("smb")
 def smb_probe(spec: SmbProbe, place: Place) -> ProbeResult:
-    try:
-        address = resolve(place, spec.server, spec.timeout)
-    except Exception as exc:
-        return ProbeResult(False, Layer.APPLICATION, f"cannot resolve {spec.server}: {exc}", f"DNS A {spec.server}?")
+    address = address_of(place, spec.server, spec.timeout)
+    if isinstance(address, ProbeResult):
+        return address
     sent = f"SMB session as {spec.user or 'guest'} to //{spec.server}/{spec.share}, {spec.action}"
     try:
         summary, received = _smb_exchange(spec, address, place)

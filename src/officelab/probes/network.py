@@ -239,6 +239,14 @@ def resolve(place: Place, host: str, timeout: float) -> str:
     raise LookupError(f"{host} does not resolve ({dns.rcode.to_text(answer.rcode())})")
 
 
+def address_of(place: Place, host: str, timeout: float) -> str | ProbeResult:
+    """``host``'s address as the place's resolver gives it, or the failed result to return (a name that does not resolve)."""
+    try:
+        return resolve(place, host, timeout)
+    except (LookupError, dns.exception.DNSException, OSError) as exc:
+        return ProbeResult(False, Layer.APPLICATION, f"cannot resolve {host}: {exc}", f"DNS A {host}?")
+
+
 @probe("dns")
 def dns_probe(spec: DnsProbe, place: Place) -> ProbeResult:
     server = str(spec.server) if spec.server else (nameservers(place) or [""])[0]
@@ -287,10 +295,9 @@ def _connect_failure(exc: OSError, target: str, timeout: float) -> ProbeResult:
 
 @probe("tcp")
 def tcp_probe(spec: TcpProbe, place: Place) -> ProbeResult:
-    try:
-        address = resolve(place, spec.host, spec.timeout)
-    except (LookupError, dns.exception.DNSException) as exc:
-        return ProbeResult(False, Layer.APPLICATION, f"cannot resolve {spec.host}: {exc}", f"DNS A {spec.host}?")
+    address = address_of(place, spec.host, spec.timeout)
+    if isinstance(address, ProbeResult):
+        return address
     target = f"{address}:{spec.port}"
     sent = f"TCP SYN to {target}"
     try:
@@ -308,10 +315,9 @@ def http_probe(spec: HttpProbe, place: Place) -> ProbeResult:
     url = urlsplit(spec.url)
     host = url.hostname or ""
     port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        address = resolve(place, host, spec.timeout)
-    except (LookupError, dns.exception.DNSException) as exc:
-        return ProbeResult(False, Layer.APPLICATION, f"cannot resolve {host}: {exc}", f"DNS A {host}?")
+    address = address_of(place, host, spec.timeout)
+    if isinstance(address, ProbeResult):
+        return address
     path = (url.path or "/") + (f"?{url.query}" if url.query else "")
     sent = f"GET {path} Host: {host} to {address}:{port} ({url.scheme})"
     connection: http.client.HTTPConnection
