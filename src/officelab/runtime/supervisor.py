@@ -57,6 +57,20 @@ class Daemon:
     wanted: bool = True
 
 
+def _children(parent: int) -> list[int]:
+    """Live (non-zombie) processes whose parent is ``parent``."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent and fields[0] not in ("Z", "X"):
+                found.append(int(entry.name))
+    return found
+
+
 def _signal_group(pid: int, signum: int) -> None:
     """Signal a daemon and everything in its process group (its forked workers)."""
     try:
@@ -223,8 +237,22 @@ class Supervisor:
         self.stopping = True
         try:
             await self.stop(list(self.daemons))
+            await self.stop_adopted()
         finally:
             self.done.set()
+
+    async def stop_adopted(self) -> None:
+        """Daemons' detached helpers (smbd's samba-dcerpcd) were adopted by this subreaper: stop and reap them too."""
+        for signum in (signal.SIGTERM, signal.SIGKILL):
+            adopted = _children(os.getpid())
+            for pid in adopted:
+                _signal_group(pid, signum)
+            deadline = time.monotonic() + STOP_GRACE / 2
+            while _children(os.getpid()) and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+                self.reap()
+            if not _children(os.getpid()):
+                return
 
     async def serve_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
