@@ -13,10 +13,9 @@ from procstats import TICKS, cpu_ticks, pss_kib
 
 from officelab.probes import run_probe
 from officelab.probes.place import NodePlace
-from officelab.probes.spec import SipCallProbe
 from officelab.runtime import netns
 from officelab.runtime.lab import Lab
-from officelab.runtime.services.telephony import pbx_address, tone
+from officelab.runtime.services.telephony import call_probe
 from officelab.site.catalog import builtin_sites
 from officelab.site.loader import load_site
 
@@ -60,29 +59,14 @@ def main() -> None:
         assert site.telephony is not None
         caller, callee = site.telephony.extensions[0], site.telephony.extensions[1]
         assert caller.phone and callee.phone
-        spec = SipCallProbe(
-            number=callee.number,
-            server=pbx_address(site),
-            callee_node=callee.phone,
-            caller_tone=tone(caller),
-            callee_tone=tone(callee),
-            seconds=1,
-        )
+        spec = call_probe(site, caller, callee.number, callee, seconds=1)
         place = NodePlace(caller.phone, lab.context(caller.phone))
         while not run_probe(spec, place).ok:
             if time.monotonic() - start > 120:
                 sys.exit("bench: no successful call within 120 s")
         first_call = time.monotonic() - start
         idle = measure(lab, 10)
-        long_call = SipCallProbe(
-            number=callee.number,
-            server=pbx_address(site),
-            callee_node=callee.phone,
-            caller_tone=tone(caller),
-            callee_tone=tone(callee),
-            seconds=12,
-            timeout=20,
-        )
+        long_call = spec.model_copy(update={"seconds": 12, "timeout": 20})
         calling = threading.Thread(target=run_probe, args=(long_call, place))
         calling.start()
         time.sleep(2)  # let the call establish before the window opens

@@ -504,9 +504,8 @@ def call(
     """A technician's test call between two phones: who answered, and whether each side heard the other."""
     from officelab.probes import run_probe
     from officelab.probes.place import NodePlace
-    from officelab.probes.spec import SipCallProbe
     from officelab.runtime import pbx
-    from officelab.runtime.services.telephony import pbx_address, tone
+    from officelab.runtime.services.telephony import call_probe
 
     require_root()
     target = Lab(lab)
@@ -532,14 +531,7 @@ def call(
         fail(f"{number} leads back to {caller} itself (forwarding): nothing to test", 2)
     phone = extensions[caller].phone
     assert phone is not None
-    spec = SipCallProbe(
-        number=number,
-        server=pbx_address(site),
-        callee_node=callee.phone,
-        caller_tone=tone(extensions[caller]),
-        callee_tone=tone(callee),
-        seconds=seconds,
-    )
+    spec = call_probe(site, extensions[caller], number, callee, seconds=seconds)
     with out.status(f"calling {number} from {caller}…"):
         result = run_probe(spec, NodePlace(phone, target.context(phone)))
     route = f" (forwarded to {answering})" if answering != number else ""

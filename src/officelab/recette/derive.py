@@ -1018,7 +1018,7 @@ class _Deriver:
         t = self.site.telephony
         if t is None:
             return
-        from officelab.runtime.services.telephony import GREETING_HZ, pbx_address, tone
+        from officelab.runtime.services.telephony import GREETING_HZ, call_probe, pbx_address, tone
 
         server = pbx_address(self.site)
         phones = [e for e in t.extensions if e.phone is not None]
@@ -1101,13 +1101,7 @@ class _Deriver:
                     title_fr,
                     title_en,
                     caller.phone,
-                    SipCallProbe(
-                        number=dialled.number,
-                        server=server,
-                        callee_node=answering.phone,
-                        caller_tone=tone(caller),
-                        callee_tone=tone(answering),
-                    ),
+                    call_probe(self.site, caller, dialled.number, answering),
                     ("TRI-CP8-C2", "TRI-CP1-C2") if forwarded else ("TRI-CP1-C2", "TRI-CP8-C1"),
                     depends=(f"sip:register:{caller.number}", f"sip:register:{answering.number}", *previous),
                     deadline=15,

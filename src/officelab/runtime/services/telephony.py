@@ -4,6 +4,7 @@ The voicemail box is one more baresip on the PBX node: it answers with a greetin
 
 from __future__ import annotations
 
+from officelab.probes.spec import SipCallProbe
 from officelab.runtime.plan import DaemonPlan, FilePlan, LabPlan, Readiness
 from officelab.runtime.services import render
 from officelab.site.model import Node, Site
@@ -30,6 +31,19 @@ def sip_domain(site: Site) -> str:
 def tone(extension: Extension) -> int:
     """Each phone's own test frequency, so that the far end's recording says who it heard."""
     return extension.tone or 300 + (int(extension.number) % 20) * 100
+
+
+def call_probe(site: Site, caller: Extension, number: str, answering: Extension, **options: float) -> SipCallProbe:
+    """The probe of a call from ``caller`` to ``number`` answered by ``answering``'s phone: each must hear the other's tone."""
+    assert answering.phone is not None
+    return SipCallProbe(
+        number=number,
+        server=pbx_address(site),
+        callee_node=answering.phone,
+        caller_tone=tone(caller),
+        callee_tone=tone(answering),
+        **options,
+    )  # type: ignore[arg-type]
 
 
 def _baresip(plan: LabPlan, node: str, name: str, source: str, sip_port: int, account: str) -> None:
