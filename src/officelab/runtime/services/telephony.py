@@ -43,7 +43,7 @@ def call_probe(site: Site, caller: Extension, number: str, answering: Extension,
         caller_tone=tone(caller),
         callee_tone=tone(answering),
         **options,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _baresip(plan: LabPlan, node: str, name: str, source: str, sip_port: int, account: str) -> None:
