@@ -15,7 +15,7 @@ from officelab.probes import run_probe
 from officelab.probes.place import NodePlace
 from officelab.runtime import netns
 from officelab.runtime.lab import Lab
-from officelab.runtime.services.telephony import call_probe
+from officelab.runtime.services.telephony import call_probe, caller_party
 from officelab.site.catalog import builtin_sites
 from officelab.site.loader import load_site
 
@@ -59,7 +59,10 @@ def main() -> None:
         assert site.telephony is not None
         caller, callee = site.telephony.extensions[0], site.telephony.extensions[1]
         assert caller.phone and callee.phone
-        spec = call_probe(site, caller, callee.number, callee, seconds=1)
+        party = caller_party(site, caller.number)
+        planned = call_probe(site, party, callee.number, seconds=1) if party else None
+        assert planned is not None
+        spec = planned[0]
         place = NodePlace(caller.phone, lab.context(caller.phone))
         while not run_probe(spec, place).ok:
             if time.monotonic() - start > 120:

@@ -426,15 +426,21 @@ app.add_typer(pbx_app, name="pbx")
 
 @pbx_app.command("show")
 def pbx_show(lab: LabOption = DEFAULT_LAB) -> None:
-    """Extensions known to the PBX right now, and their forwarding."""
+    """Extensions known to the PBX right now, their forwarding, the public numbers and the trunk's state."""
     from officelab.runtime import pbx
 
     target = Lab(lab)
-    secrets, forwards = pbx.dump(target, "pw"), pbx.dump(target, "cfu")
-    table = Table("extension", "forwarded to")
+    secrets = pbx.dump(target, "pw")
+    forwards = {when: pbx.dump(target, table) for when, table in pbx.FORWARD_TABLES.items()}
+    table = Table("extension", "forwarded to", "when busy", "when not answered")
     for number in sorted(secrets):
-        table.add_row(number, forwards.get(number, ""))
+        table.add_row(number, *(forwards[when].get(number, "") for when in pbx.FORWARD_TABLES))
     out.print(table)
+    dids = pbx.dump(target, "did")
+    if dids:
+        out.print("public numbers: " + ", ".join(f"{did} → {to}" for did, to in sorted(dids.items())))
+        result = pbx.trunk_status(target)
+        out.print(f"trunk: {'[green]✓[/]' if result.ok else '[red]✗[/]'} {result.summary} ({result.received})")
 
 
 @pbx_app.command("extension")
@@ -464,16 +470,50 @@ def pbx_extension(
 def pbx_forward(
     number: str,
     to: Annotated[str | None, typer.Argument(help="The number calls go to instead.")] = None,
+    when: Annotated[str, typer.Option(help="always, busy or no-answer.")] = "always",
     off: Annotated[bool, typer.Option("--off", help="Cancel the forwarding.")] = False,
     lab: LabOption = DEFAULT_LAB,
 ) -> None:
-    """Set (or cancel) unconditional call forwarding, live."""
+    """Set (or cancel) call forwarding, live: unconditional, when busy, or when not answered."""
     from officelab.runtime import pbx
 
+    if when not in pbx.FORWARD_TABLES:
+        fail(f"--when {when!r}: expected one of {', '.join(pbx.FORWARD_TABLES)}", 2)
     if not off and not to:
         fail("give the number to forward to, or --off", 2)
-    pbx.set_forward(Lab(lab), number, None if off else to)
-    out.print(f"[green]✓[/] {number}: " + ("forwarding cancelled" if off else f"forwarded to {to}"))
+    pbx.set_forward(Lab(lab), number, None if off else to, when)
+    label = "" if when == "always" else f" ({when})"
+    out.print(f"[green]✓[/] {number}: " + (f"forwarding{label} cancelled" if off else f"forwarded to {to}{label}"))
+
+
+@pbx_app.command("trunk")
+def pbx_trunk(
+    password: Annotated[str | None, typer.Option(help="Change the password the PBX gives the operator, live.")] = None,
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
+    """The SIP trunk: its registration at the operator, as the PBX sees it (and its password, live)."""
+    from officelab.runtime import pbx
+    from officelab.runtime.lab import wait_for
+
+    target = Lab(lab)
+    result = pbx.trunk_status(target)
+    if password is not None:
+        if not re.fullmatch(r"[A-Za-z0-9._#!@%+-]{6,64}", password):
+            fail("a password of 6 to 64 letters, digits or . _ # ! @ % + - is needed", 2)
+        pbx.set_trunk_password(target, password)
+        out.print("[green]✓[/] trunk password changed on the PBX; it registers again")
+        latest = [result]
+
+        def answered() -> bool:
+            latest.append(pbx.trunk_status(target))
+            return latest[-1].ok or "refuses" in latest[-1].summary
+
+        with out.status("waiting for the operator's answer…"):
+            wait_for(answered, 20, interval=0.5)
+        result = latest[-1]
+    if not result.ok:
+        fail(f"trunk: {result.summary} ({result.received})")
+    out.print(f"[green]✓[/] {result.summary} ({result.received})")
 
 
 @pbx_app.command("backup")
@@ -496,49 +536,44 @@ def pbx_restore(file: Path, lab: LabOption = DEFAULT_LAB) -> None:
 
 @app.command()
 def call(
-    caller: Annotated[str, typer.Argument(help="The calling extension (a phone's number).")],
-    number: Annotated[str, typer.Argument(help="The number dialled.")],
+    caller: Annotated[str, typer.Argument(help="Who calls: an extension with a phone, or an operator line (its public number).")],
+    number: Annotated[str, typer.Argument(help="The number dialled (an extension, a group, a public number, prefix + a number).")],
     seconds: Annotated[float, typer.Option(help="How long the call lasts.")] = 2.0,
     lab: LabOption = DEFAULT_LAB,
 ) -> None:
-    """A technician's test call between two phones: who answered, and whether each side heard the other."""
+    """A technician's test call: who answered (through which forwards and groups), and whether each side heard the other."""
     from officelab.probes import run_probe
     from officelab.probes.place import NodePlace
     from officelab.runtime import pbx
-    from officelab.runtime.services.telephony import call_probe
+    from officelab.runtime.services import telephony
+    from officelab.runtime.services.telephony import call_probe, caller_party
+    from officelab.site.telephony import route_call
 
     require_root()
     target = Lab(lab)
     site = target.site()
-    extensions = {e.number: e for e in (site.telephony.extensions if site.telephony else [])}
-    if caller not in extensions or extensions[caller].phone is None:
-        fail(
-            f"{caller} is not an extension with a phone (extensions with phones: "
-            f"{', '.join(n for n, e in extensions.items() if e.phone) or 'none'})",
-            2,
-        )
-    answering = number
-    for _ in range(5):  # follow the PBX's live forwarding
-        forward = pbx.forward_of(target, answering)
-        if forward is None:
-            break
-        answering = forward
-    callee = extensions.get(answering)
-    if callee is None or callee.phone is None:
-        fail(f"{number} does not lead to a phone of the site", 2)
-    assert callee is not None and callee.phone is not None
-    if callee.number == caller:
-        fail(f"{number} leads back to {caller} itself (forwarding): nothing to test", 2)
-    phone = extensions[caller].phone
-    assert phone is not None
-    spec = call_probe(site, extensions[caller], number, callee, seconds=seconds)
-    with out.status(f"calling {number} from {caller}…"):
-        result = run_probe(spec, NodePlace(phone, target.context(phone)))
-    route = f" (forwarded to {answering})" if answering != number else ""
+    party = caller_party(site, caller)
+    if site.telephony is None or party is None:
+        t = site.telephony
+        callers = [e.number for e in t.extensions if e.phone] + [s.number for s in (t.trunk.subscribers if t.trunk else [])] if t else []
+        fail(f"{caller} is not a phone or an operator line of the site (callers: {', '.join(callers) or 'none'})", 2)
+    assert party is not None
+    forwards = pbx.dump(target, "cfu")
+    planned = call_probe(site, party, number, forwards, seconds=seconds, timeout=30)
+    if planned is None:
+        answerer, path = route_call(site.telephony, number, forwards)
+        if answerer is not None and telephony.party(site, answerer) == party:
+            fail(f"{number} leads back to {caller} itself (via {' → '.join(path)}): nothing to test", 2)
+        fail(f"{number}: nobody would answer this call in the lab (no auto-answering phone, voicemail or line on its way)", 2)
+    assert planned is not None
+    spec, answering, path = planned
+    with out.status(f"calling {number} from {party.label}…"):
+        result = run_probe(spec, NodePlace(party.node, target.context(party.node)))
+    route = f" (via {' → '.join(path)})" if len(path) > 1 else ""
     if result.ok:
-        out.print(f"[green]✓[/] {caller} → {number}{route}: {result.summary} ({result.received})")
+        out.print(f"[green]✓[/] {party.label} → {number}{route}: {answering.label} answered; {result.summary} ({result.received})")
     else:
-        fail(f"{caller} → {number}{route}: {result.summary}")
+        fail(f"{party.label} → {number}{route}: {result.summary}")
 
 
 def main() -> None:

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from officelab.probes import run_probe
+from officelab.probes.place import NodePlace
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab, select
-from officelab.runtime.lab import Lab
+from officelab.runtime.lab import Lab, wait_for
 from officelab.runtime.services.automation import make_certificates
+from officelab.runtime.services.telephony import GREETING_HZ, call_probe, caller_party
 from tests.conftest import cli
 from tests.live.leaks import booted
 
@@ -106,6 +110,47 @@ def test_telephony_checks_pass(lab: Lab) -> None:
     assert failed(result) == {}
     ids = {o.check.id for o in result.outcomes}
     assert {"sip:call:101->102", "sip:call:102->101", "sip:forward:102->100", "sip:refused:101", "sip:voicemail:101->103"} <= ids
+    assert {"sip:trunk", "sip:noanswer:102->104", "sip:group:102->600", "sip:out:101->00555123456"} <= ids
+    assert {"sip:in:0555123456->0123456700", "sip:in:0555123456->0123456702"} <= ids
+
+
+def test_incoming_call_from_the_operator(lab: Lab) -> None:
+    result = cli("call", "0555123456", "0123456700", "--lab", LAB)
+    assert result.returncode == 0, result.stderr
+    assert "via 0123456700 → 600 → 101" in result.stdout and "101 answered" in result.stdout
+
+
+def test_busy_phone_sends_the_caller_to_voicemail(lab: Lab) -> None:
+    site = lab.site()
+    first = call_probe(site, caller_party(site, "101"), "102", seconds=6)  # type: ignore[arg-type]
+    second = call_probe(site, caller_party(site, "104"), "102", seconds=1)  # type: ignore[arg-type]
+    assert first is not None and second is not None
+    busy = second[0].model_copy(update={"callee_node": "srv-ipbx", "callee_tone": GREETING_HZ})  # 102 is busy: its voicemail
+    recordings = lab.dir.node_dir("phone-102") / "baresip" / "rec"
+    before = set(recordings.glob("*-dec.wav"))
+    with ThreadPoolExecutor(1) as pool:
+        holding = pool.submit(run_probe, first[0], NodePlace("phone-101", lab.context("phone-101")))
+        assert wait_for(lambda: set(recordings.glob("*-dec.wav")) - before != set(), 10), "102 never took the first call"
+        result = run_probe(busy, NodePlace("phone-104", lab.context("phone-104")))
+        assert holding.result().ok, "the first call went on"
+    assert result.ok, result.summary
+
+
+def test_trunk_password_wrong(lab: Lab) -> None:
+    result = cli("pbx", "trunk", "--password", "Wrong-2026", "--lab", LAB)
+    try:
+        assert result.returncode == 1 and "refuses the trunk's credentials (403)" in result.stderr, result.stderr
+        outcome = suite(lab, ("telephony",))
+        causes = failed(outcome)
+        call = cli("call", "101", "00555123456", "--lab", LAB)
+    finally:
+        restored = cli("pbx", "trunk", "--password", "Trunk#Martin2026", "--lab", LAB)
+    assert set(causes) == {"sip:trunk"}, causes
+    assert "refuses the trunk's credentials" in causes["sip:trunk"]
+    blocked = {o.check.id for o in outcome.outcomes if o.status is Status.BLOCKED}
+    assert {"sip:out:101->00555123456", "sip:in:0555123456->0123456700"} <= blocked
+    assert call.returncode == 1 and "403 Forbidden" in call.stderr, call.stderr
+    assert restored.returncode == 0 and "registered at the operator" in restored.stdout, restored.stderr
 
 
 def test_test_call_and_live_pbx_changes(lab: Lab, tmp_path: Path) -> None:
@@ -116,6 +161,8 @@ def test_test_call_and_live_pbx_changes(lab: Lab, tmp_path: Path) -> None:
     assert cli("pbx", "forward", "102", "101", "--lab", LAB).returncode == 0
     result = cli("call", "101", "102", "--lab", LAB)
     assert result.returncode == 2 and "leads back to 101" in result.stderr, "the live forward is followed"
+    assert cli("pbx", "forward", "104", "102", "--when", "busy", "--lab", LAB).returncode == 0
+    assert "102" in cli("pbx", "show", "--lab", LAB).stdout.split("104", 1)[1].splitlines()[0]
     assert cli("pbx", "restore", str(backup), "--lab", LAB).returncode == 0
     assert "102" in cli("pbx", "show", "--lab", LAB).stdout
     result = cli("call", "101", "102", "--lab", LAB)
@@ -129,10 +176,14 @@ def test_pbx_stopped(lab: Lab) -> None:
     finally:
         lab.start_daemon("srv-ipbx/kamailio")
     causes = failed(result)
-    assert set(causes) == {"sip:register:101", "sip:register:102"}, causes
-    assert all("no SIP answer from 10.10.20.10:5060" in c for c in causes.values())
-    assert {o.check.id for o in result.outcomes if o.status is Status.BLOCKED} >= {"sip:call:101->102", "sip:forward:102->100",
-                                                                                   "sip:voicemail:101->103"}
+    assert set(causes) == {"sip:register:101", "sip:register:102", "sip:register:104", "sip:trunk"}, causes
+    assert all("no SIP answer from 10.10.20.10:5060" in c for k, c in causes.items() if k != "sip:trunk")
+    assert "is Kamailio running?" in causes["sip:trunk"]
+    assert {o.check.id for o in result.outcomes if o.status is Status.BLOCKED} >= {
+        "sip:call:101->102",
+        "sip:forward:102->100",
+        "sip:voicemail:101->103",
+    }
 
 
 def test_phone_in_the_wrong_vlan(lab: Lab) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from ipaddress import IPv4Interface, IPv4Network
 from pathlib import Path
 
@@ -147,3 +149,31 @@ def test_domain_template_key_follows_what_shapes_the_domain(monkeypatch) -> None
     assert samba.template_key(load_text(text.replace("Durand#2026", "Durand#2027"))) != key, "a user's password is in the domain"
     assert samba.template_key(load_text(text.replace("10.10.40.20/24", "10.10.40.21/24"))) != key, "a member's address is in DNS"
     assert samba.template_key(load_text(text.replace("title: Intranet du cabinet Martin", "title: Intranet"))) == key, "unrelated"
+
+
+def test_trunk_is_planned_behind_the_nat() -> None:
+    p = plan()
+    files = {(f.node, f.path): f.content for f in p.files}
+    rtpengine = next(d for d in p.daemons if d.node == "srv-ipbx" and d.name == "rtpengine")
+    assert "--interface=external/10.10.20.10!198.51.100.2" in rtpengine.argv, "media advertised with the router's NAT address"
+    assert "--table=-1" in rtpengine.argv, "userspace relay: no kernel module"
+    pbx = files[("srv-ipbx", "kamailio/kamailio.cfg")]
+    assert "listen=udp:10.10.20.10:5062 advertise 198.51.100.2:5062" in pbx
+    assert "route[GROUP_600]" in pbx and 'append_branch("sip:101@pbx.cabinet-martin.lan")' in pbx
+    assert '$sht(did=>0123456702) = "102";' in pbx and '$sht(cfna=>104) = "101";' in pbx
+    row = files[("srv-ipbx", "kamailio/db/uacreg")].splitlines()[1]
+    assert r"sip\:203.0.113.60\:5060" in row and r"udp\:10.10.20.10\:5062" in row, "db_text colons escaped"
+    operator = files[("operateur", "kamailio/kamailio.cfg")]
+    assert '$sht(line=>0555123456) = "sip:0555123456@203.0.113.60:5080";' in operator
+    assert any(d.node == "operateur" and d.name == "line-0555123456" for d in p.daemons)
+    ruleset = files[("fw", "firewall.nft")]
+    assert 'udp dport 30000-30099 dnat ip to 10.10.20.10 comment "forward voip-rtp"' in ruleset
+
+
+@pytest.mark.skipif(shutil.which("kamailio") is None, reason="kamailio is not installed")
+@pytest.mark.parametrize("node", ["srv-ipbx", "operateur"])
+def test_generated_kamailio_configs_parse(tmp_path: Path, node: str) -> None:
+    config = tmp_path / "kamailio.cfg"
+    config.write_text(next(f.content for f in plan().files if f.node == node and f.path == "kamailio/kamailio.cfg"))
+    result = subprocess.run(["kamailio", "-c", "-f", str(config)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -67,6 +67,15 @@ def messages(text: str) -> str:
             "{name: eth0, address: 203.0.114.80/24, gateway: 203.0.114.1}",
             "shares a cable or switch with",
         ),
+        ('members: ["104", "101"]', 'members: ["104", "109"]', "no extension 109"),
+        ('{number: "0123456702", to: "102"}', '{number: "0123456702", to: "777"}', "no extension or ring group 777"),
+        ('forward_no_answer: "101"}', 'forward_no_answer: "601"}', "no extension or ring group 601"),
+        ('{number: "600", name: Accueil', '{number: "101", name: Accueil', "duplicate number 101"),
+        ("operator: operateur", "operator: srv-app", "is not a node of the emulated internet"),
+        ('prefix: "0"', 'prefix: "1"', "extension 101 starts with the external prefix 1"),
+        ('{number: "0555123456", name: Client Dupont}', '{number: "0123456700", name: Client Dupont}', "one of the site's own numbers"),
+        ("port: 30000, port_end: 30099, to: 10.10.20.10}", "port: 30000, port_end: 30099, to: 10.10.20.10, to_port: 5}", "keeps its ports"),
+        ("port: 30000, port_end: 30099", "port: 30000, port_end: 29000", "port_end must be above port"),
     ],
 )
 def test_rule(default_site_text: str, old: str, new: str, expected: str) -> None:

@@ -248,7 +248,19 @@ class SipCallProbe(_Spec):
     callee_tone: int
     seconds: float = Field(default=2.0, gt=0, le=30)
     control_port: int = 4444
+    caller_ua: str = Field(default="baresip", description="the caller's baresip directory on its node")
+    callee_ua: str = Field(default="baresip", description="the answering baresip's directory on the callee node")
     timeout: float = Field(default=10.0, gt=0, le=60)
+
+
+class SipTrunkProbe(_Spec):
+    """The PBX's view of its SIP trunk (its registration at the operator, read from the running Kamailio on the place,
+    as a technician reads a PBX's trunk status): registered, refused (credentials), or no answer."""
+
+    kind: Literal["sip-trunk"] = "sip-trunk"
+    operator: str = Field(description="the operator's address, for the messages")
+    control: str = "unix:/run/kamailio_ctl"
+    registration: str = "trunk"
 
 
 ProbeSpec = Annotated[
@@ -272,6 +284,7 @@ ProbeSpec = Annotated[
     | SnapshotProbe
     | WsDiscoveryProbe
     | SipRegisterProbe
-    | SipCallProbe,
+    | SipCallProbe
+    | SipTrunkProbe,
     Field(discriminator="kind"),
 ]

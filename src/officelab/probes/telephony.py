@@ -14,7 +14,7 @@ from pathlib import Path
 
 from officelab.probes import Layer, ProbeResult, probe
 from officelab.probes.place import Place
-from officelab.probes.spec import SipCallProbe, SipRegisterProbe
+from officelab.probes.spec import SipCallProbe, SipRegisterProbe, SipTrunkProbe
 
 
 def _md5(text: str) -> str:
@@ -148,6 +148,24 @@ def dominant(path: Path, frequencies: list[int]) -> dict[int, float]:
     return {f: p / top for f, p in powers.items()}
 
 
+def purity(path: Path, frequency: int) -> float:
+    """How much of a recording's energy is at ``frequency``: about 1 for a clean tone, near 0 for another one or noise."""
+    with wave.open(str(path)) as wav:
+        rate, width, channels = wav.getframerate(), wav.getsampwidth(), wav.getnchannels()
+        raw = wav.readframes(wav.getnframes())
+    if width != 2 or not raw:
+        return 0.0
+    samples = [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw) - 1, 2 * channels)][: rate * 4]
+    energy = sum(x * x for x in samples)
+    if not energy:
+        return 0.0
+    coeff = 2 * math.cos(2 * math.pi * frequency / rate)
+    s1 = s2 = 0.0
+    for x in samples:
+        s1, s2 = x + coeff * s1 - s2, s1
+    return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (len(samples) * energy / 2)
+
+
 def _newest(directory: Path, since: float) -> Path | None:
     """The recording of the call just made, once the phone has finished writing it (its header comes last)."""
     deadline = time.monotonic() + 3
@@ -204,8 +222,8 @@ def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
             False, Layer.APPLICATION, f"the call to {spec.number} failed: {closed or 'no answer within the timeout'}", sent, closed
         )
     node_dir = Path(place.path("/run/x")).parent.parent
-    caller_rec = _newest(node_dir / "baresip" / "rec", started)
-    callee_rec = _newest(node_dir.parent / spec.callee_node / "baresip" / "rec", started)
+    caller_rec = _newest(node_dir / spec.caller_ua / "rec", started)
+    callee_rec = _newest(node_dir.parent / spec.callee_node / spec.callee_ua / "rec", started)
     heard = []
     for label, recording, expected, other in (
         ("callee", callee_rec, spec.caller_tone, spec.callee_tone),
@@ -215,13 +233,14 @@ def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
             return ProbeResult(False, Layer.APPLICATION, f"the {label} recorded nothing: no audio reached it", sent, established)
         # The expected tone must beat its neighbours (±100 Hz) and the other side's tone: a real frequency check.
         powers = dominant(recording, sorted({expected, expected - 100, expected + 100, other}))
-        if powers.get(expected, 0) < 0.99:
+        share = purity(recording, expected)
+        if powers.get(expected, 0) < 0.99 or share < 0.3:
             return ProbeResult(
                 False,
                 Layer.APPLICATION,
                 f"the {label} did not hear the {expected} Hz tone (one-way audio?)",
                 sent,
-                f"{recording.name}: {powers}",
+                f"{recording.name}: {share:.0%} of the audio at {expected} Hz; relative powers {powers}",
             )
         heard.append(f"{label} heard {expected} Hz")
     return ProbeResult(
@@ -231,3 +250,47 @@ def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
         sent,
         f"{established}; " + "; ".join(heard),
     )
+
+
+# Kamailio uac_reg record flags (modules/uac/uac_reg.c)
+_REG_DISABLED, _REG_ONLINE = 1, 4
+
+
+@probe("sip-trunk")
+def sip_trunk_probe(spec: SipTrunkProbe, place: Place) -> ProbeResult:
+    sent = f"kamcmd uac.reg_info l_uuid {spec.registration} (the PBX's registration at the operator {spec.operator})"
+    try:
+        result = place.run(["kamcmd", "-s", spec.control, "uac.reg_info", "l_uuid", spec.registration], timeout=spec.timeout)
+    except FileNotFoundError:
+        return ProbeResult(False, Layer.APPLICATION, "kamcmd is not installed here: is this the PBX?", sent)
+    if result.returncode != 0:
+        return ProbeResult(False, Layer.APPLICATION, "the PBX does not answer on its control socket: is Kamailio running?", sent,
+                           (result.stderr or result.stdout).strip()[-200:])  # fmt: skip
+    fields = dict(re.findall(r"^\s*(\w+): (.*)$", result.stdout, flags=re.M))
+    flags = int(fields.get("flags", "0") or 0)
+    received = f"flags {flags}, contact {fields.get('contact_addr', '?')}, expires {fields.get('expires', '?')} s"
+    if flags & _REG_DISABLED:
+        return ProbeResult(False, Layer.APPLICATION, "the trunk's registration is disabled on the PBX", sent, received)
+    if flags & _REG_ONLINE:
+        return ProbeResult(
+            True, Layer.APPLICATION, f"the trunk is registered at the operator as {fields.get('auth_username', '?')}", sent, received
+        )
+    # Not registered: ask the operator ourselves, from the PBX, with the credentials the PBX holds (Expires: 0).
+    proxy = re.fullmatch(r"sip:([^:;>]+)(?::(\d+))?.*", fields.get("auth_proxy", ""))
+    host, port = (proxy[1], int(proxy[2] or 5060)) if proxy else (spec.operator, 5060)
+    user, password = fields.get("auth_username", ""), fields.get("auth_password", "")
+    test = SipRegisterProbe(server=host, port=port, user=user, password=password, timeout=3)
+    answer = sip_register_probe(test, place)
+    if answer.layer is Layer.TRANSPORT:
+        return ProbeResult(
+            False, Layer.TRANSPORT, f"the trunk is not registered: no answer from the operator {spec.operator}", sent, received
+        )
+    if " 403" in str(answer.received):
+        return ProbeResult(
+            False,
+            Layer.APPLICATION,
+            "the operator refuses the trunk's credentials (403): check the trunk's username and password",
+            sent,
+            f"{received}; a test REGISTER with them: {answer.received}",
+        )
+    return ProbeResult(False, Layer.APPLICATION, f"the trunk is not registered yet (a test REGISTER: {answer.summary})", sent, received)

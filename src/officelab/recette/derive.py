@@ -30,7 +30,6 @@ from officelab.probes.spec import (
     ProbeSpec,
     RecordingProbe,
     RtspProbe,
-    SipCallProbe,
     SipRegisterProbe,
     SmbProbe,
     SnapshotProbe,
@@ -40,6 +39,7 @@ from officelab.probes.spec import (
 from officelab.recette.model import Check
 from officelab.site.directory import ShareRight
 from officelab.site.model import Action, FirewallService, Interface, Node, NodeKind, Site, SiteCheck, Vlan
+from officelab.site.telephony import Telephony
 from officelab.site.topology import Topology
 from officelab.site.zones import Flow, decide, zone_of
 
@@ -62,6 +62,39 @@ REMOTE = ("TRI-CP1-C1", "TRI-CT-C1")
 INFRA = ("TAI-CP5-C3",)
 POLICY = ("TRI-CP4-C3", "TAI-CP4-C1")
 INTERNET = ("TAI-CP7-C1", "TAI-CP7-C2")
+
+
+# The derived test calls, by behaviour of the dial plan: (French, English) titles.
+CALL_TITLES = {
+    "call": (
+        "Appel de {caller} vers {dialled} : chacun entend l'autre",
+        "Call from {caller} to {dialled}: each side hears the other",
+    ),
+    "forward": (
+        "Un appel vers {dialled} aboutit sur {answering} (renvoi immédiat)",
+        "A call to {dialled} reaches {answering} (unconditional forward)",
+    ),
+    "voicemail": (
+        "Un appel vers {dialled} (sans poste) arrive sur la messagerie, qui enregistre l'appelant",
+        "A call to {dialled} (no phone) reaches the voicemail, which records the caller",
+    ),
+    "noanswer": (
+        "Sans réponse, un appel vers {dialled} aboutit sur {answering} ({via})",
+        "Unanswered, a call to {dialled} goes on to {answering} ({via})",
+    ),
+    "group": (
+        "Le groupe d'appel {dialled} fait sonner ses membres ; {answering} répond",
+        "Ring group {dialled} rings its members; {answering} answers",
+    ),
+    "out": (
+        "Appel sortant par le trunk : {caller} joint {answering} ({dialled})",
+        "Outgoing call through the trunk: {caller} reaches {answering} ({dialled})",
+    ),
+    "in": (
+        "Appel entrant de l'opérateur vers le numéro public {dialled} : {answering} répond ({via})",
+        "Incoming call from the operator to public number {dialled}: {answering} answers ({via})",
+    ),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1018,11 +1051,11 @@ class _Deriver:
         t = self.site.telephony
         if t is None:
             return
-        from officelab.runtime.services.telephony import GREETING_HZ, call_probe, pbx_address, tone
+        from officelab.probes.spec import SipTrunkProbe
+        from officelab.runtime.services.telephony import operator_address, pbx_address
 
         server = pbx_address(self.site)
         phones = [e for e in t.extensions if e.phone is not None]
-        by_number = {e.number: e for e in t.extensions}
         for ext in phones:
             assert ext.phone is not None
             base = tuple(self._ip_checks(ext.phone))
@@ -1051,60 +1084,78 @@ class _Deriver:
                     group="telephony",
                 )
             )
-        previous: tuple[str, ...] = ()  # one call at a time: a phone holds one call
-        calls = [(a, b, b) for a, b in zip(phones, phones[1:] + phones[:1], strict=True) if a is not b]
-        calls += [
-            (a, e, by_number[e.forward])
-            for e in t.extensions
-            if e.forward
-            for a in phones
-            if by_number[e.forward].phone is not None and a.number != e.forward
-        ][:1]
-        voicemail_node = t.pbx
-        for ext in (e for e in t.extensions if e.voicemail and e.phone is None and phones):
-            caller = phones[0]
-            assert caller.phone is not None
-            check_id = f"sip:voicemail:{caller.number}->{ext.number}"
+        trunk_id = ""
+        if t.trunk is not None:
+            trunk_id = "sip:trunk"
             self.add(
                 Check(
-                    check_id,
-                    f"Un appel vers {ext.number} (sans poste) arrive sur la messagerie, qui enregistre l'appelant",
-                    f"A call to {ext.number} (no phone) reaches the voicemail, which records the caller",
-                    caller.phone,
-                    SipCallProbe(
-                        number=ext.number, server=server, callee_node=voicemail_node, caller_tone=tone(caller), callee_tone=GREETING_HZ
-                    ),
+                    trunk_id,
+                    f"Le trunk SIP est enregistré chez l'opérateur ({t.trunk.operator})",
+                    f"The SIP trunk is registered at the operator ({t.trunk.operator})",
+                    t.pbx,
+                    SipTrunkProbe(operator=operator_address(self.site, t.trunk)),
                     ("TRI-CP8-C2", "TRI-CP8-C1"),
-                    depends=(f"sip:register:{caller.number}", *previous),
-                    deadline=15,
+                    depends=tuple(self._ip_checks(t.pbx)),
+                    deadline=20,
                     group="telephony",
                 )
             )
-            previous = (check_id,)
-        for caller, dialled, answering in calls:
-            assert caller.phone is not None and answering.phone is not None
-            forwarded = dialled is not answering
-            check_id = f"sip:{'forward' if forwarded else 'call'}:{caller.number}->{dialled.number}"
-            title_fr = (
-                f"Un appel de {caller.number} vers {dialled.number} aboutit sur {answering.number} (renvoi)"
-                if forwarded
-                else f"Appel de {caller.number} vers {dialled.number} : chacun entend l'autre"
+        self._call_checks(t, trunk_id)
+
+    def _call_checks(self, t: Telephony, trunk_id: str) -> None:
+        """One real call per behaviour of the dial plan, one at a time (a phone holds one call): between phones,
+        each forward, voicemail, no answer, each ring group, out through the trunk and in to each public number."""
+        from officelab.runtime.services.telephony import call_probe, caller_party
+
+        auto = [e for e in t.extensions if e.phone is not None and e.answer == "auto"]
+        wanted: list[tuple[str, str, str]] = []  # (kind, caller number, dialled)
+        for a, b in zip(auto, auto[1:] + auto[:1], strict=True):
+            if a is not b:
+                wanted.append(("call", a.number, b.number))
+        for ext in t.extensions:
+            if ext.forward:
+                wanted.append(("forward", "", ext.number))
+            elif ext.phone is None and ext.voicemail:
+                wanted.append(("voicemail", "", ext.number))
+            elif ext.phone is not None and ext.answer == "manual" and (ext.forward_no_answer or ext.voicemail):
+                wanted.append(("noanswer", "", ext.number))
+        wanted += [("group", "", g.number) for g in t.ring_groups]
+        if t.trunk is not None and t.trunk.subscribers:
+            line = t.trunk.subscribers[0]
+            wanted.append(("out", "", t.trunk.prefix + line.number))
+            wanted += [("in", line.number, d.number) for d in t.trunk.numbers]
+        previous: tuple[str, ...] = ()
+        for kind, caller_number, dialled in wanted:
+            planned = None
+            for number in [caller_number] if caller_number else [e.number for e in auto]:
+                caller = caller_party(self.site, number)
+                planned = call_probe(self.site, caller, dialled) if caller is not None else None
+                if caller is not None and planned is not None and number not in planned[2]:
+                    break
+                planned = None
+            if planned is None or caller is None:
+                continue
+            spec, answering, path = planned
+            # time the call rings before it is answered: unanswered extensions and hunt groups on its way
+            ringing = sum(t.no_answer_seconds for e in t.extensions if e.number in path[:-1] and e.phone is not None) + sum(
+                g.ring_seconds * (len(g.members) - 1) for g in t.ring_groups if g.number in path and g.strategy == "hunt"
             )
-            title_en = (
-                f"A call from {caller.number} to {dialled.number} reaches {answering.number} (forwarding)"
-                if forwarded
-                else f"Call from {caller.number} to {dialled.number}: each side hears the other"
-            )
+            spec = spec.model_copy(update={"timeout": min(60.0, 10.0 + ringing)})
+            check_id = f"sip:{kind}:{caller.label.removeprefix('line ')}->{dialled}"
+            names = {"caller": caller.label, "dialled": dialled, "answering": answering.label, "via": " → ".join(path)}
+            title_fr, title_en = (text.format(**names) for text in CALL_TITLES[kind])
+            criteria = {"call": ("TRI-CP1-C2", "TRI-CP8-C1"), "out": ("TRI-CP1-C2", "TRI-CP8-C2"), "in": ("TRI-CP1-C2", "TRI-CP8-C2")}
+            registered = [f"sip:register:{n}" for n in (caller.label, answering.label) if f"sip:register:{n}" in self.ids]
             self.add(
                 Check(
                     check_id,
                     title_fr,
                     title_en,
-                    caller.phone,
-                    call_probe(self.site, caller, dialled.number, answering),
-                    ("TRI-CP8-C2", "TRI-CP1-C2") if forwarded else ("TRI-CP1-C2", "TRI-CP8-C1"),
-                    depends=(f"sip:register:{caller.number}", f"sip:register:{answering.number}", *previous),
-                    deadline=15,
+                    caller.node,
+                    spec,
+                    criteria.get(kind, ("TRI-CP8-C2", "TRI-CP1-C2")),
+                    depends=(*registered, *((trunk_id,) if kind in ("out", "in") else ()), *previous),
+                    deadline=15 + ringing,
                     group="telephony",
                 )
             )

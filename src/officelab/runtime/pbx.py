@@ -1,5 +1,6 @@
 """Live administration of a lab's PBX (Kamailio) through its control socket, with kamcmd: extensions and their
-secrets, call forwarding, and a backup/restore of that configuration — without rebuilding the lab."""
+secrets, call forwarding (unconditional, busy, no answer), the public numbers' routing, the trunk's password and
+registration state, and a backup/restore of that configuration — without rebuilding the lab."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from officelab.errors import OfficeLabError
+from officelab.probes import ProbeResult, run_probe
+from officelab.probes.place import NodePlace
+from officelab.probes.spec import SipTrunkProbe
 from officelab.runtime.lab import Lab
+from officelab.runtime.services.telephony import operator_address, uacreg_table
+from officelab.site.model import Site
+from officelab.site.telephony import Trunk
 
 CONTROL = "unix:/run/kamailio_ctl"  # as seen on the PBX node (its private /run)
-TABLES = ("pw", "cfu")
+TABLES = ("pw", "cfu", "cfb", "cfna", "did", "trunk")
+FORWARD_TABLES = {"always": "cfu", "busy": "cfb", "no-answer": "cfna"}
 
 
 def pbx_node(lab: Lab) -> str:
@@ -43,11 +51,35 @@ def remove_extension(lab: Lab, number: str) -> None:
     kamcmd(lab, "htable.delete", "pw", f"s:{number}")
 
 
-def set_forward(lab: Lab, number: str, target: str | None) -> None:
+def set_forward(lab: Lab, number: str, target: str | None, when: str = "always") -> None:
+    table = FORWARD_TABLES[when]
     if target is None:
-        kamcmd(lab, "htable.delete", "cfu", f"s:{number}")
+        kamcmd(lab, "htable.delete", table, f"s:{number}")
     else:
-        kamcmd(lab, "htable.sets", "cfu", f"s:{number}", f"s:{target}")
+        kamcmd(lab, "htable.sets", table, f"s:{number}", f"s:{target}")
+
+
+def _trunk(lab: Lab) -> tuple[Site, Trunk]:
+    site = lab.site()
+    if site.telephony is None or site.telephony.trunk is None:
+        raise OfficeLabError(f"the site of lab {lab.name} has no SIP trunk (`telephony: trunk:`)")
+    return site, site.telephony.trunk
+
+
+def set_trunk_password(lab: Lab, password: str) -> None:
+    """The password the PBX gives the operator, for its registration and its calls (a wrong one is a classic fault)."""
+    site, trunk = _trunk(lab)
+    table = lab.dir.node_dir(pbx_node(lab)) / "kamailio" / "db" / "uacreg"
+    table.write_text(uacreg_table(site, trunk, password))
+    kamcmd(lab, "htable.sets", "trunk", "s:password", f"s:{password}")
+    kamcmd(lab, "uac.reg_refresh", "trunk")  # reg_reload may run once per 150 s only
+
+
+def trunk_status(lab: Lab) -> ProbeResult:
+    """The trunk's registration as the PBX sees it."""
+    site, trunk = _trunk(lab)
+    node = pbx_node(lab)
+    return run_probe(SipTrunkProbe(operator=operator_address(site, trunk)), NodePlace(node, lab.context(node)))
 
 
 def forward_of(lab: Lab, number: str) -> str | None:
@@ -68,9 +100,11 @@ def restore(lab: Lab, path: Path) -> dict[str, Any]:
     if data.get("format") != "officelab-pbx-1":
         raise OfficeLabError(f"{path}: not a PBX backup made by `officelab pbx backup`")
     for table in TABLES:
-        current = dump(lab, table)
-        for key in current.keys() - data[table].keys():
+        current, wanted = dump(lab, table), data.get(table, {})
+        for key in current.keys() - wanted.keys():
             kamcmd(lab, "htable.delete", table, f"s:{key}")
-        for key, value in data[table].items():
+        for key, value in wanted.items():
             kamcmd(lab, "htable.sets", table, f"s:{key}", f"s:{value}")
+    if "password" in data.get("trunk", {}):
+        set_trunk_password(lab, data["trunk"]["password"])
     return dict(data)

@@ -262,8 +262,18 @@ class PortForward(Model):
     zone: Name = Field(description="where the traffic arrives from (the WAN zone)")
     proto: Literal["tcp", "udp"] = "tcp"
     port: int = Field(ge=1, le=65535)
+    port_end: int | None = Field(default=None, ge=1, le=65535, description="a range: port to port_end (ports kept as they are)")
     to: Address
     to_port: int | None = Field(default=None, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _range(self) -> PortForward:
+        if self.port_end is not None:
+            if self.port_end <= self.port:
+                raise ValueError("port_end must be above port")
+            if self.to_port is not None:
+                raise ValueError("a port range keeps its ports: leave out `to_port`")
+        return self
 
 
 class Nat(Model):

@@ -12,7 +12,9 @@ from ipaddress import IPv4Address, IPv4Network
 
 from officelab.errors import Problem
 from officelab.site.model import Node, NodeKind, PortMode, Site, VlanRef, split_endpoint
+from officelab.site.telephony import Trunk
 from officelab.site.topology import Topology
+from officelab.site.zones import nat_address
 
 RESERVED_PORT_NAMES = {"br0", "mgmt", "mgmt-p", "lo"}
 
@@ -64,8 +66,9 @@ class _Checker:
         pbx = self.topo.nodes.get(t.pbx)
         if pbx is None or not any(i.address for i in pbx.interfaces):
             self.add(("telephony", "pbx"), f"{t.pbx!r} is not a node with a static address", "the PBX is a server with a fixed address")
-        self.duplicates(((e.number, ("telephony", "extensions", k, "number")) for k, e in enumerate(t.extensions)), "extension")
         numbers = {e.number for e in t.extensions}
+        dialable = numbers | {g.number for g in t.ring_groups}
+        known = ", ".join(sorted(dialable))
         for k, ext in enumerate(t.extensions):
             if ext.phone is not None:
                 node = self.topo.nodes.get(ext.phone)
@@ -73,10 +76,62 @@ class _Checker:
                     self.add(
                         ("telephony", "extensions", k, "phone"), f"{ext.phone!r} is not a phone of the site", "name a node of kind phone"
                     )
-            if ext.forward is not None and ext.forward not in numbers:
+            for key in ("forward", "forward_busy", "forward_no_answer"):
+                target = getattr(ext, key)
+                if target is not None and target not in dialable:
+                    self.add(("telephony", "extensions", k, key), f"no extension or ring group {target}", f"numbers: {known}")
+            if ext.answer == "manual" and ext.phone is None:
                 self.add(
-                    ("telephony", "extensions", k, "forward"), f"no extension {ext.forward}", f"extensions: {', '.join(sorted(numbers))}"
+                    ("telephony", "extensions", k, "answer"), "only a lab phone has an answer mode", "give it a `phone:` or remove `answer`"
                 )
+        self.duplicates(
+            [(e.number, ("telephony", "extensions", k, "number")) for k, e in enumerate(t.extensions)]
+            + [(g.number, ("telephony", "ring_groups", k, "number")) for k, g in enumerate(t.ring_groups)],
+            "number",
+        )
+        for k, group in enumerate(t.ring_groups):
+            for m, member in enumerate(group.members):
+                if member not in numbers:
+                    self.add(
+                        ("telephony", "ring_groups", k, "members", m), f"no extension {member}", f"extensions: {', '.join(sorted(numbers))}"
+                    )
+        if t.trunk is not None:
+            self.check_trunk(t.trunk, dialable, known)
+
+    def check_trunk(self, trunk: Trunk, dialable: set[str], known: str) -> None:
+        base: tuple[str | int, ...] = ("telephony", "trunk")
+        operator = self.topo.nodes.get(trunk.operator)
+        if operator is None or not operator.kind.on_internet or not any(i.address for i in operator.interfaces):
+            self.add(
+                (*base, "operator"),
+                f"{trunk.operator!r} is not a node of the emulated internet with a fixed address",
+                "name a public-server node (kind: public-server) for the operator",
+            )
+        if not trunk.public_address and nat_address(self.site) is None:
+            self.add(
+                (*base, "public_address"), "no router masquerades the site's traffic", "set `public_address:` to the PBX's public address"
+            )
+        self.duplicates(((d.number, (*base, "numbers", k, "number")) for k, d in enumerate(trunk.numbers)), "public number")
+        self.duplicates(((s.number, (*base, "subscribers", k, "number")) for k, s in enumerate(trunk.subscribers)), "subscriber")
+        for k, did in enumerate(trunk.numbers):
+            if did.to not in dialable:
+                self.add((*base, "numbers", k, "to"), f"no extension or ring group {did.to}", f"numbers: {known}")
+        for k, sub in enumerate(trunk.subscribers):
+            if sub.number in {d.number for d in trunk.numbers}:
+                self.add(
+                    (*base, "subscribers", k, "number"),
+                    f"{sub.number} is one of the site's own numbers",
+                    "give the subscriber another number",
+                )
+        internal = [e.number for e in self.site.telephony.extensions] if self.site.telephony else []
+        for number in internal:
+            if number.startswith(trunk.prefix):
+                self.add(
+                    (*base, "prefix"),
+                    f"extension {number} starts with the external prefix {trunk.prefix}",
+                    "choose a prefix no internal number starts with (usually 0)",
+                )
+                break
 
     def check_video(self) -> None:
         v = self.site.video

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
-from officelab.site.model import Action, FirewallService, Node
+from officelab.site.model import Action, FirewallService, Node, Site
 from officelab.site.topology import Topology
 
 
@@ -81,3 +81,17 @@ def decide(fw: FirewallService, flow: Flow) -> Action:
         if policy.from_ == flow.src_zone and policy.to == flow.dst_zone:
             return policy.action
     return fw.default
+
+
+def nat_address(site: Site) -> IPv4Address | None:
+    """The public address the site's traffic leaves with: the router's address in the zone it masquerades towards."""
+    for node in site.nodes:
+        fw = node.services.firewall
+        if fw is None:
+            continue
+        for masq in fw.nat.masquerade:
+            members = fw.zones.get(masq.out)
+            for iface in node.interfaces:
+                if members is not None and iface.name in members.interfaces and iface.address is not None:
+                    return iface.address.ip
+    return None

@@ -46,7 +46,13 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
         if m.out in var and nets:
             masquerade.append({"out": m.out, "out_var": var[m.out], "sources": nets})
     forwards = [
-        {"name": f.name, "zone_var": var[f.zone], "proto": f.proto, "port": f.port, "to": f.to, "to_port": f.to_port or f.port}
+        {
+            "name": f.name,
+            "zone_var": var[f.zone],
+            "proto": f.proto,
+            "port": f"{f.port}-{f.port_end}" if f.port_end else f.port,
+            "to": f.to if f.port_end else f"{f.to}:{f.to_port or f.port}",
+        }
         for f in fw.nat.forwards
         if f.zone in var
     ]

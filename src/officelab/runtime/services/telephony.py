@@ -1,19 +1,30 @@
-"""IP telephony: a Kamailio PBX (registrar, digest auth, dial plan, forwarding, voicemail) and baresip phones that
-register, answer, send a test tone and record what they hear (so a call is proven by its audio, not by SIP alone).
-The voicemail box is one more baresip on the PBX node: it answers with a greeting tone and records the caller."""
+"""IP telephony: a Kamailio PBX (registrar, digest auth, dial plan, forwarding, ring groups, voicemail, SIP trunk)
+and baresip phones that register, answer, send a test tone and record what they hear (so a call is proven by its
+audio, not by SIP alone). The voicemail box is one more baresip on the PBX node: it answers with a greeting tone and
+records the caller. With a trunk, the operator on the emulated internet is a second Kamailio (it authenticates the
+trunk and routes the site's public numbers to where the trunk registered) with baresip "PSTN" lines; the PBX relays
+trunk media through rtpengine (userspace), advertising the router's public address, as a PBX behind NAT must."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from officelab.probes.spec import SipCallProbe
 from officelab.runtime.plan import DaemonPlan, FilePlan, LabPlan, Readiness
 from officelab.runtime.services import render
 from officelab.site.model import Node, Site
-from officelab.site.telephony import Extension, Telephony
+from officelab.site.telephony import Answerer, Extension, Subscriber, Telephony, Trunk, route_call
 from officelab.site.topology import Topology
+from officelab.site.zones import nat_address
 
+PBX_STAGE = 1  # after rtpengine (stage 0): Kamailio's rtpengine module pings it at start
 PHONE_STAGE = 2
 CONTROL_PORT = 4444
 VOICEMAIL_PORT = 5070
+TRUNK_PORT = 5062  # the PBX's trunk socket, advertised with the public address
+RTPENGINE_PORT = 2223
+LINE_SIP_PORT = 5080  # the operator's lines: one baresip each, on 5080, 5081…
+LINE_CONTROL_PORT = 4450
 GREETING_HZ = 1000  # the greeting is a tone too, so a caller can be proven to have reached the voicemail
 
 
@@ -28,27 +39,113 @@ def sip_domain(site: Site) -> str:
     return t.domain or f"pbx.{site.site.domain}"
 
 
-def tone(extension: Extension) -> int:
+def tone(extension: Extension | Subscriber) -> int:
     """Each phone's own test frequency, so that the far end's recording says who it heard."""
     return extension.tone or 300 + (int(extension.number) % 20) * 100
 
 
-def call_probe(site: Site, caller: Extension, number: str, answering: Extension, **options: float) -> SipCallProbe:
-    """The probe of a call from ``caller`` to ``number`` answered by ``answering``'s phone: each must hear the other's tone."""
-    assert answering.phone is not None
-    return SipCallProbe(
-        number=number,
-        server=pbx_address(site),
-        callee_node=answering.phone,
-        caller_tone=tone(caller),
-        callee_tone=tone(answering),
+def operator_address(site: Site, trunk: Trunk) -> str:
+    return next(str(i.address.ip) for i in site.node(trunk.operator).interfaces if i.address is not None)
+
+
+def operator_domain(trunk: Trunk) -> str:
+    return trunk.domain or f"sip.{trunk.operator}.example"
+
+
+def public_address(site: Site, trunk: Trunk) -> str:
+    """What the operator sees of the PBX: the configured address, or the router's NAT address."""
+    return trunk.public_address or str(nat_address(site) or pbx_address(site))
+
+
+def line_ua(subscriber: Subscriber) -> str:
+    """The directory (and daemon name) of an operator line's baresip on the operator node."""
+    return f"line-{subscriber.number}"
+
+
+def line_ports(trunk: Trunk, subscriber: Subscriber) -> tuple[int, int]:
+    """(SIP port, control port) of an operator line."""
+    index = trunk.subscribers.index(subscriber)
+    return LINE_SIP_PORT + index, LINE_CONTROL_PORT + index
+
+
+@dataclass(frozen=True)
+class Party:
+    """One end of a lab call: the baresip that places or answers it (node, its directory, control port), the
+    tone it sends, and the SIP server its calls go to (the PBX, or the operator for a line)."""
+
+    label: str
+    node: str
+    ua: str
+    tone: int
+    control_port: int
+    server: str
+
+
+def party(site: Site, who: Answerer) -> Party | None:
+    t = site.telephony
+    assert t is not None
+    if who == "voicemail":
+        return Party("voicemail", t.pbx, "baresip", GREETING_HZ, CONTROL_PORT, pbx_address(site))
+    if isinstance(who, Subscriber):
+        assert t.trunk is not None
+        return Party(
+            f"line {who.number}", t.trunk.operator, line_ua(who), tone(who), line_ports(t.trunk, who)[1], operator_address(site, t.trunk)
+        )
+    if who.phone is None:
+        return None
+    return Party(who.number, who.phone, "baresip", tone(who), CONTROL_PORT, pbx_address(site))
+
+
+def caller_party(site: Site, number: str) -> Party | None:
+    """The party calling from ``number``: an extension's phone, or an operator line (a public number)."""
+    t = site.telephony
+    if t is None:
+        return None
+    ext = next((e for e in t.extensions if e.number == number), None)
+    if ext is not None:
+        return party(site, ext)
+    line = next((s for s in t.trunk.subscribers if s.number == number), None) if t.trunk else None
+    return party(site, line) if line is not None else None
+
+
+def call_probe(
+    site: Site, caller: Party, dialled: str, forwards: dict[str, str] | None = None, **options: float
+) -> tuple[SipCallProbe, Party, list[str]] | None:
+    """The probe of a call from ``caller`` to ``dialled``, with who the dial plan says answers and the numbers the
+    call goes through; each side must hear the other's tone. None when nobody would answer."""
+    assert site.telephony is not None
+    answerer, path = route_call(site.telephony, dialled, forwards)
+    answering = party(site, answerer) if answerer is not None else None
+    if answering is None or (answering.node, answering.ua) == (caller.node, caller.ua):
+        return None
+    spec = SipCallProbe(
+        number=dialled,
+        server=caller.server,
+        callee_node=answering.node,
+        caller_tone=caller.tone,
+        callee_tone=answering.tone,
+        control_port=caller.control_port,
+        caller_ua=caller.ua,
+        callee_ua=answering.ua,
         **options,
     )
+    return spec, answering, path
 
 
-def _baresip(plan: LabPlan, node: str, name: str, source: str, sip_port: int, account: str) -> None:
-    """A headless baresip: its tone as audio source, a null player, every call recorded (sndfile), ctrl_tcp."""
-    base = plan.node_dir(node) / "baresip"
+def _baresip(
+    plan: LabPlan,
+    node: str,
+    name: str,
+    source: str,
+    sip_port: int,
+    account: str,
+    control_port: int = CONTROL_PORT,
+    index: int = 0,
+    max_calls: int = 4,
+) -> None:
+    """A headless baresip: its tone as audio source, a null player, every call recorded (sndfile), ctrl_tcp.
+    Several on one node each get their own directory (``name``), ports and RTP range (``index``)."""
+    base = plan.node_dir(node) / ("baresip" if name in ("baresip", "voicemail") else name)
     config = "\n".join(
         [
             "module_path /usr/lib/baresip/modules",
@@ -59,7 +156,8 @@ def _baresip(plan: LabPlan, node: str, name: str, source: str, sip_port: int, ac
             "ausrc_channels 2",
             "audio_player aubridge,nil",
             "audio_alert aubridge,nil",
-            "rtp_ports 10000-10100",
+            f"call_max_calls {max_calls}",  # 1 on phones: a phone in a call answers 486 Busy Here
+            f"rtp_ports {10000 + 200 * index}-{10199 + 200 * index}",
             f"snd_path {base}/rec",
             "module g711.so",
             "module aubridge.so",
@@ -68,14 +166,119 @@ def _baresip(plan: LabPlan, node: str, name: str, source: str, sip_port: int, ac
             "module_tmp account.so",
             "module_app menu.so",
             "module_app ctrl_tcp.so",
-            f"ctrl_tcp_listen 127.0.0.1:{CONTROL_PORT}",
+            f"ctrl_tcp_listen 127.0.0.1:{control_port}",
             "",
         ]
     )
-    plan.files.append(FilePlan(node, "baresip/config", config))
-    plan.files.append(FilePlan(node, "baresip/accounts", account, mode=0o600))
-    plan.files.append(FilePlan(node, "baresip/rec/", "", mode=0o755))
-    plan.daemons.append(DaemonPlan(name, node, ["baresip", "-f", str(base)], stage=PHONE_STAGE, ready=[Readiness("tcp", CONTROL_PORT)]))
+    plan.files.append(FilePlan(node, f"{base.name}/config", config))
+    plan.files.append(FilePlan(node, f"{base.name}/accounts", account, mode=0o600))
+    plan.files.append(FilePlan(node, f"{base.name}/rec/", "", mode=0o755))
+    plan.daemons.append(DaemonPlan(name, node, ["baresip", "-f", str(base)], stage=PHONE_STAGE, ready=[Readiness("tcp", control_port)]))
+
+
+def _trunk_settings(site: Site, trunk: Trunk) -> dict[str, object]:
+    return {
+        "operator": operator_address(site, trunk),
+        "domain": operator_domain(trunk),
+        "public": public_address(site, trunk),
+        "port": TRUNK_PORT,
+        "rtpengine_port": RTPENGINE_PORT,
+        "username": trunk.username,
+        "password": trunk.password,
+        "prefix": trunk.prefix,
+        "prefix_re": trunk.prefix,
+        "numbers": trunk.numbers,
+        "caller_id": trunk.numbers[0].number if trunk.numbers else trunk.username,
+    }
+
+
+def uacreg_table(site: Site, trunk: Trunk, password: str) -> str:
+    """The trunk's registration, as Kamailio's db_text ``uacreg`` table (colons in values escaped)."""
+    pbx, operator, domain = pbx_address(site), operator_address(site, trunk), operator_domain(trunk)
+    columns = (
+        "id(int,auto) l_uuid(string) l_username(string) l_domain(string) r_username(string) r_domain(string) realm(string) "
+        "auth_username(string) auth_password(string) auth_ha1(string,null) auth_proxy(string) expires(int) flags(int) "
+        "reg_delay(int) contact_addr(string) socket(string)"
+    )
+    values = [
+        "1", "trunk", trunk.username, domain, trunk.username, domain, domain, trunk.username, password, "",
+        f"sip:{operator}:5060", str(trunk.register_seconds), "0", "0",
+        f"{public_address(site, trunk)}:{TRUNK_PORT}", f"udp:{pbx}:{TRUNK_PORT}",
+    ]  # fmt: skip
+    return columns + "\n" + ":".join(v.replace(":", "\\:") for v in values) + "\n"
+
+
+LOCATION_TABLE = (
+    "id(int,auto) ruid(string) username(string) domain(string,null) contact(string) received(string,null) path(string,null) "
+    "expires(int) q(double) callid(string) cseq(int) last_modified(int) flags(int) cflags(int) user_agent(string) "
+    "socket(string,null) methods(int,null) instance(string,null) reg_id(int) server_id(int) connection_id(int) "
+    "keepalive(int) partition(int)\n"
+)  # Kamailio 5.6's db_text schema of usrloc's table (version 9)
+
+
+def _pbx(plan: LabPlan, site: Site, node: Node, t: Telephony) -> None:
+    node_dir = plan.node_dir(node.name)
+    address = pbx_address(site)
+    trunk = _trunk_settings(site, t.trunk) if t.trunk is not None else None
+    config = render(
+        "kamailio.cfg.j2",
+        node=node.name,
+        dir=node_dir,
+        address=address,
+        domain=sip_domain(site),
+        extensions=t.extensions,
+        groups=t.ring_groups,
+        trunk=trunk,
+        no_answer_ms=t.no_answer_seconds * 1000,
+        voicemail_port=VOICEMAIL_PORT,
+    )
+    plan.files.append(FilePlan(node.name, "kamailio/kamailio.cfg", config))
+    plan.files.append(FilePlan(node.name, "kamailio/db/version", "table_name(string) table_version(int)\nlocation:9\nuacreg:5\n"))
+    plan.files.append(FilePlan(node.name, "kamailio/db/location", LOCATION_TABLE))
+    if t.trunk is not None:
+        low, high = t.trunk.rtp_ports
+        plan.files.append(FilePlan(node.name, "kamailio/db/uacreg", uacreg_table(site, t.trunk, t.trunk.password), mode=0o600))
+        rtpengine = [
+            "rtpengine", "--config-file=none", "--table=-1", "--foreground", "--log-stderr", "--log-level=5",
+            f"--interface=internal/{address}", f"--interface=external/{address}!{public_address(site, t.trunk)}",
+            f"--listen-ng=127.0.0.1:{RTPENGINE_PORT}", f"--port-min={low}", f"--port-max={high}", "--pidfile=/run/rtpengine.pid",
+        ]  # fmt: skip
+        plan.daemons.append(DaemonPlan("rtpengine", node.name, rtpengine, stage=0, ready=[Readiness("udp", RTPENGINE_PORT)]))
+    argv = ["kamailio", "-f", str(node_dir / "kamailio/kamailio.cfg"), "-P", "/run/kamailio.pid", "-m", "32", "-M", "8", "-E", "-DD"]
+    plan.daemons.append(DaemonPlan("kamailio", node.name, argv, stage=PBX_STAGE, ready=[Readiness("udp", 5060)]))
+    if any(e.voicemail for e in t.extensions):
+        _baresip(
+            plan,
+            node.name,
+            "voicemail",
+            f"ausine,{GREETING_HZ}",
+            VOICEMAIL_PORT,
+            f"<sip:vm@{address}:{VOICEMAIL_PORT}>;regint=0;answermode=auto;audio_codecs=pcmu,pcma\n",
+        )
+
+
+def _operator(plan: LabPlan, site: Site, node: Node, trunk: Trunk) -> None:
+    """The operator: its SIP server, and one baresip per subscriber line (they dial through the server)."""
+    address = operator_address(site, trunk)
+    lines = [{"number": s.number, "port": line_ports(trunk, s)[0]} for s in trunk.subscribers]
+    config = render(
+        "kamailio-operator.cfg.j2",
+        node=node.name,
+        dir=plan.node_dir(node.name),
+        address=address,
+        domain=operator_domain(trunk),
+        username=trunk.username,
+        password=trunk.password,
+        numbers=trunk.numbers,
+        subscribers=lines,
+    )
+    plan.files.append(FilePlan(node.name, "kamailio/kamailio.cfg", config))
+    argv = ["kamailio", "-f", str(plan.node_dir(node.name) / "kamailio/kamailio.cfg"), "-P", "/run/kamailio.pid", "-m", "16", "-M", "4"]
+    plan.daemons.append(DaemonPlan("kamailio", node.name, [*argv, "-E", "-DD"], stage=0, ready=[Readiness("udp", 5060)]))
+    for index, line in enumerate(trunk.subscribers):
+        sip_port, control_port = line_ports(trunk, line)
+        account = f"<sip:{line.number}@{address}:5060;transport=udp>;regint=0;answermode=auto;audio_codecs=pcmu,pcma\n"
+        _baresip(plan, node.name, line_ua(line), f"ausine,{tone(line)}", sip_port, account, control_port, index + 1)
 
 
 def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
@@ -83,34 +286,14 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     t: Telephony | None = site.telephony
     if t is None:
         return
-    node_dir = plan.node_dir(node.name)
-    address = pbx_address(site)
     if node.name == t.pbx:
-        config = render(
-            "kamailio.cfg.j2",
-            node=node.name,
-            dir=node_dir,
-            address=address,
-            domain=sip_domain(site),
-            extensions=t.extensions,
-            no_answer_ms=t.no_answer_seconds * 1000,
-            voicemail_port=VOICEMAIL_PORT,
-        )
-        plan.files.append(FilePlan(node.name, "kamailio/kamailio.cfg", config))
-        argv = ["kamailio", "-f", str(node_dir / "kamailio/kamailio.cfg"), "-P", "/run/kamailio.pid", "-m", "32", "-M", "8", "-E", "-DD"]
-        plan.daemons.append(DaemonPlan("kamailio", node.name, argv, stage=0, ready=[Readiness("udp", 5060)]))
-        if any(e.voicemail for e in t.extensions):
-            _baresip(
-                plan,
-                node.name,
-                "voicemail",
-                f"ausine,{GREETING_HZ}",
-                VOICEMAIL_PORT,
-                f"<sip:vm@{address}:{VOICEMAIL_PORT}>;regint=0;answermode=auto;audio_codecs=pcmu,pcma\n",
-            )
+        _pbx(plan, site, node, t)
+    if t.trunk is not None and node.name == t.trunk.operator:
+        _operator(plan, site, node, t.trunk)
+    address = pbx_address(site)
     for ext in (e for e in t.extensions if e.phone == node.name):
         account = (
             f"<sip:{ext.number}@{address};transport=udp>;auth_user={ext.number};auth_pass={ext.secret};"
-            f"answermode=auto;regint=600;audio_codecs=pcmu,pcma\n"
+            f"answermode={ext.answer};regint=600;audio_codecs=pcmu,pcma\n"
         )
-        _baresip(plan, node.name, "baresip", f"ausine,{tone(ext)}", 5060, account)
+        _baresip(plan, node.name, "baresip", f"ausine,{tone(ext)}", 5060, account, max_calls=1)
