@@ -20,8 +20,9 @@ from officelab.site.catalog import builtin_sites
 from officelab.site.loader import load_site
 
 PARTS = {
-    "PBX": ["srv-ipbx"],
-    "phones": ["phone-101", "phone-102"],
+    "PBX (+ rtpengine, voicemail)": ["srv-ipbx"],
+    "operator (+ 1 line)": ["operateur"],
+    "phones (3)": ["phone-101", "phone-102", "phone-104"],
     "cameras": ["cam-entree", "cam-archives"],
     "recorder": ["nvr"],
     "broker + controller": ["gtb"],
@@ -68,20 +69,34 @@ def main() -> None:
             if time.monotonic() - start > 120:
                 sys.exit("bench: no successful call within 120 s")
         first_call = time.monotonic() - start
+        account = site.telephony.trunk
+        assert account is not None and party is not None
+        trunk = call_probe(site, party, account.prefix + account.subscribers[0].number, seconds=1)
+        assert trunk is not None
+        while not run_probe(trunk[0], place).ok:
+            if time.monotonic() - start > 150:
+                sys.exit("bench: no successful trunk call within 150 s")
+        first_trunk = time.monotonic() - start
         idle = measure(lab, 10)
-        long_call = spec.model_copy(update={"seconds": 12, "timeout": 20})
-        calling = threading.Thread(target=run_probe, args=(long_call, place))
-        calling.start()
-        time.sleep(2)  # let the call establish before the window opens
-        busy = measure(lab, 8)
-        calling.join()
+        windows = []
+        for call in (spec, trunk[0]):
+            calling = threading.Thread(target=run_probe, args=(call.model_copy(update={"seconds": 12, "timeout": 20}), place))
+            calling.start()
+            time.sleep(2)  # let the call establish before the window opens
+            windows.append(measure(lab, 8))
+            calling.join()
+        busy, trunked = windows
         lab.down()
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    print(f"up (warm domain template) {booted:.1f} s; first successful call {first_call:.1f} s after `up` started")
-    print(f"{'part':<22}{'idle CPU':>10}{'idle PSS':>11}{'call CPU':>10}{'call PSS':>11}")
+    print(f"up (warm domain template) {booted:.1f} s; first successful call {first_call:.1f} s after `up` started;")
+    print(f"first successful call through the trunk {first_trunk:.1f} s after `up` started")
+    print(f"{'part':<30}{'idle CPU':>10}{'idle PSS':>11}{'call CPU':>10}{'call PSS':>11}{'trunk CPU':>11}{'trunk PSS':>11}")
     for part in PARTS:
-        print(f"{part:<22}{idle[part][0]:>9.1f}%{idle[part][1]:>8.1f} MiB{busy[part][0]:>9.1f}%{busy[part][1]:>8.1f} MiB")
+        print(
+            f"{part:<30}{idle[part][0]:>9.1f}%{idle[part][1]:>8.1f} MiB{busy[part][0]:>9.1f}%{busy[part][1]:>8.1f} MiB"
+            f"{trunked[part][0]:>10.1f}%{trunked[part][1]:>8.1f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from officelab.probes import run_probe
-from officelab.probes.place import NodePlace
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab, select
-from officelab.runtime.lab import Lab, wait_for
+from officelab.runtime.lab import Lab
 from officelab.runtime.services.automation import make_certificates
-from officelab.runtime.services.telephony import GREETING_HZ, call_probe, caller_party
 from tests.conftest import cli
 from tests.live.leaks import booted
 
@@ -110,7 +106,8 @@ def test_telephony_checks_pass(lab: Lab) -> None:
     assert failed(result) == {}
     ids = {o.check.id for o in result.outcomes}
     assert {"sip:call:101->102", "sip:call:102->101", "sip:forward:102->100", "sip:refused:101", "sip:voicemail:101->103"} <= ids
-    assert {"sip:trunk", "sip:noanswer:102->104", "sip:group:102->600", "sip:out:101->00555123456"} <= ids
+    assert {"sip:trunk", "sip:noanswer:102->104", "sip:busy:101->102", "sip:group:102->600", "sip:group:101->601"} <= ids
+    assert "sip:out:101->00555123456" in ids
     assert {"sip:in:0555123456->0123456700", "sip:in:0555123456->0123456702"} <= ids
 
 
@@ -118,22 +115,6 @@ def test_incoming_call_from_the_operator(lab: Lab) -> None:
     result = cli("call", "0555123456", "0123456700", "--lab", LAB)
     assert result.returncode == 0, result.stderr
     assert "via 0123456700 → 600 → 101" in result.stdout and "101 answered" in result.stdout
-
-
-def test_busy_phone_sends_the_caller_to_voicemail(lab: Lab) -> None:
-    site = lab.site()
-    first = call_probe(site, caller_party(site, "101"), "102", seconds=6)  # type: ignore[arg-type]
-    second = call_probe(site, caller_party(site, "104"), "102", seconds=1)  # type: ignore[arg-type]
-    assert first is not None and second is not None
-    busy = second[0].model_copy(update={"callee_node": "srv-ipbx", "callee_tone": GREETING_HZ})  # 102 is busy: its voicemail
-    recordings = lab.dir.node_dir("phone-102") / "baresip" / "rec"
-    before = set(recordings.glob("*-dec.wav"))
-    with ThreadPoolExecutor(1) as pool:
-        holding = pool.submit(run_probe, first[0], NodePlace("phone-101", lab.context("phone-101")))
-        assert wait_for(lambda: set(recordings.glob("*-dec.wav")) - before != set(), 10), "102 never took the first call"
-        result = run_probe(busy, NodePlace("phone-104", lab.context("phone-104")))
-        assert holding.result().ok, "the first call went on"
-    assert result.ok, result.summary
 
 
 def test_trunk_password_wrong(lab: Lab) -> None:

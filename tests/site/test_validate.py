@@ -69,7 +69,7 @@ def messages(text: str) -> str:
         ),
         ('members: ["104", "101"]', 'members: ["104", "109"]', "no extension 109"),
         ('{number: "0123456702", to: "102"}', '{number: "0123456702", to: "777"}', "no extension or ring group 777"),
-        ('forward_no_answer: "101"}', 'forward_no_answer: "601"}', "no extension or ring group 601"),
+        ('forward_no_answer: "101"}', 'forward_no_answer: "609"}', "no extension or ring group 609"),
         ('{number: "600", name: Accueil', '{number: "101", name: Accueil', "duplicate number 101"),
         ("operator: operateur", "operator: srv-app", "is not a node of the emulated internet"),
         ('prefix: "0"', 'prefix: "1"', "extension 101 starts with the external prefix 1"),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from officelab.errors import OfficeLabError
 from officelab.runtime import kernel
 from officelab.runtime.netns import NodeContext
 from officelab.runtime.state import NETNS_DIR
@@ -35,6 +36,10 @@ class Place(Protocol):
         """Where a file the node sees at ``node_path`` is for this process (the node's /run is its own)."""
         ...
 
+    def neighbour(self, node: str) -> Place:
+        """Another node of the same lab (a probe that needs two ends, such as a call to a busy phone)."""
+        ...
+
 
 @dataclass(frozen=True)
 class NodePlace:
@@ -56,6 +61,9 @@ class NodePlace:
             return (Path(self.context.node_dir) / "etc" / "resolv.conf").read_text()
         except OSError:
             return ""
+
+    def neighbour(self, node: str) -> Place:
+        return NodePlace(node, self.context.sibling(node))
 
     def path(self, node_path: str) -> str:
         if node_path.startswith("/run/"):
@@ -84,6 +92,9 @@ class LocalPlace:
 
     def path(self, node_path: str) -> str:
         return node_path
+
+    def neighbour(self, node: str) -> Place:
+        raise OfficeLabError(f"a probe needs lab node {node!r}: it cannot run in field mode")
 
 
 def _run(argv: list[str], timeout: float, preexec: Callable[[], None] | None, input: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -250,6 +250,8 @@ class SipCallProbe(_Spec):
     control_port: int = 4444
     caller_ua: str = Field(default="baresip", description="the caller's baresip directory on its node")
     callee_ua: str = Field(default="baresip", description="the answering baresip's directory on the callee node")
+    hold: SipCallProbe | None = Field(default=None, description="a call placed first from `hold_node` and kept up meanwhile")
+    hold_node: str = ""
     timeout: float = Field(default=10.0, gt=0, le=60)
 
 

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import socket
+import threading
 import time
 import uuid
 import wave
@@ -184,17 +185,18 @@ def _newest(directory: Path, since: float) -> Path | None:
         time.sleep(0.05)  # the phone closes the file just after the call ends: poll until it is complete
 
 
-@probe("sip-call")
-def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
+def _place_call(
+    spec: SipCallProbe, place: Place, established_event: threading.Event | None = None, release: threading.Event | None = None
+) -> tuple[str, str]:
+    """Dial through the caller's baresip (ctrl_tcp), talk, hang up: (the answering URI or "", why it closed).
+    With ``release``, the call is held until it is set (at most ``spec.seconds``)."""
     uri = f"sip:{spec.number}@{spec.server}"
-    sent = f"INVITE {uri} from this phone (baresip), {spec.seconds:.0f} s of audio, BYE"
-    started = time.time()
     established = closed = ""
     with place.inside():
         try:
             sock = socket.create_connection(("127.0.0.1", spec.control_port), timeout=2)
         except OSError:
-            return ProbeResult(False, Layer.APPLICATION, "the phone's SIP user agent is not running", sent)
+            return "", "the phone's SIP user agent is not running"
         control = _Control(sock)
         try:
             control.send("dial", uri)
@@ -206,7 +208,12 @@ def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
                     elif event.get("type") == "CALL_CLOSED":
                         closed = str(event.get("param", "closed"))
             if established:
-                time.sleep(spec.seconds)  # the call's talk time: both phones send their tones meanwhile
+                if established_event is not None:
+                    established_event.set()
+                if release is not None:
+                    release.wait(spec.seconds)
+                else:
+                    time.sleep(spec.seconds)  # the call's talk time: both phones send their tones meanwhile
                 control.send("hangup")
                 end = time.monotonic() + 3
                 while time.monotonic() < end and not closed:
@@ -217,10 +224,35 @@ def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
                 control.send("hangup")
         finally:
             sock.close()
+    return established, closed or "no answer within the timeout"
+
+
+@probe("sip-call")
+def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
+    sent = f"INVITE sip:{spec.number}@{spec.server} from this phone (baresip), {spec.seconds:.0f} s of audio, BYE"
+    hold, up, release = spec.hold, threading.Event(), threading.Event()
+    first: list[tuple[str, str]] = []
+    thread = None
+    if hold is not None:
+        # make the callee busy first: another phone calls it and holds the call while this one is made
+        holder = place.neighbour(spec.hold_node)
+        thread = threading.Thread(target=lambda: first.append(_place_call(hold, holder, up, release)), daemon=True)
+        thread.start()
+        if not up.wait(hold.timeout):
+            release.set()
+            thread.join()
+            reason = first[0][1] if first else "no answer"
+            return ProbeResult(False, Layer.APPLICATION, f"could not make {hold.number} busy: the first call failed ({reason})", sent)
+        sent = f"while {spec.hold_node} holds a call to {hold.number}: {sent}"
+    started = time.time()
+    try:
+        established, closed = _place_call(spec, place)
+    finally:
+        release.set()
+        if thread is not None:
+            thread.join()
     if not established:
-        return ProbeResult(
-            False, Layer.APPLICATION, f"the call to {spec.number} failed: {closed or 'no answer within the timeout'}", sent, closed
-        )
+        return ProbeResult(False, Layer.APPLICATION, f"the call to {spec.number} failed: {closed}", sent, closed)
     node_dir = Path(place.path("/run/x")).parent.parent
     caller_rec = _newest(node_dir / spec.caller_ua / "rec", started)
     callee_rec = _newest(node_dir.parent / spec.callee_node / spec.callee_ua / "rec", started)
@@ -232,8 +264,11 @@ def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
         if recording is None:
             return ProbeResult(False, Layer.APPLICATION, f"the {label} recorded nothing: no audio reached it", sent, established)
         # The expected tone must beat its neighbours (±100 Hz) and the other side's tone: a real frequency check.
-        powers = dominant(recording, sorted({expected, expected - 100, expected + 100, other}))
-        share = purity(recording, expected)
+        try:
+            powers = dominant(recording, sorted({expected, expected - 100, expected + 100, other}))
+            share = purity(recording, expected)
+        except (wave.Error, EOFError) as exc:
+            return ProbeResult(False, Layer.APPLICATION, f"the {label}'s recording is unreadable ({exc})", sent, recording.name)
         if powers.get(expected, 0) < 0.99 or share < 0.3:
             return ProbeResult(
                 False,

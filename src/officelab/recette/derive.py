@@ -82,6 +82,10 @@ CALL_TITLES = {
         "Sans réponse, un appel vers {dialled} aboutit sur {answering} ({via})",
         "Unanswered, a call to {dialled} goes on to {answering} ({via})",
     ),
+    "busy": (
+        "Poste {dialled} occupé : l'appel aboutit sur {answering} ({via})",
+        "Extension {dialled} busy: the call goes on to {answering} ({via})",
+    ),
     "group": (
         "Le groupe d'appel {dialled} fait sonner ses membres ; {answering} répond",
         "Ring group {dialled} rings its members; {answering} answers",
@@ -1093,7 +1097,7 @@ class _Deriver:
                     f"Le trunk SIP est enregistré chez l'opérateur ({t.trunk.operator})",
                     f"The SIP trunk is registered at the operator ({t.trunk.operator})",
                     t.pbx,
-                    SipTrunkProbe(operator=operator_address(self.site, t.trunk)),
+                    SipTrunkProbe(operator=operator_address(self.site, t.trunk), timeout=8),
                     ("TRI-CP8-C2", "TRI-CP8-C1"),
                     depends=tuple(self._ip_checks(t.pbx)),
                     deadline=20,
@@ -1119,17 +1123,25 @@ class _Deriver:
                 wanted.append(("voicemail", "", ext.number))
             elif ext.phone is not None and ext.answer == "manual" and (ext.forward_no_answer or ext.voicemail):
                 wanted.append(("noanswer", "", ext.number))
+            elif ext.phone is not None and (ext.forward_busy or ext.voicemail):
+                wanted.append(("busy", "", ext.number))
         wanted += [("group", "", g.number) for g in t.ring_groups]
         if t.trunk is not None and t.trunk.subscribers:
             line = t.trunk.subscribers[0]
             wanted.append(("out", "", t.trunk.prefix + line.number))
             wanted += [("in", line.number, d.number) for d in t.trunk.numbers]
+        phones = [e.number for e in t.extensions if e.phone is not None]
         previous: tuple[str, ...] = ()
         for kind, caller_number, dialled in wanted:
             planned = None
-            for number in [caller_number] if caller_number else [e.number for e in auto]:
+            for number in [caller_number] if caller_number else (phones if kind == "busy" else [e.number for e in auto]):
                 caller = caller_party(self.site, number)
-                planned = call_probe(self.site, caller, dialled) if caller is not None else None
+                # busy: a third phone calls the extension first and holds the call
+                holder = next((p for p in phones if p not in (number, dialled)), None) if kind == "busy" else None
+                busy_from = caller_party(self.site, holder) if holder is not None else None
+                if kind == "busy" and busy_from is None:
+                    continue
+                planned = call_probe(self.site, caller, dialled, busy_from=busy_from, seconds=1) if caller is not None else None
                 if caller is not None and planned is not None and number not in planned[2]:
                     break
                 planned = None
@@ -1145,7 +1157,8 @@ class _Deriver:
             names = {"caller": caller.label, "dialled": dialled, "answering": answering.label, "via": " → ".join(path)}
             title_fr, title_en = (text.format(**names) for text in CALL_TITLES[kind])
             criteria = {"call": ("TRI-CP1-C2", "TRI-CP8-C1"), "out": ("TRI-CP1-C2", "TRI-CP8-C2"), "in": ("TRI-CP1-C2", "TRI-CP8-C2")}
-            registered = [f"sip:register:{n}" for n in (caller.label, answering.label) if f"sip:register:{n}" in self.ids]
+            parties = (caller.label, answering.label, dialled, busy_from.label if busy_from is not None else "")
+            registered = [f"sip:register:{n}" for n in dict.fromkeys(parties) if f"sip:register:{n}" in self.ids]
             self.add(
                 Check(
                     check_id,

@@ -97,6 +97,11 @@ class NodeContext:
     hostname: str
     node_dir: str
 
+    def sibling(self, node: str) -> NodeContext:
+        """Another node of the same lab (namespaces and node directories are named after the node)."""
+        assert self.netns.endswith(self.hostname)
+        return NodeContext(self.netns.removesuffix(self.hostname) + node, node, str(Path(self.node_dir).parent / node))
+
     def enter(self) -> None:
         """Move the calling (single-threaded, usually freshly forked) process onto the node.
 

@@ -94,11 +94,13 @@ class Telephony(Model):
 Answerer = Extension | Subscriber | Literal["voicemail"]
 
 
-def route_call(t: Telephony, number: str, forwards: dict[str, str] | None = None, hops: int = 0) -> tuple[Answerer | None, list[str]]:
+def route_call(
+    t: Telephony, number: str, forwards: dict[str, str] | None = None, busy: frozenset[str] = frozenset(), hops: int = 0
+) -> tuple[Answerer | None, list[str]]:
     """What the PBX's dial plan does with a call to ``number``, as the lab's phones behave (auto-answer phones
-    pick up at once, manual ones never): who answers, and the numbers the call went through. ``forwards`` are
-    the live unconditional forwards when they differ from the site's. A public number is an incoming call
-    (from the operator); the prefix plus a number is an outgoing one."""
+    pick up at once, manual ones never; the ``busy`` extensions are in a call): who answers, and the numbers the
+    call went through. ``forwards`` are the live unconditional forwards when they differ from the site's. A
+    public number is an incoming call (from the operator); the prefix plus a number is an outgoing one."""
     cfu = forwards if forwards is not None else {e.number: e.forward for e in t.extensions if e.forward}
     path = [number]
     if hops > 4:
@@ -107,26 +109,27 @@ def route_call(t: Telephony, number: str, forwards: dict[str, str] | None = None
     if trunk is not None:
         did = next((d for d in trunk.numbers if d.number == number), None)
         if did is not None:
-            answerer, rest = route_call(t, did.to, forwards, hops + 1)
+            answerer, rest = route_call(t, did.to, forwards, busy, hops + 1)
             return answerer, path + rest
-        if number.startswith(trunk.prefix) and len(number) > 6:
+        if number.startswith(trunk.prefix) and 6 <= len(number) - len(trunk.prefix) <= 15:
             external = number[len(trunk.prefix) :]
             return next((s for s in trunk.subscribers if s.number == external), None), [*path, external]
     group = next((g for g in t.ring_groups if g.number == number), None)
     if group is not None:
         # every member rings (or each in turn): the first phone that picks up by itself answers
         members = [e for m in group.members for e in t.extensions if e.number == m]
-        picked = next((e for e in members if e.phone is not None and e.answer == "auto"), None)
+        picked = next((e for e in members if e.phone is not None and e.answer == "auto" and e.number not in busy), None)
         return picked, path + ([picked.number] if picked else [])
     ext = next((e for e in t.extensions if e.number == number), None)
     if ext is None:
         return None, path
     if number in cfu:
-        answerer, rest = route_call(t, cfu[number], forwards, hops + 1)
+        answerer, rest = route_call(t, cfu[number], forwards, busy, hops + 1)
         return answerer, path + rest
-    if ext.phone is not None and ext.answer == "auto":
+    if ext.phone is not None and ext.answer == "auto" and number not in busy:
         return ext, path
-    if ext.forward_no_answer is not None:
-        answerer, rest = route_call(t, ext.forward_no_answer, forwards, hops + 1)
+    onward = ext.forward_busy if number in busy else ext.forward_no_answer
+    if onward is not None:
+        answerer, rest = route_call(t, onward, forwards, busy, hops + 1)
         return answerer, path + rest
     return ("voicemail", [*path, "voicemail"]) if ext.voicemail else (None, path)

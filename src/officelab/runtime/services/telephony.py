@@ -109,12 +109,17 @@ def caller_party(site: Site, number: str) -> Party | None:
 
 
 def call_probe(
-    site: Site, caller: Party, dialled: str, forwards: dict[str, str] | None = None, **options: float
+    site: Site, caller: Party, dialled: str, forwards: dict[str, str] | None = None, busy_from: Party | None = None, **options: float
 ) -> tuple[SipCallProbe, Party, list[str]] | None:
     """The probe of a call from ``caller`` to ``dialled``, with who the dial plan says answers and the numbers the
-    call goes through; each side must hear the other's tone. None when nobody would answer."""
+    call goes through; each side must hear the other's tone. With ``busy_from``, that party first calls ``dialled``
+    and holds the call, so the probe sees the busy path. None when nobody would answer."""
     assert site.telephony is not None
-    answerer, path = route_call(site.telephony, dialled, forwards)
+    hold = call_probe(site, busy_from, dialled, forwards, seconds=30) if busy_from is not None else None
+    if busy_from is not None and hold is None:
+        return None
+    busy = frozenset({hold[1].label}) if hold is not None else frozenset()
+    answerer, path = route_call(site.telephony, dialled, forwards, busy)
     answering = party(site, answerer) if answerer is not None else None
     if answering is None or (answering.node, answering.ua) == (caller.node, caller.ua):
         return None
@@ -127,6 +132,8 @@ def call_probe(
         control_port=caller.control_port,
         caller_ua=caller.ua,
         callee_ua=answering.ua,
+        hold=hold[0] if hold is not None else None,
+        hold_node=busy_from.node if busy_from is not None else "",
         **options,
     )
     return spec, answering, path
