@@ -431,7 +431,7 @@ def pbx_show(lab: LabOption = DEFAULT_LAB) -> None:
 
     target = Lab(lab)
     secrets = pbx.dump(target, "pw")
-    forwards = {when: pbx.dump(target, table) for when, table in pbx.FORWARD_TABLES.items()}
+    forwards = pbx.live_forwards(target)
     table = Table("extension", "forwarded to", "when busy", "when not answered")
     for number in sorted(secrets):
         table.add_row(number, *(forwards[when].get(number, "") for when in pbx.FORWARD_TABLES))
@@ -558,7 +558,7 @@ def call(
         callers = [e.number for e in t.extensions if e.phone] + [s.number for s in (t.trunk.subscribers if t.trunk else [])] if t else []
         fail(f"{caller} is not a phone or an operator line of the site (callers: {', '.join(callers) or 'none'})", 2)
     assert party is not None
-    forwards = pbx.dump(target, "cfu")
+    forwards = pbx.live_forwards(target)
     planned = call_probe(site, party, number, forwards, seconds=seconds, timeout=30)
     if planned is None:
         answerer, path = route_call(site.telephony, number, forwards)

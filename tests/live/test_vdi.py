@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,6 +99,15 @@ def test_snapshot_command(lab: Lab, tmp_path: Path) -> None:
     result = cli("camera", "snapshot", "cam-entree", "-o", str(picture), "--lab", LAB)
     assert result.returncode == 0, result.stderr
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # The camera's name is drawn top left (white text, dark outline) over the test card's white and yellow bars:
+    # dark pixels there, none in the same bars lower down.
+    def dark_pixels(top: int) -> int:
+        crop = ["ffmpeg", "-v", "error", "-i", str(picture), "-vf", f"crop=200:40:20:{top},format=gray", "-f", "rawvideo", "-"]
+        return sum(1 for value in subprocess.run(crop, capture_output=True, check=True).stdout if value < 64)
+
+    assert dark_pixels(25) > 100, "no name drawn in the picture"
+    assert dark_pixels(200) == 0, "the control area of the test card is not plain bars"
     assert cli("camera", "snapshot", "nosuch", "--lab", LAB).returncode == 2
 
 
@@ -139,15 +149,17 @@ def test_test_call_and_live_pbx_changes(lab: Lab, tmp_path: Path) -> None:
     assert result.returncode == 0 and "both sides heard each other" in result.stdout, result.stderr
     backup = tmp_path / "pbx.json"
     assert cli("pbx", "backup", str(backup), "--lab", LAB).returncode == 0
+    assert cli("pbx", "forward", "104", "102", "--when", "no-answer", "--lab", LAB).returncode == 0
+    assert "102" in cli("pbx", "show", "--lab", LAB).stdout.split("104", 1)[1].splitlines()[0]
+    result = cli("call", "101", "104", "--lab", LAB)  # nobody answers 104: the live no-answer forward takes it to 102
+    assert result.returncode == 0 and "via 104 → 102" in result.stdout and "102 answered" in result.stdout, result.stderr
     assert cli("pbx", "forward", "102", "101", "--lab", LAB).returncode == 0
     result = cli("call", "101", "102", "--lab", LAB)
     assert result.returncode == 2 and "leads back to 101" in result.stderr, "the live forward is followed"
-    assert cli("pbx", "forward", "104", "102", "--when", "busy", "--lab", LAB).returncode == 0
-    assert "102" in cli("pbx", "show", "--lab", LAB).stdout.split("104", 1)[1].splitlines()[0]
     assert cli("pbx", "restore", str(backup), "--lab", LAB).returncode == 0
     assert "102" in cli("pbx", "show", "--lab", LAB).stdout
     result = cli("call", "101", "102", "--lab", LAB)
-    assert result.returncode == 0 and "(forwarded" not in result.stdout, "the backup brought the configuration back"
+    assert result.returncode == 0 and "(via" not in result.stdout, "the backup brought the configuration back"
 
 
 def test_pbx_stopped(lab: Lab) -> None:

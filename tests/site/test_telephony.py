@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from officelab.site.loader import load_text
-from officelab.site.telephony import Extension, Subscriber, Telephony, route_call
+from officelab.site.telephony import Extension, Forwards, Subscriber, Telephony, route_call, site_forwards
 
 
 def telephony(default_site_text: str) -> Telephony:
@@ -12,8 +12,10 @@ def telephony(default_site_text: str) -> Telephony:
     return t
 
 
-def answered(t: Telephony, number: str, forwards: dict[str, str] | None = None) -> tuple[str | None, list[str]]:
-    who, path = route_call(t, number, forwards)
+def answered(
+    t: Telephony, number: str, forwards: Forwards | None = None, busy: frozenset[str] = frozenset()
+) -> tuple[str | None, list[str]]:
+    who, path = route_call(t, number, forwards, busy)
     label = who if isinstance(who, str) or who is None else who.number
     return label, path
 
@@ -33,9 +35,19 @@ def test_each_behaviour_of_the_default_site(default_site_text: str) -> None:
 
 def test_live_forwards_replace_the_sites(default_site_text: str) -> None:
     t = telephony(default_site_text)
-    assert answered(t, "102", {"102": "101"}) == ("101", ["102", "101"])
-    assert answered(t, "100", {}) == (None, ["100"]), "forward cancelled live: 100 has no phone and no voicemail"
-    assert answered(t, "101", {"101": "102", "102": "101"})[0] is None, "a forwarding loop ends"
+    live = site_forwards(t)
+    assert live == {"always": {"100": "101"}, "busy": {}, "no-answer": {"104": "101"}}
+    assert answered(t, "102", {**live, "always": {"102": "101"}}) == ("101", ["102", "101"])
+    assert answered(t, "100", {**live, "always": {}}) == (None, ["100"]), "cancelled live: 100 has no phone, no voicemail"
+    assert answered(t, "101", {"always": {"101": "102", "102": "101"}})[0] is None, "a forwarding loop ends"
+    assert answered(t, "104", {**live, "no-answer": {"104": "102"}}) == ("102", ["104", "102"]), "no-answer target changed"
+
+
+def test_busy_extensions(default_site_text: str) -> None:
+    t = telephony(default_site_text)
+    assert answered(t, "102", busy=frozenset({"102"})) == ("voicemail", ["102", "voicemail"])
+    assert answered(t, "102", {"busy": {"102": "101"}}, busy=frozenset({"102"})) == ("101", ["102", "101"])
+    assert answered(t, "600", busy=frozenset({"101"})) == (None, ["600"]), "the only auto member is busy"
 
 
 def test_hunt_group_picks_the_first_auto_answering_member() -> None:

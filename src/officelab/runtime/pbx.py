@@ -16,7 +16,7 @@ from officelab.probes.spec import SipTrunkProbe
 from officelab.runtime.lab import Lab
 from officelab.runtime.services.telephony import operator_address, uacreg_table
 from officelab.site.model import Site
-from officelab.site.telephony import Trunk
+from officelab.site.telephony import Forwards, Trunk
 
 CONTROL = "unix:/run/kamailio_ctl"  # as seen on the PBX node (its private /run)
 TABLES = ("pw", "cfu", "cfb", "cfna", "did", "trunk")
@@ -82,8 +82,9 @@ def trunk_status(lab: Lab) -> ProbeResult:
     return run_probe(SipTrunkProbe(operator=operator_address(site, trunk)), NodePlace(node, lab.context(node)))
 
 
-def forward_of(lab: Lab, number: str) -> str | None:
-    return dump(lab, "cfu").get(number)
+def live_forwards(lab: Lab) -> Forwards:
+    """The PBX's forwarding right now: always / busy / no-answer → extension → number."""
+    return {when: dump(lab, table) for when, table in FORWARD_TABLES.items()}
 
 
 def backup(lab: Lab, path: Path) -> dict[str, Any]:

@@ -92,16 +92,26 @@ class Telephony(Model):
 
 
 Answerer = Extension | Subscriber | Literal["voicemail"]
+Forwards = dict[str, dict[str, str]]  # "always" | "busy" | "no-answer" → extension → number
+
+
+def site_forwards(t: Telephony) -> Forwards:
+    """The forwarding the site file sets, in the shape the PBX holds it live."""
+    return {
+        when: {e.number: target for e in t.extensions if (target := getattr(e, key)) is not None}
+        for when, key in (("always", "forward"), ("busy", "forward_busy"), ("no-answer", "forward_no_answer"))
+    }
 
 
 def route_call(
-    t: Telephony, number: str, forwards: dict[str, str] | None = None, busy: frozenset[str] = frozenset(), hops: int = 0
+    t: Telephony, number: str, forwards: Forwards | None = None, busy: frozenset[str] = frozenset(), hops: int = 0
 ) -> tuple[Answerer | None, list[str]]:
     """What the PBX's dial plan does with a call to ``number``, as the lab's phones behave (auto-answer phones
     pick up at once, manual ones never; the ``busy`` extensions are in a call): who answers, and the numbers the
-    call went through. ``forwards`` are the live unconditional forwards when they differ from the site's. A
+    call went through. ``forwards`` are the PBX's live forwarding when it differs from the site's. A
     public number is an incoming call (from the operator); the prefix plus a number is an outgoing one."""
-    cfu = forwards if forwards is not None else {e.number: e.forward for e in t.extensions if e.forward}
+    table = forwards if forwards is not None else site_forwards(t)
+    cfu = table.get("always", {})
     path = [number]
     if hops > 4:
         return None, path
@@ -128,7 +138,7 @@ def route_call(
         return answerer, path + rest
     if ext.phone is not None and ext.answer == "auto" and number not in busy:
         return ext, path
-    onward = ext.forward_busy if number in busy else ext.forward_no_answer
+    onward = table.get("busy" if number in busy else "no-answer", {}).get(number)
     if onward is not None:
         answerer, rest = route_call(t, onward, forwards, busy, hops + 1)
         return answerer, path + rest

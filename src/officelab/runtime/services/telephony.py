@@ -13,7 +13,7 @@ from officelab.probes.spec import SipCallProbe
 from officelab.runtime.plan import DaemonPlan, FilePlan, LabPlan, Readiness
 from officelab.runtime.services import render
 from officelab.site.model import Node, Site
-from officelab.site.telephony import Answerer, Extension, Subscriber, Telephony, Trunk, route_call
+from officelab.site.telephony import Answerer, Extension, Forwards, Subscriber, Telephony, Trunk, route_call
 from officelab.site.topology import Topology
 from officelab.site.zones import nat_address
 
@@ -109,7 +109,7 @@ def caller_party(site: Site, number: str) -> Party | None:
 
 
 def call_probe(
-    site: Site, caller: Party, dialled: str, forwards: dict[str, str] | None = None, busy_from: Party | None = None, **options: float
+    site: Site, caller: Party, dialled: str, forwards: Forwards | None = None, busy_from: Party | None = None, **options: float
 ) -> tuple[SipCallProbe, Party, list[str]] | None:
     """The probe of a call from ``caller`` to ``dialled``, with who the dial plan says answers and the numbers the
     call goes through; each side must hear the other's tone. With ``busy_from``, that party first calls ``dialled``
