@@ -1148,8 +1148,8 @@ class _Deriver:
             if planned is None or caller is None:
                 continue
             spec, answering, path = planned
-            # time the call rings before it is answered: unanswered extensions and hunt groups on its way
-            ringing = sum(t.no_answer_seconds for e in t.extensions if e.number in path[:-1] and e.phone is not None) + sum(
+            # time the call rings before it is answered: phones nobody answers and hunt groups on its way
+            ringing = sum(t.no_answer_seconds for e in t.extensions if e.number in path[:-1] and e.answer == "manual") + sum(
                 g.ring_seconds * (len(g.members) - 1) for g in t.ring_groups if g.number in path and g.strategy == "hunt"
             )
             spec = spec.model_copy(update={"timeout": min(60.0, 10.0 + ringing)})

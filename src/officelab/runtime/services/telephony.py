@@ -193,7 +193,6 @@ def _trunk_settings(site: Site, trunk: Trunk) -> dict[str, object]:
         "username": trunk.username,
         "password": trunk.password,
         "prefix": trunk.prefix,
-        "prefix_re": trunk.prefix,
         "numbers": trunk.numbers,
         "caller_id": trunk.numbers[0].number if trunk.numbers else trunk.username,
     }
