@@ -41,6 +41,7 @@ def test_automation_and_video_checks_pass(lab: Lab) -> None:
     assert failed(result) == {}
     ids = {o.check.id for o in result.outcomes}
     assert {"mqtt:acl:thermostat", "mqtt:rule:chauffage-auto:on", "cam:nvr:cam-entree", "cam:onvif:cam-entree"} <= ids
+    assert {"cam:onvif-stream:cam-entree", "cam:onvif-refused:cam-entree"} <= ids, "ONVIF device service, both ways"
 
 
 def test_controller_applies_its_rule(lab: Lab) -> None:

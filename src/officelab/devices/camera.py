@@ -1,5 +1,7 @@
 """An IP camera: an RTSP server (GStreamer gst-rtsp-server) with digest authentication streaming an H.264 test
-picture, and a WS-Discovery responder announcing it as an ONVIF NetworkVideoTransmitter.
+picture, a WS-Discovery responder announcing it as an ONVIF NetworkVideoTransmitter, and the ONVIF device and
+media services a client uses next (device information, profiles, the stream URI), with WS-Security UsernameToken
+authentication.
 
 Runs with the system Python (it needs python3-gi), standalone: ``/usr/bin/python3 camera.py CONFIG.json``.
 """
@@ -17,6 +19,7 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from onvif_service import onvif_service  # noqa: E402 - beside this script (run as a script, its folder is on the path)
 
 WSD_GROUP, WSD_PORT = "239.255.255.250", 3702
 NVT = "dn:NetworkVideoTransmitter"
@@ -94,6 +97,7 @@ def main() -> None:
     Gst.init(None)
     rtsp_server(config)
     threading.Thread(target=ws_discovery, args=(config,), daemon=True).start()
+    threading.Thread(target=onvif_service, args=(config,), daemon=True).start()
     print(f"camera {config['name']} on rtsp://{config['address']}:{config['port']}{config['path']}", flush=True)
     GLib.MainLoop().run()
 

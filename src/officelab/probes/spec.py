@@ -225,6 +225,17 @@ class WsDiscoveryProbe(_Spec):
     timeout: float = Field(default=2.0, gt=0, le=30)
 
 
+class OnvifProbe(_Spec):
+    """The ONVIF device service of a camera (SOAP over HTTP, WS-Security UsernameToken digest): its device
+    information, then the stream URI of its first media profile, which must be ``stream`` when given."""
+
+    kind: Literal["onvif"] = "onvif"
+    url: str = Field(description="the device service, http://<camera>/onvif/device_service")
+    user: str
+    password: str
+    stream: str = ""
+
+
 class SipRegisterProbe(_Spec):
     """A SIP REGISTER with digest authentication (RFC 3261/2617) as extension ``user``: 200 OK, or refused.
     It registers no binding (Expires: 0), so the phone's own registration is left alone."""
@@ -285,6 +296,7 @@ ProbeSpec = Annotated[
     | RecordingProbe
     | SnapshotProbe
     | WsDiscoveryProbe
+    | OnvifProbe
     | SipRegisterProbe
     | SipCallProbe
     | SipTrunkProbe,

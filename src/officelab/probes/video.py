@@ -1,18 +1,25 @@
-"""Video probes: an RTSP session (ffprobe), frames actually recorded by the NVR, a non-blank snapshot, and
-ONVIF WS-Discovery on the segment."""
+"""Video probes: an RTSP session (ffprobe), frames actually recorded by the NVR, a non-blank snapshot, ONVIF
+WS-Discovery on the segment, and the ONVIF device service (device information and stream URI)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
 import re
 import socket
 import struct
 import time
+import urllib.error
+import urllib.request
 import uuid
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from statistics import pvariance
 
 from officelab.probes import Layer, ProbeResult, probe
 from officelab.probes.place import Place
-from officelab.probes.spec import RecordingProbe, RtspProbe, SnapshotProbe, WsDiscoveryProbe
+from officelab.probes.spec import OnvifProbe, RecordingProbe, RtspProbe, SnapshotProbe, WsDiscoveryProbe
 
 BLANK_VARIANCE = 20.0
 WSD = ("239.255.255.250", 3702)
@@ -173,3 +180,80 @@ def wsdiscovery_probe(spec: WsDiscoveryProbe, place: Place) -> ProbeResult:
     return ProbeResult(
         False, Layer.APPLICATION, f"no ONVIF ProbeMatch from {spec.name} within {spec.timeout:.0f} s", sent, "; ".join(found) or "no answer"
     )
+
+
+_SOAP = (
+    '<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">'
+    "<s:Header>{security}</s:Header><s:Body>{body}</s:Body></s:Envelope>"
+)
+_SECURITY = (
+    '<Security s:mustUnderstand="1" xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">'
+    "<UsernameToken><Username>{user}</Username>"
+    '<Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">'
+    "{digest}</Password><Nonce>{nonce}</Nonce>"
+    '<Created xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">{created}</Created>'
+    "</UsernameToken></Security>"
+)
+
+
+def _onvif_call(spec: OnvifProbe, body: str) -> tuple[int, ET.Element | None, str]:
+    """POST one SOAP request with a fresh UsernameToken digest: (HTTP status, parsed envelope, raw text)."""
+    nonce, created = os.urandom(16), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    digest = base64.b64encode(hashlib.sha1(nonce + created.encode() + spec.password.encode()).digest()).decode()
+    security = _SECURITY.format(user=spec.user, digest=digest, nonce=base64.b64encode(nonce).decode(), created=created)
+    request = urllib.request.Request(
+        spec.url,
+        data=_SOAP.format(security=security, body=body).encode(),
+        headers={"Content-Type": "application/soap+xml; charset=utf-8"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=spec.timeout) as response:
+            status, text = response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        status, text = exc.code, exc.read().decode(errors="replace")
+    try:
+        return status, ET.fromstring(text), text
+    except ET.ParseError:
+        return status, None, text
+
+
+def _local(envelope: ET.Element | None, name: str) -> str:
+    """The text of the first element called ``name`` (any namespace)."""
+    if envelope is None:
+        return ""
+    return next((e.text or "" for e in envelope.iter() if e.tag.rsplit("}", 1)[-1] == name), "")
+
+
+@probe("onvif")
+def onvif_probe(spec: OnvifProbe, place: Place) -> ProbeResult:
+    sent = f"ONVIF GetDeviceInformation and GetStreamUri (SOAP, UsernameToken digest as {spec.user}) to {spec.url}"
+    media = 'xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"'
+    stream: ET.Element | None = None
+    with place.inside():
+        try:
+            status, envelope, text = _onvif_call(spec, '<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/>')
+            if status == 200:
+                status, stream, text = _onvif_call(
+                    spec,
+                    f"<trt:GetStreamUri {media}><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
+                    "<tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup><trt:ProfileToken>profile_1"
+                    "</trt:ProfileToken></trt:GetStreamUri>",
+                )
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            return ProbeResult(False, Layer.TRANSPORT, f"no ONVIF service at {spec.url}: {reason}", sent)
+    if status != 200:
+        subcodes = re.findall(r"ter:(\w+)", text)  # the SOAP fault's subcode, e.g. ter:NotAuthorized
+        cause = subcodes[-1] if subcodes else f"HTTP {status}"
+        if cause == "NotAuthorized":
+            return ProbeResult(False, Layer.APPLICATION, "the camera refused the ONVIF credentials (NotAuthorized)", sent, text[-200:])
+        return ProbeResult(False, Layer.APPLICATION, f"the ONVIF service answered {cause}", sent, text[-200:])
+    device = f"{_local(envelope, 'Manufacturer')} {_local(envelope, 'Model')}".strip()
+    uri = _local(stream, "Uri")
+    received = f"{device or 'no device information'}; stream {uri or 'none'}"
+    if not uri:
+        return ProbeResult(False, Layer.APPLICATION, "the camera gave no stream URI over ONVIF", sent, received)
+    if spec.stream and uri != spec.stream:
+        return ProbeResult(False, Layer.APPLICATION, f"ONVIF gives {uri}, not the stream {spec.stream}", sent, received)
+    return ProbeResult(True, Layer.APPLICATION, f"ONVIF: {device} streams at {uri}", sent, received)

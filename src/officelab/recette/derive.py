@@ -25,6 +25,7 @@ from officelab.probes.spec import (
     LdapProbe,
     LinkProbe,
     MqttProbe,
+    OnvifProbe,
     PingProbe,
     PrintProbe,
     ProbeSpec,
@@ -967,7 +968,7 @@ class _Deriver:
         v = self.site.video
         if v is None:
             return
-        from officelab.runtime.services.video import camera_url, recording_dir
+        from officelab.runtime.services.video import RTSP_PORT, camera_address, camera_url, onvif_url, recording_dir
 
         recorder = v.recorder
         base = tuple(self._ip_checks(recorder))
@@ -1050,6 +1051,31 @@ class _Deriver:
                         group="video",
                     )
                 )
+                address = camera_address(self.site, camera)
+                for wrong in (False, True):
+                    onvif = OnvifProbe(
+                        url=onvif_url(self.site, camera),
+                        user=camera.user,
+                        password=("not-" if wrong else "") + camera.password,
+                        stream=f"rtsp://{address}:{RTSP_PORT}{camera.path}",
+                    )
+                    self.add(
+                        Check(
+                            f"cam:onvif-{'refused' if wrong else 'stream'}:{camera.node}",
+                            f"La caméra {camera.node} refuse l'ONVIF avec un mauvais mot de passe"
+                            if wrong
+                            else f"La caméra {camera.node} donne son flux par ONVIF (GetStreamUri)",
+                            f"Camera {camera.node} refuses ONVIF with a wrong password"
+                            if wrong
+                            else f"Camera {camera.node} gives its stream over ONVIF (GetStreamUri)",
+                            neighbour.node.name,
+                            onvif,
+                            ("TRI-CP1-C4", "TRI-CP7-C1") if wrong else ("TRI-CP7-C1", "TRI-CP7-C3"),
+                            expect=not wrong,
+                            depends=(f"cam:onvif-stream:{camera.node}",) if wrong else (f"cam:onvif:{camera.node}",),
+                            group="video",
+                        )
+                    )
 
     def telephony_checks(self) -> None:
         t = self.site.telephony

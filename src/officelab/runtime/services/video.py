@@ -14,6 +14,7 @@ from officelab.site.video import Camera
 CAMERA_STAGE = 2
 RECORDER_STAGE = 3
 RTSP_PORT = 554
+ONVIF_PORT = 80  # the camera's ONVIF device service (SOAP over HTTP)
 
 
 def camera_address(site: Site, camera: Camera) -> str:
@@ -23,6 +24,11 @@ def camera_address(site: Site, camera: Camera) -> str:
 
 def camera_url(site: Site, camera: Camera, password: str | None = None) -> str:
     return f"rtsp://{camera.user}:{password or camera.password}@{camera_address(site, camera)}:{RTSP_PORT}{camera.path}"
+
+
+def onvif_url(site: Site, camera: Camera) -> str:
+    """The camera's ONVIF device service (the xAddr its WS-Discovery answer announces)."""
+    return f"http://{camera_address(site, camera)}/onvif/device_service"
 
 
 def recording_dir(camera: Camera) -> str:
@@ -57,7 +63,7 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
                 node.name,
                 ["/usr/bin/python3", script, str(node_dir / "camera.json")],
                 stage=CAMERA_STAGE,
-                ready=[Readiness("tcp", RTSP_PORT)],
+                ready=[Readiness("tcp", RTSP_PORT), Readiness("tcp", ONVIF_PORT)],
             )
         )
     if node.name == v.recorder:
