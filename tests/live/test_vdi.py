@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import subprocess
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from officelab.probes.place import NodePlace
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab, select
-from officelab.runtime.lab import Lab
+from officelab.runtime.lab import Lab, wait_for
 from officelab.runtime.services.automation import make_certificates
 from tests.conftest import cli
 from tests.live.leaks import booted
@@ -112,6 +116,23 @@ def test_snapshot_command(lab: Lab, tmp_path: Path) -> None:
     assert cli("camera", "snapshot", "nosuch", "--lab", LAB).returncode == 2
 
 
+def active_calls(lab: Lab, node: str) -> int:
+    """How many calls the phone's baresip holds, asked on its control port (ctrl_tcp, netstring JSON)."""
+    with NodePlace(node, lab.context(node)).inside(), socket.create_connection(("127.0.0.1", 4444), timeout=2) as sock:
+        request = json.dumps({"command": "listcalls", "params": "", "token": "t"}).encode()
+        sock.sendall(str(len(request)).encode() + b":" + request + b",")
+        answer = b""
+        while b'"response"' not in answer:
+            answer += sock.recv(65536)
+    found = re.search(rb"Active calls \((\d+)\)", answer)
+    assert found is not None, answer
+    return int(found[1])
+
+
+def idle(lab: Lab, node: str) -> bool:
+    return active_calls(lab, node) == 0
+
+
 def test_telephony_checks_pass(lab: Lab) -> None:
     result = suite(lab, ("telephony",))
     assert failed(result) == {}
@@ -120,6 +141,9 @@ def test_telephony_checks_pass(lab: Lab) -> None:
     assert {"sip:trunk", "sip:noanswer:102->104", "sip:busy:101->102", "sip:group:102->600", "sip:group:101->601"} <= ids
     assert "sip:out:101->00555123456" in ids
     assert {"sip:in:0555123456->0123456700", "sip:in:0555123456->0123456702"} <= ids
+    # every call is over: no phone is left ringing (a lost CANCEL in a ring group once left 104 ringing for ever)
+    for node in ("phone-101", "phone-102", "phone-104"):
+        assert wait_for(partial(idle, lab, node), 5), f"{node} still has a call"
 
 
 def test_incoming_call_from_the_operator(lab: Lab) -> None:
