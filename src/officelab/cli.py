@@ -492,17 +492,19 @@ def pbx_trunk(
     lab: LabOption = DEFAULT_LAB,
 ) -> None:
     """The SIP trunk: its registration at the operator, as the PBX sees it (and its password, live)."""
+    from officelab.probes import ProbeResult
     from officelab.runtime import pbx
     from officelab.runtime.lab import wait_for
 
     target = Lab(lab)
-    result = pbx.trunk_status(target)
-    if password is not None:
+    if password is None:
+        result = pbx.trunk_status(target)
+    else:
         if not re.fullmatch(r"[A-Za-z0-9._#!@%+-]{6,64}", password):
             fail("a password of 6 to 64 letters, digits or . _ # ! @ % + - is needed", 2)
         pbx.set_trunk_password(target, password)
         out.print("[green]✓[/] trunk password changed on the PBX; it registers again")
-        latest = [result]
+        latest: list[ProbeResult] = []  # the newest answer last
 
         def answered() -> bool:
             latest.append(pbx.trunk_status(target))

@@ -129,42 +129,34 @@ class _Control:
         return found
 
 
-def dominant(path: Path, frequencies: list[int]) -> dict[int, float]:
-    """Goertzel power of each frequency in a WAV recording, relative to the strongest."""
+def _samples(path: Path) -> tuple[int, list[int]]:
+    """The rate and the first four seconds of the first channel of a 16-bit WAV recording (empty otherwise)."""
     with wave.open(str(path)) as wav:
         rate, width, channels = wav.getframerate(), wav.getsampwidth(), wav.getnchannels()
-        raw = wav.readframes(wav.getnframes())
-    if width != 2 or not raw:
-        return {}
-    samples = [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw) - 1, 2 * channels)]
-    samples = samples[: rate * 4]
-    powers = {}
-    for frequency in frequencies:
-        coeff = 2 * math.cos(2 * math.pi * frequency / rate)
-        s1 = s2 = 0.0
-        for x in samples:
-            s1, s2 = x + coeff * s1 - s2, s1
-        powers[frequency] = s1 * s1 + s2 * s2 - coeff * s1 * s2
-    top = max(powers.values()) or 1.0
-    return {f: p / top for f, p in powers.items()}
+        raw = wav.readframes(min(wav.getnframes(), rate * 4))
+    if width != 2:
+        return rate, []
+    return rate, [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw) - 1, 2 * channels)]
 
 
-def purity(path: Path, frequency: int) -> float:
-    """How much of a recording's energy is at ``frequency``: about 1 for a clean tone, near 0 for another one or noise."""
-    with wave.open(str(path)) as wav:
-        rate, width, channels = wav.getframerate(), wav.getsampwidth(), wav.getnchannels()
-        raw = wav.readframes(wav.getnframes())
-    if width != 2 or not raw:
-        return 0.0
-    samples = [int.from_bytes(raw[i : i + 2], "little", signed=True) for i in range(0, len(raw) - 1, 2 * channels)][: rate * 4]
-    energy = sum(x * x for x in samples)
-    if not energy:
-        return 0.0
+def _goertzel(samples: list[int], rate: int, frequency: int) -> float:
     coeff = 2 * math.cos(2 * math.pi * frequency / rate)
     s1 = s2 = 0.0
     for x in samples:
         s1, s2 = x + coeff * s1 - s2, s1
-    return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / (len(samples) * energy / 2)
+    return s1 * s1 + s2 * s2 - coeff * s1 * s2
+
+
+def analyse(path: Path, expected: int, others: list[int]) -> tuple[dict[int, float], float]:
+    """The Goertzel power of ``expected`` and of each of ``others`` relative to the strongest of them, and the share
+    of the recording's energy at ``expected`` (about 1 for a clean tone, near 0 for another tone or noise)."""
+    rate, samples = _samples(path)
+    energy = sum(x * x for x in samples)
+    if not energy:
+        return {}, 0.0
+    powers = {f: _goertzel(samples, rate, f) for f in sorted({expected, *others})}
+    top = max(powers.values()) or 1.0
+    return {f: p / top for f, p in powers.items()}, powers[expected] / (len(samples) * energy / 2)
 
 
 def _newest(directory: Path, since: float) -> Path | None:
@@ -265,8 +257,7 @@ def sip_call_probe(spec: SipCallProbe, place: Place) -> ProbeResult:
             return ProbeResult(False, Layer.APPLICATION, f"the {label} recorded nothing: no audio reached it", sent, established)
         # The expected tone must beat its neighbours (±100 Hz) and the other side's tone: a real frequency check.
         try:
-            powers = dominant(recording, sorted({expected, expected - 100, expected + 100, other}))
-            share = purity(recording, expected)
+            powers, share = analyse(recording, expected, [expected - 100, expected + 100, other])
         except (wave.Error, EOFError) as exc:
             return ProbeResult(False, Layer.APPLICATION, f"the {label}'s recording is unreadable ({exc})", sent, recording.name)
         if powers.get(expected, 0) < 0.99 or share < 0.3:

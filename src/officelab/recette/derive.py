@@ -100,6 +100,9 @@ CALL_TITLES = {
         "Incoming call from the operator to public number {dialled}: {answering} answers ({via})",
     ),
 }  # fmt: skip
+# A plain call proves the phones work; through the trunk it also proves the configuration asked for; the dial
+# plan's behaviours (forwards, groups, voicemail) are configuration first.
+CALL_CRITERIA = {"call": ("TRI-CP1-C2", "TRI-CP8-C1"), "out": ("TRI-CP1-C2", "TRI-CP8-C2"), "in": ("TRI-CP1-C2", "TRI-CP8-C2")}
 
 
 @dataclass(frozen=True)
@@ -1182,7 +1185,6 @@ class _Deriver:
             check_id = f"sip:{kind}:{caller.label.removeprefix('line ')}->{dialled}"
             names = {"caller": caller.label, "dialled": dialled, "answering": answering.label, "via": " → ".join(path)}
             title_fr, title_en = (text.format(**names) for text in CALL_TITLES[kind])
-            criteria = {"call": ("TRI-CP1-C2", "TRI-CP8-C1"), "out": ("TRI-CP1-C2", "TRI-CP8-C2"), "in": ("TRI-CP1-C2", "TRI-CP8-C2")}
             parties = (caller.label, answering.label, dialled, busy_from.label if busy_from is not None else "")
             registered = [f"sip:register:{n}" for n in dict.fromkeys(parties) if f"sip:register:{n}" in self.ids]
             self.add(
@@ -1192,7 +1194,7 @@ class _Deriver:
                     title_en,
                     caller.node,
                     spec,
-                    criteria.get(kind, ("TRI-CP8-C2", "TRI-CP1-C2")),
+                    CALL_CRITERIA.get(kind, ("TRI-CP8-C2", "TRI-CP1-C2")),
                     depends=(*registered, *((trunk_id,) if kind in ("out", "in") else ()), *previous),
                     deadline=15 + ringing,
                     group="telephony",

@@ -119,7 +119,7 @@ def route_call(
     if trunk is not None:
         did = next((d for d in trunk.numbers if d.number == number), None)
         if did is not None:
-            answerer, rest = route_call(t, did.to, forwards, busy, hops + 1)
+            answerer, rest = route_call(t, did.to, table, busy, hops + 1)
             return answerer, path + rest
         if number.startswith(trunk.prefix) and 6 <= len(number) - len(trunk.prefix) <= 15:
             external = number[len(trunk.prefix) :]
@@ -134,12 +134,12 @@ def route_call(
     if ext is None:
         return None, path
     if number in cfu:
-        answerer, rest = route_call(t, cfu[number], forwards, busy, hops + 1)
+        answerer, rest = route_call(t, cfu[number], table, busy, hops + 1)
         return answerer, path + rest
     if ext.phone is not None and ext.answer == "auto" and number not in busy:
         return ext, path
     onward = table.get("busy" if number in busy else "no-answer", {}).get(number)
     if onward is not None:
-        answerer, rest = route_call(t, onward, forwards, busy, hops + 1)
+        answerer, rest = route_call(t, onward, table, busy, hops + 1)
         return answerer, path + rest
     return ("voicemail", [*path, "voicemail"]) if ext.voicemail else (None, path)
