@@ -13,9 +13,9 @@ import time
 from labhome import temporary_home
 from procstats import pss_kib
 
+from officelab.domains.directory.realise import template_path
 from officelab.runtime import netns
 from officelab.runtime.lab import Lab
-from officelab.runtime.services.samba import template_path
 from officelab.site.catalog import builtin_sites
 from officelab.site.loader import load_site
 

@@ -11,11 +11,11 @@ import time
 from labhome import temporary_home
 from procstats import TICKS, cpu_ticks, pss_kib
 
+from officelab.domains.telephony.facts import call_probe, caller_party
 from officelab.probes import run_probe
-from officelab.probes.place import NodePlace
 from officelab.runtime import netns
 from officelab.runtime.lab import Lab
-from officelab.runtime.services.telephony import call_probe, caller_party
+from officelab.runtime.place import NodePlace
 from officelab.site.catalog import builtin_sites
 from officelab.site.loader import load_site
 

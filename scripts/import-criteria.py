@@ -116,8 +116,15 @@ def main() -> None:
         for crit in comp["criteria"]:
             if crit["id"] not in EN:
                 sys.exit(f"no English title for {crit['id']}: add it to EN in {__file__}")
-            criteria.append({"id": crit["id"], "fr": crit["fr"], "en": EN[crit["id"]], "check": crit["check"],
-                             **({"evidence": crit["evidence"]} if "evidence" in crit else {})})
+            criteria.append(
+                {
+                    "id": crit["id"],
+                    "fr": crit["fr"],
+                    "en": EN[crit["id"]],
+                    "check": crit["check"],
+                    **({"evidence": crit["evidence"]} if "evidence" in crit else {}),
+                }
+            )
         out["competencies"][cid] = {"fr": comp["fr"], "en": comp["en"], "criteria": criteria}
     yaml = YAML()
     yaml.width = 200

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from officelab.domains.directory.realise import template_path
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab, select
 from officelab.runtime.lab import Lab
-from officelab.runtime.services.samba import template_path
 from tests.conftest import cli
 from tests.live.leaks import booted
 

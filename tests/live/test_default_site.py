@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from officelab.runtime.lab import Lab, wait_for
+from officelab.core.deadline import wait_for
+from officelab.runtime.lab import Lab
 from officelab.site.loader import load_site
 from tests.conftest import cli
 from tests.live.leaks import booted, root_links

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from officelab.runtime.lab import wait_for
+from officelab.core.deadline import wait_for
 from officelab.runtime.state import LabDir
 from tests.conftest import cli
 from tests.live.leaks import Snapshot, assert_nothing_left, lab_namespaces, live_processes_mentioning, netns_inodes

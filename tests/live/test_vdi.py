@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from officelab.probes.place import NodePlace
+from officelab.core.deadline import wait_for
+from officelab.domains.automation.realise import make_certificates
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab, select
-from officelab.runtime.lab import Lab, wait_for
-from officelab.runtime.services.automation import make_certificates
+from officelab.runtime.lab import Lab
+from officelab.runtime.place import NodePlace
 from tests.conftest import cli
 from tests.live.leaks import booted
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from officelab.runtime.lab import wait_for
+from officelab.core.deadline import wait_for
 from tests.conftest import cli
 
 

@@ -10,9 +10,9 @@ from http.server import ThreadingHTTPServer
 import pytest
 
 from officelab.devices import onvif_service
+from officelab.domains.video.model import OnvifProbe
 from officelab.probes import run_probe
 from officelab.probes.place import LocalPlace
-from officelab.probes.spec import OnvifProbe
 
 CONFIG = {"name": "cam-test", "address": "127.0.0.1", "port": 554, "path": "/live", "width": 320, "height": 240, "fps": 10}
 

@@ -7,12 +7,12 @@ from ipaddress import IPv4Address
 import pytest
 
 from officelab.criteria import catalogue
-from officelab.probes.spec import ArpProbe, DhcpProbe, IpConfigProbe
+from officelab.domains.firewall.facts import Flow, decide
+from officelab.domains.firewall.model import Action
+from officelab.domains.network.model import ArpProbe, DhcpProbe, IpConfigProbe
 from officelab.recette.derive import derive_suite
 from officelab.recette.engine import order_problems
 from officelab.site.loader import load_site
-from officelab.site.model import Action
-from officelab.site.zones import Flow, decide
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_small_site_has_its_recette_too() -> None:
 
 
 def test_site_checks_are_validated(default_site_text: str) -> None:
-    from officelab.errors import SiteInvalid
+    from officelab.core.errors import SiteInvalid
     from officelab.site.loader import load_text
 
     extra = """
@@ -92,8 +92,10 @@ checks:
     custom = {c.id: c for c in derive_suite(site)}["erp"]
     assert custom.depends == ("gw:pc-accueil",) and custom.group == "site"
     bad = extra.replace("from: pc-accueil", "from: nobody").replace("TRI-CP1-C1", "TRI-XX").replace("gw:pc-accueil", "gw:nobody")
+    from officelab.recette.sitefile import load_checked_text
+
     with pytest.raises(SiteInvalid) as info:
-        load_text(default_site_text + bad, "site.yaml")
+        load_checked_text(default_site_text + bad, "site.yaml")
     text = str(info.value)
     assert "unknown node 'nobody'" in text
     assert "unknown criterion 'TRI-XX'" in text

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from officelab.errors import OfficeLabError
+from officelab.core.errors import OfficeLabError
+from officelab.domains.network.model import PingProbe
 from officelab.probes import Layer, ProbeResult
 from officelab.probes.place import LocalPlace, Place
-from officelab.probes.spec import PingProbe
 from officelab.recette import engine
 from officelab.recette.model import Check, Status
 

@@ -38,7 +38,14 @@ def _rows(site: str) -> dict[str, dict[str, Any]]:
 
 
 def _intended(row: dict[str, Any]) -> dict[str, Any]:
-    """The recorded row with the corrections made on purpose since it was recorded."""
+    """The recorded row with the corrections made on purpose since it was recorded: a host's own bottom-up checks
+    evidence that the device works as specified (TAI-CP3-C4); automation rules evidence data received and acted on
+    (TRI-CP7), not a telephony configuration request (TRI-CP8-C2, mapped by mistake)."""
+    row = dict(row)
+    if row["id"].startswith(("ip:", "gw:", "dns:")):
+        row["criteria"] = [*row["criteria"], "TAI-CP3-C4"]
+    if row["id"].startswith("mqtt:rule:"):
+        row["criteria"] = ["TRI-CP7-C1" if c == "TRI-CP8-C2" else c for c in row["criteria"]]
     return row
 
 

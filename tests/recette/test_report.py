@@ -10,8 +10,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from rich.console import Console
 
+from officelab.domains.network.model import PingProbe
 from officelab.probes import Layer, ProbeResult
-from officelab.probes.spec import PingProbe
 from officelab.recette import report
 from officelab.recette.model import Check, Outcome, Status, SuiteResult
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from officelab.runtime.plan import compile_plan
+from officelab.domains.directory.model import LdapProbe
+from officelab.runtime.plan import ProbeSucceeds, compile_plan
 from officelab.runtime.state import netns_prefix
 from officelab.runtime.vlan import PortVlan
 from officelab.site.loader import load_site
@@ -128,10 +129,15 @@ def test_data_services_are_planned() -> None:
         "srv-files/cron",
     } <= set(daemons)
     assert daemons["srv-files/smbd"].stage > daemons["srv-ad/samba"].stage
-    assert any(r.kind == "ldap" for r in daemons["srv-ad/samba"].ready), "the DC is ready when it authenticates"
+    assert any(
+        isinstance(r, ProbeSucceeds) and isinstance(r.probe, LdapProbe) for r in daemons["srv-ad/samba"].ready
+    ), "the DC is ready when it authenticates"
     files = {(f.node, f.path): f.content for f in p.files}
     member = files[("srv-files", "etc/samba/smb.conf")]
-    assert "[compta]" in member and 'write list = @"CABINET\\Comptabilite"' in member and "guest ok = no" in member
+    shares = files[("srv-files", "etc/samba/shares.conf")]
+    assert "include = " + str(p.node_dir("srv-files") / "etc/samba/shares.conf") in member, "the file server includes its shares"
+    assert "[compta]" in shares and 'write list = @"CABINET\\Comptabilite"' in shares and "guest ok = no" in shares
+    assert "include" not in files[("pc-compta-1", "etc/samba/smb.conf")], "a workstation serves no share"
     assert "realm = AD.CABINET-MARTIN.LAN" in files[("srv-ad", "etc/samba/smb.conf")]
     assert ("pc-compta-2", "etc/samba/smb.conf") in files, "unjoined workstations can be joined live"
     assert "srv-files/winbindd" in daemons and "pc-compta-1/winbindd" not in daemons
@@ -139,7 +145,7 @@ def test_data_services_are_planned() -> None:
 
 
 def test_domain_template_key_follows_what_shapes_the_domain(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from officelab.runtime.services import samba
+    from officelab.domains.directory import realise as samba
     from officelab.site.catalog import builtin_sites
     from officelab.site.loader import load_text
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from officelab.errors import SiteInvalid
+from officelab.core.errors import SiteInvalid
 from officelab.site.catalog import builtin_sites, resolve
 from officelab.site.loader import load_site, load_text
 from officelab.site.model import NodeKind

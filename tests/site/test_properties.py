@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from officelab.errors import SiteInvalid
+from officelab.core.errors import SiteInvalid
 from officelab.site.catalog import builtin_sites
 from officelab.site.loader import load_text
 

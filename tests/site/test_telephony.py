@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from officelab.domains.telephony.facts import Forwards, route_call, site_forwards
+from officelab.domains.telephony.model import Extension, Subscriber, Telephony
 from officelab.site.loader import load_text
-from officelab.site.telephony import Extension, Forwards, Subscriber, Telephony, route_call, site_forwards
 
 
 def telephony(default_site_text: str) -> Telephony:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from officelab.errors import SiteInvalid
+from officelab.core.errors import SiteInvalid
 from officelab.site.loader import load_text
 
 

@@ -1,7 +1,7 @@
 """Probes: one real protocol exchange each, run on a lab node or on this machine, with a structured result.
 
-`run_probe(spec, place)` dispatches on the spec's kind to the implementation registered with `@probe`.
-Later features register their own kinds (SMB, LDAP, SIP, RTSP, MQTT…) the same way.
+`run_probe(spec, place)` dispatches on the spec's kind to the implementation registered with `@probe`. Each
+domain declares its kinds in its ``model.py`` and implements them in its ``probes.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from officelab.core.probe import ProbeSpecBase
 from officelab.probes.place import Place
-from officelab.probes.spec import ProbeSpec
 
 
 class Layer(StrEnum):
@@ -59,10 +59,11 @@ def probe(kind: str) -> Callable[[Callable[[S, Place], ProbeResult]], Callable[[
     return register
 
 
-def run_probe(spec: ProbeSpec, place: Place) -> ProbeResult:
+def run_probe(spec: ProbeSpecBase, place: Place) -> ProbeResult:
     """Run one probe; never raises for a network outcome (that is a failed result)."""
-    from officelab.probes import directory, mqtt, network, printing, telephony, video  # noqa: F401 - registers the probes
+    from officelab.domains import parts
 
+    parts("probes")  # importing the domains' probe modules registers their implementations
     implementation = _REGISTRY.get(spec.kind)
     if implementation is None:
         return ProbeResult(False, Layer.APPLICATION, f"no probe of kind {spec.kind!r} is installed")

@@ -1,4 +1,6 @@
-"""Where a probe runs: on a lab node (inside its namespaces), or on this machine (field mode)."""
+"""Where a probe runs: the `Place` a probe is given, and this machine (field mode).
+
+A lab node is a place too: `officelab.runtime.place.NodePlace` (the runtime knows how to enter a node)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from officelab.errors import OfficeLabError
-from officelab.runtime import kernel
-from officelab.runtime.netns import NodeContext
-from officelab.runtime.state import NETNS_DIR
+from officelab.core.errors import OfficeLabError
 
 
 class Place(Protocol):
@@ -42,36 +41,6 @@ class Place(Protocol):
 
 
 @dataclass(frozen=True)
-class NodePlace:
-    """A lab node: probes' sockets live in its network namespace; programs run fully on the node."""
-
-    name: str
-    context: NodeContext
-
-    @contextmanager
-    def inside(self) -> Iterator[None]:
-        with kernel.in_netns(str(NETNS_DIR / self.context.netns)):
-            yield
-
-    def run(self, argv: list[str], timeout: float, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        return _run(argv, timeout, self.context.enter, input)
-
-    def resolv_conf(self) -> str:
-        try:
-            return (Path(self.context.node_dir) / "etc" / "resolv.conf").read_text()
-        except OSError:
-            return ""
-
-    def neighbour(self, node: str) -> Place:
-        return NodePlace(node, self.context.sibling(node))
-
-    def path(self, node_path: str) -> str:
-        if node_path.startswith("/run/"):
-            return str(Path(self.context.node_dir) / "run" / node_path.removeprefix("/run/"))
-        return node_path
-
-
-@dataclass(frozen=True)
 class LocalPlace:
     """This machine (field mode: the technician's laptop on the customer's network)."""
 
@@ -82,7 +51,7 @@ class LocalPlace:
         yield
 
     def run(self, argv: list[str], timeout: float, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        return _run(argv, timeout, None, input)
+        return run_program(argv, timeout, None, input)
 
     def resolv_conf(self) -> str:
         try:
@@ -97,7 +66,9 @@ class LocalPlace:
         raise OfficeLabError(f"a probe needs lab node {node!r}: it cannot run in field mode")
 
 
-def _run(argv: list[str], timeout: float, preexec: Callable[[], None] | None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_program(
+    argv: list[str], timeout: float, preexec: Callable[[], None] | None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, preexec_fn=preexec, input=input)
     except subprocess.TimeoutExpired as exc:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from officelab.errors import OfficeLabError
+from officelab.core.errors import OfficeLabError
 from officelab.probes import ProbeResult, run_probe
 from officelab.probes.place import Place
 from officelab.recette.model import Check, Outcome, Status

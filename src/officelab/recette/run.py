@@ -10,15 +10,16 @@ from pathlib import Path
 
 from pydantic import Field
 
-from officelab.errors import OfficeLabError, Problem, SiteInvalid
-from officelab.probes.place import LocalPlace, NodePlace, Place
+from officelab.core.errors import OfficeLabError, Problem, SiteInvalid
+from officelab.core.model import Model
+from officelab.probes.place import LocalPlace, Place
 from officelab.recette.derive import check_from_spec, derive_suite
 from officelab.recette.engine import order_problems, run_suite
 from officelab.recette.model import Check, Outcome, SuiteResult
 from officelab.runtime.lab import Lab
+from officelab.runtime.place import NodePlace
 from officelab.site.loader import load_model
 from officelab.site.model import SiteCheck
-from officelab.site.section import Model
 
 
 def technician() -> str:

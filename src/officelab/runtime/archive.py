@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
-from officelab.errors import LabError
+from officelab.core.errors import LabError
 
 
 def tar(args: list[str]) -> None:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
-from officelab.errors import LabError
+from officelab.core.errors import LabError
 from officelab.runtime import kernel, netns
 from officelab.runtime.plan import LabPlan, VethPlan
 from officelab.runtime.state import NETNS_DIR

@@ -13,7 +13,6 @@ naming (``ol-<lab>-*`` namespaces, processes inside them, the supervisor by its 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import re
 import shutil
@@ -23,16 +22,19 @@ import sys
 import tarfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from officelab.errors import LabError, NotRoot, OfficeLabError
-from officelab.runtime import kernel, netns
+from officelab.core.deadline import wait_for
+from officelab.core.errors import LabError, NotRoot, OfficeLabError
+from officelab.runtime import netns
 from officelab.runtime.archive import tar
 from officelab.runtime.build import Netlink, build_network, create_namespaces, write_files
 from officelab.runtime.netns import NodeContext
-from officelab.runtime.plan import DaemonPlan, LabPlan, Readiness, compile_plan
+from officelab.runtime.place import NodePlace
+from officelab.runtime.plan import DaemonPlan, LabPlan, Readiness, Stage, compile_plan
+from officelab.runtime.readiness import is_ready
 from officelab.runtime.state import (
     DEFAULT_LAB,
     NETNS_DIR,
@@ -44,6 +46,7 @@ from officelab.runtime.state import (
     process_alive,
     process_start_time,
 )
+from officelab.runtime.status import LabStatus, LinkStatus, NodeStatus
 from officelab.runtime.supervisor import DaemonSpec, SupervisorClient
 from officelab.runtime.vlan import BpfTagging, PortVlan, VlanRealisation
 from officelab.site.loader import load_text
@@ -51,7 +54,6 @@ from officelab.site.model import Site, split_endpoint
 
 Progress = Callable[[str], None]
 READY_TIMEOUT = 30.0
-STAGE_NAMES = {0: "services", 1: "DHCP clients", 2: "domain members, devices and cameras", 3: "recorders"}
 
 
 def _quiet(_: str) -> None:
@@ -70,75 +72,6 @@ def failpoint(lab_dir: Path, name: str) -> None:
 def require_root() -> None:
     if os.geteuid() != 0:
         raise NotRoot("this command needs root: network namespaces are created by root (try sudo)")
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 0.02) -> bool:
-    """Poll ``condition`` until it holds or ``timeout`` seconds pass. Returns whether it held."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if condition():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(interval)
-
-
-def _socket_bound(pid: int, proto: str, port: int) -> bool:
-    """Is a socket of ``proto`` bound to ``port`` in the network namespace of ``pid``?"""
-    try:
-        lines = Path(f"/proc/{pid}/net/{proto}").read_text().splitlines()[1:]
-    except OSError:
-        return False
-    for line in lines:
-        fields = line.split()
-        local_port = int(fields[1].split(":")[1], 16)
-        if local_port == port and (proto == "udp" or fields[3] == "0A"):
-            return True
-    return False
-
-
-def _ldap_bind(netns_path: Path, check: Readiness) -> bool:
-    """An authenticated simple bind on the node's own LDAP port (the DC is really ready, not just listening)."""
-    import ldap3
-    from ldap3.core.exceptions import LDAPException
-
-    with kernel.in_netns(str(netns_path)):
-        try:
-            server = ldap3.Server("127.0.0.1", port=check.port or 389, connect_timeout=1)
-            connection = ldap3.Connection(server, user=check.user, password=check.password, receive_timeout=2)
-            ok = bool(connection.bind())
-            connection.unbind()
-            return ok
-        except (LDAPException, OSError):
-            return False
-
-
-@dataclass
-class NodeStatus:
-    name: str
-    kind: str
-    state: str
-    addresses: list[dict[str, str]] = field(default_factory=list)
-    daemons: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class LinkStatus:
-    a: str
-    b: str
-    state: str
-
-
-@dataclass
-class LabStatus:
-    lab: str
-    site: str
-    state: str
-    nodes: list[NodeStatus] = field(default_factory=list)
-    links: list[LinkStatus] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class Lab:
@@ -226,22 +159,20 @@ class Lab:
             if result.returncode != 0:
                 raise LabError(f"{command.what} on {command.node} failed: {(result.stderr or result.stdout).strip()[:400]}")
             progress(f"{command.what} loaded on {command.node}")
-        self._run_hooks(plan, -1, progress)
-        for stage in sorted({d.stage for d in plan.daemons} | {h.after_stage for h in plan.hooks if h.after_stage >= 0}):
-            daemons = [d for d in plan.daemons if d.stage == stage]
+        self._run_hooks(plan, None, progress)
+        for stage in Stage:
+            daemons = [d for d in plan.daemons if d.stage is stage]
             if daemons:
                 self._start_daemons(plan, daemons)
-                failpoint(self.dir.path, f"daemons-{stage}")
+                failpoint(self.dir.path, f"daemons-{stage.value}")
                 self._wait_ready(plan, daemons)
-                progress(f"{len(daemons)} {STAGE_NAMES.get(stage, 'daemons')} ready")
+                progress(f"{len(daemons)} {stage.label} ready")
             self._run_hooks(plan, stage, progress)
 
-    def _run_hooks(self, plan: LabPlan, stage: int, progress: Progress) -> None:
-        for hook in (h for h in plan.hooks if h.after_stage == stage):
-            module, _, name = hook.function.partition(":")
-            function = getattr(importlib.import_module(module), name)
+    def _run_hooks(self, plan: LabPlan, stage: Stage | None, progress: Progress) -> None:
+        for hook in (h for h in plan.hooks if h.after is stage):
             start = time.monotonic()
-            function(self, plan, progress)
+            hook.run(self, plan, progress)
             progress(f"{hook.what} ({time.monotonic() - start:.1f} s)")
 
     def _start_supervisor(self, record: LabRecord) -> None:
@@ -289,18 +220,7 @@ class Lab:
         info = self.daemons().get(daemon.key, {})
         if info.get("state") != "running":
             return False
-        if check.kind == "ldap":
-            return _ldap_bind(NETNS_DIR / plan.netns(daemon.node), check)
-        if check.kind == "command":
-            return self.run(daemon.node, list(check.argv), timeout=10).returncode == 0
-        if check.kind == "address":
-            ns = plan.netns(daemon.node)
-            try:
-                index = nl.index(ns, check.ifname)
-            except LabError:
-                return False
-            return bool(nl[ns].get_addr(index=index, family=2))
-        return _socket_bound(int(info["pid"]), check.kind, check.port)
+        return is_ready(check, int(info["pid"]), plan.netns(daemon.node), nl, lambda: NodePlace(daemon.node, self.context(daemon.node)))
 
     def wait_daemons_ready(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
         """Wait, with a deadline, until these daemons are running and ready (raises LabError otherwise)."""
@@ -484,8 +404,8 @@ class Lab:
                 tmp.replace(target)
             finally:
                 self.control("resume", running)
-                for stage in sorted({d.stage for d in plan.daemons}):
-                    self._wait_ready(plan, [d for d in plan.daemons if d.stage == stage and d.key in running])
+                for stage in Stage:
+                    self._wait_ready(plan, [d for d in plan.daemons if d.stage is stage and d.key in running])
         progress(f"snapshot {name} saved ({target.stat().st_size // 1024} KiB)")
         return target
 

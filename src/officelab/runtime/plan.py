@@ -6,15 +6,21 @@ tested and shown (`officelab plan`). `officelab.runtime.build` carries it out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address
+from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
+from officelab.core.probe import ProbeSpecBase
+from officelab.domains import parts
 from officelab.runtime.state import netns_name
 from officelab.runtime.vlan import PortVlan
-from officelab.site.model import Action, Node, PortMode, Site, SwitchPort
-from officelab.site.topology import Segment, Topology, mac_for
-from officelab.site.zones import Flow, decide, zone_of
+from officelab.site.model import Node, PortMode, Site, SwitchPort
+from officelab.site.topology import Topology, mac_for
+
+if TYPE_CHECKING:
+    from officelab.runtime.lab import Lab
 
 BRIDGE = "br0"
 
@@ -73,26 +79,58 @@ class FilePlan:
     mode: int = 0o644
 
 
-@dataclass(frozen=True)
-class Readiness:
-    """What proves a daemon is ready: a bound UDP/TCP port, an address on an interface (DHCP), or an
-    authenticated LDAP bind (a domain controller answers ports well before it can authenticate)."""
+class Stage(IntEnum):
+    """The boot stages, in order: the daemons of a stage start once every daemon of the stage before is ready."""
 
-    kind: str  # udp | tcp | address | ldap | command
-    port: int = 0
-    ifname: str = ""
-    user: str = ""
-    password: str = ""
-    argv: tuple[str, ...] = ()
+    SERVERS = 0
+    """the site's servers: DNS and DHCP, the domain controller, web, print and backup servers, the broker, media relays"""
+    CLIENTS = 1
+    """what needs a server of stage 0: DHCP clients, printers, the PBX (after its media relay)"""
+    MEMBERS = 2
+    """what needs an address or a joined domain: domain members, automation devices, cameras, phones"""
+    RECORDERS = 3
+    """what needs the devices: the video recorder"""
+
+    @property
+    def label(self) -> str:
+        return {0: "servers", 1: "clients and PBX", 2: "domain members, devices, cameras and phones", 3: "recorders"}[self.value]
+
+
+@dataclass(frozen=True)
+class PortListening:
+    """The daemon has a socket of ``proto`` bound to ``port`` (TCP: listening) in its node's namespace."""
+
+    proto: Literal["tcp", "udp"]
+    port: int
 
     def describe(self) -> str:
-        if self.kind == "address":
-            return f"a DHCP lease on {self.ifname}"
-        if self.kind == "ldap":
-            return f"an authenticated LDAP bind as {self.user}"
-        if self.kind == "command":
-            return f"`{' '.join(self.argv)}` succeeding"
-        return f"{self.kind.upper()} port {self.port} listening"
+        return f"{self.proto.upper()} port {self.port} listening"
+
+
+@dataclass(frozen=True)
+class AddressLeased:
+    """The interface has an IPv4 address (a DHCP client got its lease)."""
+
+    ifname: str
+
+    def describe(self) -> str:
+        return f"a DHCP lease on {self.ifname}"
+
+
+@dataclass(frozen=True)
+class ProbeSucceeds:
+    """A probe run on the daemon's node succeeds: the daemon really answers (a domain controller listens well
+    before it can authenticate; ``wbinfo --ping-dc`` proves a member reaches its DC)."""
+
+    probe: ProbeSpecBase
+    what: str
+
+    def describe(self) -> str:
+        return self.what
+
+
+Readiness = PortListening | AddressLeased | ProbeSucceeds
+"""What proves a daemon is ready."""
 
 
 @dataclass
@@ -100,7 +138,7 @@ class DaemonPlan:
     name: str
     node: str
     argv: list[str]
-    stage: int = 0
+    stage: Stage = Stage.SERVERS
     ready: list[Readiness] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
 
@@ -119,16 +157,19 @@ class CommandPlan:
     what: str
 
 
+BootStep = Callable[["Lab", "LabPlan", Callable[[str], None]], None]
+"""A step of the boot that is code: ``step(lab, plan, progress)``."""
+
+
 @dataclass(frozen=True)
 class HookPlan:
     """A step of the boot that is code, not a daemon: provisioning a domain, joining members, adding queues.
 
-    ``after_stage`` -1 runs before any daemon; N runs once the daemons of stage N are ready. ``function`` is
-    ``module:function`` taking ``(lab, plan, progress)``.
+    It runs once the daemons of stage ``after`` are ready, or before any daemon starts when ``after`` is None.
     """
 
-    after_stage: int
-    function: str
+    after: Stage | None
+    run: BootStep
     what: str
 
 
@@ -180,8 +221,6 @@ class _Compiler:
         self.plan = LabPlan(lab=lab, lab_dir=lab_dir, site=site)
 
     def compile(self) -> LabPlan:
-        from officelab.runtime.services import realise_services
-
         for node in self.site.nodes:
             self.plan.nodes.append(NodePlan(node.name, node.kind.value, self.plan.netns(node.name), node.kind.routes))
             if node.kind.bridges:
@@ -189,7 +228,9 @@ class _Compiler:
             else:
                 self.l3_node(node)
         self.cables()
-        realise_services(self.plan, self.topo)
+        for node in self.site.nodes:
+            for domain in parts("realise"):
+                domain.realise(self.plan, self.topo, node)
         return self.plan
 
     def bridge_node(self, node: Node) -> None:
@@ -257,78 +298,3 @@ class _Compiler:
 def compile_plan(site: Site, lab: str, lab_dir: Path) -> LabPlan:
     """The full plan of a lab of ``site`` named ``lab``, with its files under ``lab_dir``."""
     return _Compiler(site, lab, lab_dir).compile()
-
-
-def directory_dns(topo: Topology, segment: Segment | None) -> IPv4Address | None:
-    """The domain controller, when the site has a directory and this segment may query it (same segment, or
-    the firewall lets udp/53 through to the DC's zone): with AD, the DC is the DNS of the domain's clients."""
-    d = topo.site.directory
-    if d is None or segment is None:
-        return None
-    dc = topo.site.node(d.controller)
-    dc_ifname = next((i.name for i in dc.interfaces if i.address is not None), None)
-    address = next((i.address.ip for i in dc.interfaces if i.address is not None), None)
-    if dc_ifname is None or address is None:
-        return None
-    if (dc.name, dc_ifname) in segment.members:
-        return address
-    for router in topo.site.nodes:
-        fw = router.services.firewall
-        if fw is None:
-            continue
-        member = next(iter(sorted(segment.members)))
-        src, dst = zone_of(topo, router, fw, *member), zone_of(topo, router, fw, dc.name, dc_ifname)
-        if src is not None and dst is not None and decide(fw, Flow(src, dst, "udp", 53, address)) is Action.ACCEPT:
-            return address
-        return None
-    return address
-
-
-def search_domains(topo: Topology) -> list[str]:
-    """The site's DNS domain, then the AD domain if there is one."""
-    d = topo.site.directory
-    return [topo.site.site.domain, *([d.domain] if d is not None else [])]
-
-
-def dns_server_for(topo: Topology, node: Node) -> tuple[list[IPv4Address], str]:
-    """The DNS servers a statically addressed node uses, and its search domains.
-
-    Inside the site: the domain controller if there is a directory the node may query, else the internal
-    DNS server's address on the node's segment. On the emulated internet: the public resolver.
-    """
-    internal = [n for n in topo.site.nodes if n.services.dns is not None and not n.kind.on_internet]
-    public = [n for n in topo.site.nodes if n.services.dns is not None and n.kind.on_internet]
-    if not node.kind.on_internet:
-        search = " ".join(search_domains(topo))
-        for name, _iface, _vid in topo.l3_interfaces(node):
-            segment = topo.segment_of(node.name, name)
-            dc = directory_dns(topo, segment)
-            if dc is not None:
-                return [dc], search
-            if segment is None:
-                continue
-            for server in internal:
-                for sname, siface, svid in topo.l3_interfaces(server):
-                    if (server.name, sname) in segment.members:
-                        vlan = topo.vlan(svid)
-                        if vlan is not None and vlan.gateway is not None:
-                            return [vlan.gateway], search
-                        if siface.address is not None:
-                            return [siface.address.ip], search
-    addresses = [i.address.ip for n in public for i in n.interfaces if i.address is not None]
-    return addresses[:1], topo.site.site.domain if not node.kind.on_internet else ""
-
-
-def management_dns(topo: Topology, node: Node) -> list[IPv4Address]:
-    """A switch's DNS server: the internal DNS server's address in its management VLAN."""
-    if node.management is None:
-        return []
-    vid = topo.vlan_id(node.management.vlan)
-    for server in topo.site.nodes:
-        if server.services.dns is None or server.kind.on_internet:
-            continue
-        for _name, _iface, svid in topo.l3_interfaces(server):
-            vlan = topo.vlan(svid)
-            if svid == vid and vlan is not None and vlan.gateway is not None:
-                return [vlan.gateway]
-    return []

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from officelab.errors import OfficeLabError
+from officelab.core.errors import OfficeLabError
 
 LAB_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 DEFAULT_LAB = "default"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from officelab.errors import LabError
+from officelab.core.errors import LabError
 
 
 @dataclass(frozen=True, order=True)

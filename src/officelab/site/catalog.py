@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from officelab.errors import OfficeLabError
+from officelab.core.errors import OfficeLabError
 
 DEFAULT_SITE = "cabinet-martin"
 

@@ -10,6 +10,7 @@ import difflib
 import types
 import typing
 from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -18,8 +19,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from officelab.errors import Problem, SiteInvalid
+from officelab.core.errors import Problem, SiteInvalid
 from officelab.site.model import Site
+
+Validator = Callable[[Site], list[Problem]]
 
 Loc = tuple[str | int, ...]
 
@@ -119,30 +122,32 @@ def _problem_from_pydantic(error: ErrorDetails, root: type[BaseModel] = Site) ->
 
 
 def _pattern_name(pattern: str) -> str:
+    from officelab.core import model as names_of
     from officelab.site import model
 
     names = {
-        model.NAME_PATTERN: "name",
-        model.IFNAME_PATTERN: "interface name",
-        model.PORT_PATTERN: "port name",
-        model.MAC_PATTERN: "MAC address",
-        model.DURATION_PATTERN: "duration",
-        model.DOMAIN_PATTERN: "domain name",
+        names_of.NAME_PATTERN: "name",
+        names_of.IFNAME_PATTERN: "interface name",
+        names_of.PORT_PATTERN: "port name",
+        names_of.MAC_PATTERN: "MAC address",
+        names_of.DURATION_PATTERN: "duration",
+        names_of.DOMAIN_PATTERN: "domain name",
         model.ENDPOINT_PATTERN: "link endpoint",
     }
     return names.get(pattern, "value")
 
 
 def _pattern_hint(pattern: str) -> str:
+    from officelab.core import model as names_of
     from officelab.site import model
 
     hints = {
-        model.NAME_PATTERN: "lower-case letters, digits and '-', starting with a letter, at most 31 characters",
-        model.IFNAME_PATTERN: "letters, digits, '.', '_' or '-', at most 15 characters (a Linux limit), no '/'",
-        model.PORT_PATTERN: "like `ge1`, or a range `ge[1-24]`; at most 15 characters, no '/'",
-        model.MAC_PATTERN: "six hex pairs separated by ':', e.g. 02:00:00:00:00:01",
-        model.DURATION_PATTERN: "seconds, or a number followed by s, m, h or d (e.g. 12h), or `infinite`",
-        model.DOMAIN_PATTERN: "a lower-case DNS name such as cabinet-martin.lan",
+        names_of.NAME_PATTERN: "lower-case letters, digits and '-', starting with a letter, at most 31 characters",
+        names_of.IFNAME_PATTERN: "letters, digits, '.', '_' or '-', at most 15 characters (a Linux limit), no '/'",
+        names_of.PORT_PATTERN: "like `ge1`, or a range `ge[1-24]`; at most 15 characters, no '/'",
+        names_of.MAC_PATTERN: "six hex pairs separated by ':', e.g. 02:00:00:00:00:01",
+        names_of.DURATION_PATTERN: "seconds, or a number followed by s, m, h or d (e.g. 12h), or `infinite`",
+        names_of.DOMAIN_PATTERN: "a lower-case DNS name such as cabinet-martin.lan",
         model.ENDPOINT_PATTERN: "`node:port`, e.g. `sw-core:ge1`",
     }
     return hints.get(pattern, f"must match {pattern}")
@@ -190,12 +195,15 @@ def load_model(text: str, file: str, root: type[M], what: str) -> tuple[M, Any]:
         raise SiteInvalid(Path(file), _place(problems, data, file)) from None
 
 
-def load_text(text: str, file: str = "<site>") -> Site:
-    """Load and fully validate a site from YAML text. Raises `SiteInvalid` with every problem found."""
+def load_text(text: str, file: str = "<site>", also: Sequence[Validator] = ()) -> Site:
+    """Load and fully validate a site from YAML text. Raises `SiteInvalid` with every problem found.
+
+    ``also``: validators of a layer above the site's (the recette checks the site's own checks' dependencies),
+    whose problems are reported with the others, located in the file the same way."""
     from officelab.site.validate import validate
 
     site, data = load_model(text, file, Site, "site file (`site`, `vlans`, `nodes`, `links`)")
-    problems = validate(site)
+    problems = validate(site) + [p for extra in also for p in extra(site)]
     if problems:
         raise SiteInvalid(Path(file), _place(problems, data, file))
     return site
@@ -207,7 +215,7 @@ def _place(problems: list[Problem], data: Any, file: str) -> list[Problem]:
     return sorted(unique, key=lambda p: (p.line or 0, p.field))
 
 
-def load_site(path: Path | str) -> Site:
+def load_site(path: Path | str, also: Sequence[Validator] = ()) -> Site:
     """Load a site file, or a built-in site by name (``cabinet-martin``)."""
     from officelab.site.catalog import resolve
 
@@ -222,4 +230,5 @@ def load_site(path: Path | str) -> Site:
             hint="check the path, or run `officelab sites` for the built-in sites",
         )
         raise SiteInvalid(file, [problem]) from None
-    return load_text(text, str(file))
+    return load_text(text, str(file), also)
+

@@ -1,12 +1,12 @@
 """The site model: one typed description of a small-business network.
 
 Everything OfficeLab does — the lab, the checks, the docs, later the quote — is derived from a `Site`.
-The model only says *what* the site is; cross-references are checked in `officelab.site.validate`
-and derived facts (segments, VLAN membership) live in `officelab.site.topology`.
+The model only says *what* the site is; cross-references are checked by each domain's validator (driven
+by `officelab.site.validate`) and derived facts (segments, VLAN membership) live in `officelab.site.topology`.
 
-Each service owns its own section under a node's ``services`` (or a site-wide section for things
-that are site-wide, such as a future ``directory``), so later features extend the model by adding
-a field, never by reshaping an existing one.
+This module holds the skeleton every site has — VLANs, nodes, interfaces, switch ports, cables — and one
+field per domain section: each section's type is owned by its domain (``officelab.domains.<name>.model``),
+so a new domain extends the model by adding a field, never by reshaping an existing one.
 """
 
 from __future__ import annotations
@@ -17,28 +17,20 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from officelab.core.addressing import Address, Cidr, Subnet
+from officelab.core.model import NAME_PATTERN as NAME_PATTERN
+from officelab.core.model import PORT_PATTERN, DomainName, Duration, IfName, MacAddress, Model, Name, VlanRef
+from officelab.domains.automation.model import Automation
+from officelab.domains.backup.model import BackupJob
+from officelab.domains.directory.model import Directory
+from officelab.domains.files.model import FilesService
+from officelab.domains.firewall.model import FirewallService
+from officelab.domains.network.model import DhcpService, DnsService
+from officelab.domains.printing.model import PrinterDevice, PrintService
+from officelab.domains.telephony.model import Telephony
+from officelab.domains.video.model import Video
+from officelab.domains.web.model import WebService
 from officelab.probes.spec import ProbeSpec
-from officelab.site.addressing import Address, Cidr, Subnet
-from officelab.site.automation import Automation
-from officelab.site.directory import BackupJob, Directory, FilesService, PrinterDevice, PrintService
-from officelab.site.section import NAME_PATTERN as NAME_PATTERN
-from officelab.site.section import Model
-from officelab.site.telephony import Telephony
-from officelab.site.video import Video
-
-IFNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"
-PORT_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,14}(\[\d+-\d+\])?$"
-MAC_PATTERN = r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$"
-DURATION_PATTERN = r"^\d+[smhd]?$|^infinite$"
-DOMAIN_PATTERN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
-
-Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
-IfName = Annotated[str, StringConstraints(pattern=IFNAME_PATTERN)]
-MacAddress = Annotated[str, StringConstraints(pattern=MAC_PATTERN, to_lower=True)]
-Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
-DomainName = Annotated[str, StringConstraints(pattern=DOMAIN_PATTERN, to_lower=True)]
-VlanRef = int | Name
-"""A VLAN is referred to by its id (``10``) or its name (``users``)."""
 
 
 class NodeKind(StrEnum):
@@ -192,115 +184,6 @@ class Management(Model):
 
 
 # --------------------------------------------------------------------------- services
-
-
-class DnsRecord(Model):
-    name: str = Field(min_length=1, description="relative to the zone (`www`), or `@` for the zone apex")
-    type: Literal["A", "CNAME", "MX", "TXT", "SRV", "PTR"] = "A"
-    value: str = Field(min_length=1)
-
-
-class DnsZone(Model):
-    name: DomainName
-    records: list[DnsRecord] = Field(default_factory=list)
-
-
-class DnsService(Model):
-    """A DNS server: the site's internal DNS (with DHCP names) or a public resolver on the emulated internet."""
-
-    zones: list[DnsZone] = Field(default_factory=list, description="extra authoritative zones")
-    records: list[DnsRecord] = Field(default_factory=list, description="extra records in the site's own zone")
-    forwarders: list[Address] = Field(default_factory=list)
-
-
-class DhcpService(Model):
-    """A DHCP server. It serves the scopes of the VLANs it has an interface in (no relay in this version)."""
-
-    authoritative: bool = True
-
-
-class ZoneMembers(Model):
-    vlans: list[VlanRef] = Field(default_factory=list)
-    interfaces: list[IfName] = Field(default_factory=list)
-    input: Literal["accept", "drop"] = Field(default="drop", description="traffic to the firewall itself")
-
-
-class Action(StrEnum):
-    ACCEPT = "accept"
-    DROP = "drop"
-    REJECT = "reject"
-
-
-class Policy(Model):
-    """What happens to traffic from one zone to another when no rule matches."""
-
-    from_: Name = Field(alias="from")
-    to: Name
-    action: Action
-
-
-class Rule(Model):
-    """A firewall rule between two zones."""
-
-    name: Name
-    from_: Name = Field(alias="from")
-    to: Name
-    proto: Literal["tcp", "udp", "icmp", "any"] = "tcp"
-    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
-    destination: Cidr | None = None
-    action: Action = Action.ACCEPT
-    comment: str = ""
-
-
-class Masquerade(Model):
-    out: Name = Field(description="the zone towards which source addresses are translated (the WAN)")
-    sources: list[Name] = Field(default_factory=list, description="zones translated; default: every other zone")
-
-
-class PortForward(Model):
-    name: Name
-    zone: Name = Field(description="where the traffic arrives from (the WAN zone)")
-    proto: Literal["tcp", "udp"] = "tcp"
-    port: int = Field(ge=1, le=65535)
-    port_end: int | None = Field(default=None, ge=1, le=65535, description="a range: port to port_end (ports kept as they are)")
-    to: Address
-    to_port: int | None = Field(default=None, ge=1, le=65535)
-
-    @model_validator(mode="after")
-    def _range(self) -> PortForward:
-        if self.port_end is not None:
-            if self.port_end <= self.port:
-                raise ValueError("port_end must be above port")
-            if self.to_port is not None:
-                raise ValueError("a port range keeps its ports: leave out `to_port`")
-        return self
-
-
-class Nat(Model):
-    masquerade: list[Masquerade] = Field(default_factory=list)
-    forwards: list[PortForward] = Field(default_factory=list)
-
-
-class FirewallService(Model):
-    """Zone-based firewall of a router: zones, default policies, rules and NAT."""
-
-    zones: dict[Name, ZoneMembers]
-    policies: list[Policy] = Field(default_factory=list)
-    rules: list[Rule] = Field(default_factory=list)
-    nat: Nat = Nat()
-    default: Action = Action.DROP
-
-
-class WebSite(Model):
-    server_name: str = Field(min_length=1)
-    title: str = "It works"
-    body: str = ""
-
-
-class WebService(Model):
-    """An HTTP server (nginx) serving one page per site name."""
-
-    sites: list[WebSite] = Field(default_factory=list)
 
 
 class Services(Model):

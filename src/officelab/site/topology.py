@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from ipaddress import IPv4Address
 
-from officelab.site.model import Interface, Link, Node, NodeKind, PortMode, Site, SwitchPort, Vlan, VlanRef, split_endpoint
+from officelab.core.model import VlanRef
+from officelab.site.model import Interface, Node, NodeKind, PortMode, Site, SwitchPort, Vlan, split_endpoint
 
 Attachment = tuple[str, str]
 """``(node, interface)`` of a layer-3 interface; router sub-interfaces are ``(router, "lan.10")``."""
@@ -104,12 +106,6 @@ class Topology:
             table[a] = b
             table[b] = a
         return table
-
-    def link_of(self, node: str, port: str) -> Link | None:
-        for link in self.site.links:
-            if f"{node}:{port}" in (link.a, link.b):
-                return link
-        return None
 
     # ------------------------------------------------------------------ addressing
     def l3_interfaces(self, node: Node) -> list[tuple[str, Interface, int | None]]:
@@ -221,5 +217,78 @@ class Topology:
         segment = self.segment_of(node, interface)
         return self.vlan(segment.vlan) if segment and segment.vlan is not None else None
 
-    def nodes_of_kind(self, *kinds: NodeKind) -> list[Node]:
-        return [n for n in self.site.nodes if n.kind in kinds]
+    @cached_property
+    def fixed_addresses(self) -> set[IPv4Address]:
+        """Every address that is always the same node's: static addresses and DHCP reservations."""
+        fixed = {i.address.ip for n in self.site.nodes for i in n.interfaces if i.address is not None}
+        fixed |= {i.reserve for n in self.site.nodes for i in n.interfaces if i.reserve is not None}
+        fixed |= {r.address for vlan in self.site.vlans if vlan.dhcp for r in vlan.dhcp.reservations}
+        return fixed
+
+    @cached_property
+    def hosts(self) -> list[HostPort]:
+        """Every cabled layer-3 interface of the site's hosts (servers, PCs, phones, printers, cameras, devices)."""
+        return [hp for n in self.site.nodes if n.kind in HOST_KINDS for hp in self.ports_of(n)]
+
+    def ports_of(self, node: Node) -> list[HostPort]:
+        """The node's cabled layer-3 interfaces."""
+        cabled = [iface for iface in node.interfaces if (node.name, iface.name) in self.peers]
+        return [HostPort(node, iface, self.vlan_of(node.name, iface.name)) for iface in cabled]
+
+
+def fixed_address(node: Node, *, reserved: bool = False) -> IPv4Address | None:
+    """Where the site's other devices reach the node: its first static address (or, with ``reserved``, the first
+    static address or DHCP reservation), if it has one. Validation requires one wherever a service needs it."""
+    for iface in node.interfaces:
+        if iface.address is not None:
+            return iface.address.ip
+        if reserved and iface.reserve is not None:
+            return iface.reserve
+    return None
+
+
+def service_address(site: Site, node: str, *, reserved: bool = False) -> str:
+    """The fixed address of a node that serves something (a DC, a PBX, a broker, a printer): validated to exist."""
+    address = fixed_address(site.node(node), reserved=reserved)
+    if address is None:
+        raise ValueError(f"{node} has no fixed address (validation should have refused the site)")
+    return str(address)
+
+
+HOST_KINDS = (
+    NodeKind.SERVER,
+    NodeKind.WORKSTATION,
+    NodeKind.LAPTOP,
+    NodeKind.TABLET,
+    NodeKind.PHONE,
+    NodeKind.PRINTER,
+    NodeKind.CAMERA,
+    NodeKind.IOT,
+)
+"""The kinds of node that are hosts: they have layer-3 interfaces and are checked bottom-up."""
+
+
+@dataclass(frozen=True)
+class HostPort:
+    """A host's cabled layer-3 interface, and the VLAN it is plugged into."""
+
+    node: Node
+    iface: Interface
+    vlan: Vlan | None
+
+    @property
+    def fixed(self) -> IPv4Address | None:
+        """Its static address, or its DHCP reservation."""
+        if self.iface.address is not None:
+            return self.iface.address.ip
+        return self.iface.reserve
+
+    @property
+    def gateway(self) -> IPv4Address | None:
+        if self.iface.gateway is not None:
+            return self.iface.gateway
+        return self.vlan.gateway if self.vlan is not None and self.iface.dhcp else None
+
+    @property
+    def wireless(self) -> bool:
+        return self.iface.name.startswith("wl") or self.node.kind is NodeKind.TABLET

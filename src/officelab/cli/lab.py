@@ -1,0 +1,218 @@
+"""The lab's commands: validate and list sites, bring labs up and down, look at them, work on their nodes,
+pull cables, capture frames, save and restore snapshots."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, escape, fail, ok, out, step
+from officelab.recette.sitefile import load_checked
+from officelab.runtime.lab import Lab, require_root
+from officelab.runtime.state import all_labs
+from officelab.runtime.status import LabStatus
+from officelab.site.catalog import builtin_sites, resolve
+from officelab.site.loader import load_site
+
+app = typer.Typer()
+snapshot_app = typer.Typer(help="Freeze and restore a whole lab's state (a trainer's starting point).", no_args_is_help=True)
+app.add_typer(snapshot_app, name="snapshot")
+
+
+@app.command()
+def validate(site: SiteArgument = None) -> None:
+    """Check a site file: every problem at once, with file, line, field and a hint. Exit 2 if invalid."""
+    path = resolve(site)
+    loaded = load_checked(path)
+    ok(f"{path}: site {loaded.name} is valid — {len(loaded.vlans)} VLANs, {len(loaded.nodes)} nodes, {len(loaded.links)} links")
+
+
+@app.command()
+def sites(show: Annotated[str | None, typer.Option(help="Print the file of this built-in site.")] = None) -> None:
+    """List the built-in sites (or print one with --show)."""
+    catalog = builtin_sites()
+    if show:
+        if show not in catalog:
+            fail(f"no built-in site {show!r} (built-in: {', '.join(catalog)})")
+        sys.stdout.write(catalog[show].read_text())
+        return
+    table = Table("site", "nodes", "VLANs", "description")
+    for name, path in catalog.items():
+        site = load_site(path)
+        add_row(table, name, str(len(site.nodes)), str(len(site.vlans)), site.site.customer or site.site.description)
+    out.print(table)
+
+
+@app.command()
+def up(site: SiteArgument = None, lab: LabOption = DEFAULT_LAB) -> None:
+    """Boot a site as a live lab: namespaces, cables, switches, router, services, DHCP clients."""
+    require_root()
+    path = resolve(site)
+    loaded = load_checked(path)
+    target = Lab(lab)
+    with out.status(f"booting {escape(loaded.name)} as lab {escape(lab)}…") as spinner:
+
+        def progress(message: str) -> None:
+            step(message)
+            spinner.update(f"booting {escape(loaded.name)}: {escape(message)}")
+
+        try:
+            target.up(loaded, path.read_text(), progress)
+        except KeyboardInterrupt:
+            fail(f"interrupted: lab {lab} was torn down", 130)
+    _print_status(target.status())
+    host = next((n.name for n in loaded.nodes if n.kind.value in ("workstation", "laptop")), loaded.nodes[0].name)
+    router = next((n.name for n in loaded.nodes if n.kind.value == "router"), host)
+    out.print(
+        Text(
+            f"\nExplore: officelab exec --lab {lab} {host} -- ping -c1 www.example.com, "
+            f"officelab shell --lab {lab} {router}, officelab down --lab {lab}"
+        )
+    )
+
+
+@app.command()
+def down(
+    lab: LabOption = DEFAULT_LAB, all_: Annotated[bool, typer.Option("--all", help="Take down every lab on this machine.")] = False
+) -> None:
+    """Stop a lab: every daemon, namespace and link goes; logs stay in the lab directory."""
+    require_root()
+    for name in all_labs() if all_ else [lab]:
+        Lab(name).down(lambda m: ok(f"{m}"))
+
+
+@app.command()
+def status(lab: LabOption = DEFAULT_LAB, json_: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """What is up: nodes with their addresses and daemons, links with their state."""
+    current = Lab(lab).status()
+    if json_:
+        sys.stdout.write(json.dumps(current.to_dict(), indent=2) + "\n")
+        return
+    _print_status(current)
+
+
+def _print_status(status: LabStatus) -> None:
+    if status.state == "down":
+        out.print(Text(f"lab {status.lab} is down"))
+        return
+    table = Table(title=f"lab {status.lab} — site {status.site} — {status.state}", title_justify="left")
+    for column in ("node", "kind", "state", "addresses", "daemons"):
+        table.add_column(column)
+    for node in status.nodes:
+        colour = "green" if node.state == "up" else "red"
+        addresses = ", ".join(f"{a['ifname']} {a['address']}" for a in node.addresses)
+        daemons = ", ".join(f"{k}" + ("" if v == "running" else f" ({v})") for k, v in node.daemons.items())
+        add_row(table, node.name, node.kind, Text(node.state, style=colour), addresses, daemons)
+    out.print(table)
+    down_links = [f"{lk.a} — {lk.b}" for lk in status.links if lk.state != "up"]
+    out.print(
+        f"{len(status.links)} links, {len(status.links) - len(down_links)} up" + (f"; down: {', '.join(down_links)}" if down_links else "")
+    )
+
+
+@app.command(name="exec", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def exec_(node: str, command: Annotated[list[str], typer.Argument(help="The command, after `--`.")], lab: LabOption = DEFAULT_LAB) -> None:
+    """Run a command on a node; its exit code is the command's."""
+    require_root()
+    ctx = Lab(lab).context(node)
+    sys.stdout.flush()
+    ctx.enter()
+    try:
+        os.execvp(command[0], command)
+    except FileNotFoundError:
+        fail(f"{command[0]}: command not found on {node}", 127)
+
+
+@app.command()
+def shell(node: str, lab: LabOption = DEFAULT_LAB) -> None:
+    """An interactive shell on a node (the prompt shows the lab and the node)."""
+    require_root()
+    ctx = Lab(lab).context(node)
+    ctx.enter()
+    env = {**os.environ, "PS1": f"[{lab}] \\u@{node}:\\w\\$ ", "OFFICELAB_NODE": node, "OFFICELAB_LAB": lab}
+    os.execvpe("bash", ["bash", "--norc", "-i"], env)
+
+
+@app.command()
+def link(
+    action: Annotated[str, typer.Argument(help="down (pull the cable) or up (plug it back)")],
+    endpoint: Annotated[str, typer.Argument(help="NODE:PORT")],
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
+    """Fault injection: pull a cable out (`link down sw-floor:ge1`) or plug it back (`link up …`)."""
+    if action not in ("up", "down"):
+        fail(f"unknown action {action!r}: use `officelab link down NODE:PORT` or `officelab link up NODE:PORT`", 2)
+    switched = Lab(lab).set_link(endpoint, action == "up")
+    ok(f"cable at {endpoint} {'plugged back' if action == 'up' else 'pulled'} (port {switched} {action})")
+
+
+@app.command()
+def capture(
+    endpoint: Annotated[str, typer.Argument(help="NODE:PORT")],
+    write: Annotated[Path, typer.Option("-w", "--write", help="pcap file to write (Wireshark-readable).")],
+    count: Annotated[int, typer.Option("-c", "--count", help="Stop after this many packets (0: until Ctrl-C).")] = 0,
+    duration: Annotated[float, typer.Option("--duration", help="Stop after this many seconds (0: no limit).")] = 0,
+    filter_: Annotated[str, typer.Option("--filter", help="A tcpdump capture filter.")] = "",
+    lab: LabOption = DEFAULT_LAB,
+) -> None:
+    """Capture the frames on a port into a pcap file (trunks show their 802.1Q tags)."""
+    require_root()
+    if ":" not in endpoint:
+        fail(f"expected NODE:PORT, got {endpoint!r}", 2)
+    node, port = endpoint.split(":", 1)
+    target = Lab(lab)
+    argv = ["tcpdump", "-i", port, "-U", "-w", "-", "--immediate-mode"] + (["-c", str(count)] if count else []) + filter_.split()
+    with open(write, "wb") as fh:
+        proc = target.popen(node, argv, stdout=fh, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + duration if duration else None
+        try:
+            while proc.poll() is None:
+                if deadline and time.monotonic() >= deadline:
+                    proc.send_signal(signal.SIGINT)
+                    break
+                time.sleep(0.05)
+            proc.wait(timeout=5)
+        except KeyboardInterrupt:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=5)
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, -signal.SIGINT) and "packets captured" not in stderr:
+        fail(f"capture on {endpoint} failed: {stderr.strip().splitlines()[-1] if stderr.strip() else proc.returncode}")
+    captured = next((line for line in stderr.splitlines() if "packets captured" in line), "")
+    ok(f"{write}: {captured or 'capture written'}")
+
+
+@snapshot_app.command("save")
+def snapshot_save(name: str, lab: LabOption = DEFAULT_LAB) -> None:
+    """Save the whole lab's state under NAME."""
+    path = Lab(lab).snapshot_save(name, lambda m: ok(f"{m}"))
+    out.print(Text(f"  {path}"))
+
+
+@snapshot_app.command("restore")
+def snapshot_restore(name: str, lab: LabOption = DEFAULT_LAB) -> None:
+    """Bring the lab back to the state saved under NAME (the lab is rebooted from it)."""
+    require_root()
+    target = Lab(lab)
+    with out.status(f"restoring {name}…"):
+        target.snapshot_restore(name, step)
+    _print_status(target.status())
+
+
+@snapshot_app.command("list")
+def snapshot_list(lab: LabOption = DEFAULT_LAB) -> None:
+    """The saved snapshots of a lab."""
+    table = Table("snapshot", "saved", "size")
+    for name, mtime, size in Lab(lab).snapshots():
+        add_row(table, name, time.strftime("%Y-%m-%d %H:%M", time.localtime(mtime)), f"{size // 1024} KiB")
+    out.print(table)

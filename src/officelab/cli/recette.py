@@ -1,0 +1,96 @@
+"""The recette's commands: run the acceptance checks (on a lab, or here against a real network) and list the
+official criteria with the checks that evidence them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out
+from officelab.runtime.lab import Lab, require_root
+from officelab.site.catalog import resolve
+from officelab.site.loader import load_site
+
+app = typer.Typer()
+
+
+@app.command()
+def check(
+    lab: LabOption = DEFAULT_LAB,
+    criterion: Annotated[str | None, typer.Option("--criterion", help="Only checks evidencing this criterion (and their needs).")] = None,
+    node: Annotated[str | None, typer.Option("--node", help="Only checks run on this node (and what they need).")] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write the results as JSON.")] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML (for CI).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the printable acceptance report (HTML).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Report language: fr or en.")] = "fr",
+    here: Annotated[Path | None, typer.Option("--here", help="Field mode: run this plan of probes from this machine.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the checks without running them.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every check under its criterion.")] = False,
+) -> None:
+    """The recette: prove, criterion by criterion, what works and what does not. Exit 0 only if all required checks pass."""
+    from officelab.criteria import catalogue
+    from officelab.recette import report
+    from officelab.recette.derive import derive_suite
+    from officelab.recette.run import load_plan, run_here, run_on_lab, select
+
+    if lang not in ("fr", "en"):
+        fail(f"unknown language {lang!r}: use --lang fr or --lang en", 2)
+    if criterion is not None and criterion not in catalogue().criteria:
+        fail(f"unknown criterion {criterion!r}: see `officelab criteria`", 2)
+    target = Lab(lab)
+    if here is None:
+        checks = select(derive_suite(target.site()), criterion, node)
+        if node is not None and not any(c.place == node for c in checks):
+            fail(f"no check runs on node {node!r} in lab {lab}", 2)
+    else:
+        checks = select(load_plan(here)[1], criterion, None)
+    if list_:
+        for c in checks:
+            must = "" if c.expect else "(must NOT reach) "
+            out.print(Text.assemble(c.id, "  ", (c.place, "dim"), "  ", must, c.title(lang), "  ", (", ".join(c.criteria), "dim")))
+        return
+    if here is None:
+        require_root()
+    with out.status(f"recette: {len(checks)} checks…") as spinner:
+        done = [0]
+
+        def progress(_: object) -> None:
+            done[0] += 1
+            spinner.update(f"recette: {done[0]}/{len(checks)} checks")
+
+        result = run_here(here, progress) if here is not None else run_on_lab(target, checks, progress)
+    report.print_terminal(result, out, lang, verbose)
+    for path, writer in ((json_file, report.write_json), (junit, report.write_junit), (html, report.write_html)):
+        if path is not None:
+            writer(result, path, lang)
+            ok(f"{path}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def criteria(
+    lab: LabOption = DEFAULT_LAB,
+    site: Annotated[str | None, typer.Option("--site", help="Count the checks of this site instead of the lab's.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+) -> None:
+    """The official performance criteria, and how many checks of the current site evidence each."""
+    from officelab.criteria import catalogue
+    from officelab.recette.derive import derive_suite
+
+    if site is not None:
+        loaded = load_site(resolve(site))
+    else:
+        target = Lab(lab)
+        loaded = target.site() if (target.dir.path / "site.yaml").exists() else load_site(resolve(None))
+    checks = derive_suite(loaded)
+    table = Table("criterion", "title", "check", f"checks ({loaded.name})", title_justify="left")
+    for competency in catalogue().competencies:
+        for c in competency.criteria:
+            n = sum(1 for k in checks if c.id in k.criteria)
+            add_row(table, c.id, c.title(lang), c.check, str(n) if n else Text("0", style="dim"))
+    out.print(table)

@@ -1,0 +1,70 @@
+"""The trade domains of OfficeLab, each one package with the same files, and the one list that registers them.
+
+A domain package may hold, where it has them:
+
+==============  =================================================================  ===========
+file            what it holds                                                      layer
+==============  =================================================================  ===========
+``model.py``    its section of the site file and its probe kinds (pure data)       model
+``facts.py``    what follows from the site file alone: addresses, URLs, plans      facts
+``validate.py`` ``validate(ctx)``: the cross-references of its section             facts
+``probes.py``   the implementations of its probe kinds (``@probe``)                 probes
+``realise.py``  ``realise(plan, topo, node)``: the files, commands and daemons     runtime
+``admin.py``    live changes on a running lab                                      runtime
+``checks.py``   ``derive(ctx)``: its part of the recette                           recette
+``cli.py``      ``register(app)``: its sub-commands                                cli
+``templates/``  its configuration templates (Jinja2)
+==============  =================================================================  ===========
+
+Each layer loads only the files of its own layer or below, through `parts`; the import contracts in
+``.importlinter`` enforce it. Adding a domain is adding its package and one line to `DOMAINS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import Literal
+
+Part = Literal["model", "facts", "validate", "probes", "realise", "admin", "checks", "cli"]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A trade domain: its package name and what it covers, in a technician's words."""
+
+    name: str
+    summary: str
+
+    @property
+    def package(self) -> str:
+        return f"{__name__}.{self.name}"
+
+
+DOMAINS: tuple[Domain, ...] = (
+    Domain("network", "addressing plan, switching and VLANs, DHCP, DNS, hosts bottom-up"),
+    Domain("firewall", "zones, policies, rules, NAT and port forwards"),
+    Domain("web", "web servers and sites by name"),
+    Domain("directory", "Active Directory: domain controller, users, groups, computers"),
+    Domain("files", "file server shares and their rights"),
+    Domain("printing", "print server queues and IPP printers"),
+    Domain("backup", "backups of the shares to a NAS"),
+    Domain("automation", "building automation over MQTT"),
+    Domain("video", "IP cameras and the recorder"),
+    Domain("telephony", "IP PBX, phones, SIP trunk and operator"),
+)
+"""The registry, in dependency order: a domain may use the facts and checks of the domains above it."""
+
+
+@cache
+def parts(part: Part) -> tuple[ModuleType, ...]:
+    """The ``part`` module of every domain that has one, in registry order."""
+    found = []
+    for domain in DOMAINS:
+        name = f"{domain.package}.{part}"
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return tuple(found)

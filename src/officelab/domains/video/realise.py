@@ -1,0 +1,70 @@
+"""Video surveillance: each camera runs an RTSP server with digest auth (gst-rtsp-server) and answers
+WS-Discovery; the recorder pulls every camera with ffmpeg into rotating segments (the retention)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from officelab.domains.video.facts import ONVIF_PORT, RTSP_PORT, camera_address, camera_url
+from officelab.runtime.plan import DaemonPlan, FilePlan, LabPlan, PortListening, Stage
+from officelab.site.model import Node
+from officelab.site.topology import Topology
+
+
+def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
+    site = topo.site
+    v = site.video
+    if v is None:
+        return
+    node_dir = plan.node_dir(node.name)
+    for camera in (c for c in v.cameras if c.node == node.name):
+        config = {
+            "name": camera.node,
+            "address": camera_address(site, camera),
+            "port": RTSP_PORT,
+            "path": camera.path,
+            "width": camera.width,
+            "height": camera.height,
+            "fps": camera.fps,
+            "user": camera.user,
+            "password": camera.password,
+            "pattern": camera.pattern,
+        }
+        plan.files.append(FilePlan(node.name, "camera.json", json.dumps(config, indent=1), mode=0o600))
+        script = str(resources.files("officelab.devices") / "camera.py")
+        plan.daemons.append(
+            DaemonPlan(
+                "camera",
+                node.name,
+                ["/usr/bin/python3", script, str(node_dir / "camera.json")],
+                stage=Stage.MEMBERS,
+                ready=[PortListening("tcp", RTSP_PORT), PortListening("tcp", ONVIF_PORT)],
+            )
+        )
+    if node.name == v.recorder:
+        for camera in v.cameras:
+            plan.files.append(FilePlan(node.name, f"run/nvr/{camera.node}/", "", mode=0o755))
+            argv = [
+                "ffmpeg",
+                "-nostdin",
+                "-loglevel",
+                "warning",
+                "-rtsp_transport",
+                "tcp",
+                "-i",
+                camera_url(site, camera),
+                "-c",
+                "copy",
+                "-an",
+                "-f",
+                "segment",
+                "-segment_time",
+                str(v.segment_seconds),
+                "-reset_timestamps",
+                "1",
+                "-segment_wrap",
+                str(v.keep_segments),
+                str(node_dir / "run" / "nvr" / camera.node / "segment-%05d.mp4"),
+            ]
+            plan.daemons.append(DaemonPlan(f"record-{camera.node}", node.name, argv, stage=Stage.RECORDERS))
