@@ -129,9 +129,9 @@ def test_data_services_are_planned() -> None:
         "srv-files/cron",
     } <= set(daemons)
     assert daemons["srv-files/smbd"].stage > daemons["srv-ad/samba"].stage
-    assert any(
-        isinstance(r, ProbeSucceeds) and isinstance(r.probe, LdapProbe) for r in daemons["srv-ad/samba"].ready
-    ), "the DC is ready when it authenticates"
+    assert any(isinstance(r, ProbeSucceeds) and isinstance(r.probe, LdapProbe) for r in daemons["srv-ad/samba"].ready), (
+        "the DC is ready when it authenticates"
+    )
     files = {(f.node, f.path): f.content for f in p.files}
     member = files[("srv-files", "etc/samba/smb.conf")]
     shares = files[("srv-files", "etc/samba/shares.conf")]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from pathlib import Path
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -231,4 +231,3 @@ def load_site(path: Path | str, also: Sequence[Validator] = ()) -> Site:
         )
         raise SiteInvalid(file, [problem]) from None
     return load_text(text, str(file), also)
-

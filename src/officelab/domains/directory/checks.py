@@ -8,12 +8,17 @@ Shares and print queues, checked from the same client, depend on it through `cli
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from officelab.domains.directory.model import KerberosProbe, LdapProbe
 from officelab.domains.network.checks import INFRA, dns_check, ip_checks
 from officelab.domains.network.model import CommandProbe, DnsProbe
 from officelab.recette.context import Derivation
-from officelab.site.model import NodeKind
+from officelab.site.model import Node, NodeKind
 from officelab.site.topology import HostPort
+
+ServerChecks = Callable[[Derivation, Node, str, tuple[str, ...]], None]
+"""Checks of one server, run from the directory's client ``where`` once ``base`` passes."""
 
 
 def directory_client(ctx: Derivation) -> HostPort | None:
@@ -36,6 +41,20 @@ def derive(ctx: Derivation) -> None:
     where, base = client.node.name, (f"gw:{client.node.name}",)
     dc_fqdn = f"{d.controller}.{d.domain}"
     admin = f"Administrator@{d.domain}"
+
+    def search(filter: str, attribute: str, expect: list[str], exact: bool = False) -> LdapProbe:
+        """An LDAP search as the domain's administrator: ``attribute`` of what ``filter`` finds holds ``expect``."""
+        return LdapProbe(
+            server=dc_fqdn,
+            user=admin,
+            password=d.admin_password,
+            base=d.base_dn,
+            filter=filter,
+            attribute=attribute,
+            expect=expect,
+            exact=exact,
+        )
+
     ctx.check(
         "ad:srv",
         f"Le domaine {d.domain} est annoncé dans le DNS (SRV LDAP)",
@@ -98,16 +117,7 @@ def derive(ctx: Derivation) -> None:
             f"Le groupe {group.name} contient exactement ses membres",
             f"Group {group.name} has exactly its members",
             on=where,
-            probe=LdapProbe(
-                server=dc_fqdn,
-                user=admin,
-                password=d.admin_password,
-                base=d.base_dn,
-                filter=f"(&(objectClass=group)(cn={group.name}))",
-                attribute="member",
-                expect=names,
-                exact=True,
-            ),
+            probe=search(f"(&(objectClass=group)(cn={group.name}))", "member", names, exact=True),
             criteria=("TAI-CP6-C1",),
             depends=("ad:dc",),
             group="directory",
@@ -119,15 +129,7 @@ def derive(ctx: Derivation) -> None:
             f"{computer} est intégré au domaine (compte ordinateur)",
             f"{computer} is joined to the domain (computer account)",
             on=where,
-            probe=LdapProbe(
-                server=dc_fqdn,
-                user=admin,
-                password=d.admin_password,
-                base=d.base_dn,
-                filter=f"(sAMAccountName={account})",
-                attribute="dNSHostName",
-                expect=[f"{computer}.{d.domain}"],
-            ),
+            probe=search(f"(sAMAccountName={account})", "dNSHostName", [f"{computer}.{d.domain}"]),
             criteria=("TRI-CP6-C1",),
             depends=("ad:dc",),
             group="directory",
@@ -152,6 +154,16 @@ def dc_ready(ctx: Derivation) -> str:
 def login_check(user: str) -> str:
     """The check that ``user`` can (or cannot, if disabled) authenticate to the directory."""
     return f"ad:login:{user}"
+
+
+def for_domain_servers(ctx: Derivation, serves: Callable[[Node], bool], derive: ServerChecks) -> None:
+    """Derive ``derive(ctx, server, where, base)`` for each server that ``serves``, from the directory's client."""
+    client = client_base(ctx)
+    if client is None:
+        return
+    for server in ctx.site.nodes:
+        if serves(server):
+            derive(ctx, server, *client)
 
 
 def client_base(ctx: Derivation) -> tuple[str, tuple[str, ...]] | None:

@@ -4,7 +4,7 @@ session as that user); a wrong password and a guest are refused."""
 
 from __future__ import annotations
 
-from officelab.domains.directory.checks import client_base, dc_ready, login_check
+from officelab.domains.directory.checks import dc_ready, for_domain_servers, login_check
 from officelab.domains.files.model import ShareRight, SmbProbe
 from officelab.domains.network.model import TcpProbe
 from officelab.recette.context import Derivation
@@ -12,12 +12,7 @@ from officelab.site.model import Node
 
 
 def derive(ctx: Derivation) -> None:
-    client = client_base(ctx)
-    if client is None:
-        return
-    for server in ctx.site.nodes:
-        if server.services.files is not None:
-            _shares(ctx, server, *client)
+    for_domain_servers(ctx, lambda node: node.services.files is not None, _shares)
 
 
 def _shares(ctx: Derivation, server: Node, where: str, base: tuple[str, ...]) -> None:

@@ -104,7 +104,7 @@ def _dnsmasq(plan: LabPlan, topo: Topology, node: Node) -> None:
     hosts = _site_hosts(topo) + "".join(f"{r.value}\t{r.name}.{topo.site.site.domain} {r.name}\n" for r in records if r.type == "A")
     plan.files.append(FilePlan(node.name, "dnsmasq.conf", config))
     plan.files.append(FilePlan(node.name, "hosts.site", hosts))
-    ready: list[Readiness] = [PortListening("udp", 53)] + ([PortListening("udp", 67)] if scopes else [])
+    ready: list[Readiness] = [PortListening("udp", 53), *([PortListening("udp", 67)] if scopes else [])]
     plan.daemons.append(DaemonPlan("dnsmasq", node.name, ["dnsmasq", "-C", str(node_dir / "dnsmasq.conf")], Stage.SERVERS, ready))
 
 

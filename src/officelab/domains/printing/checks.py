@@ -3,7 +3,7 @@ network; on each queue an allowed user's page really arrives at the printer, and
 
 from __future__ import annotations
 
-from officelab.domains.directory.checks import client_base
+from officelab.domains.directory.checks import for_domain_servers
 from officelab.domains.network.checks import ip_checks
 from officelab.domains.network.model import TcpProbe
 from officelab.domains.printing.facts import allowed_users, printer_uri
@@ -13,12 +13,7 @@ from officelab.site.model import Node
 
 
 def derive(ctx: Derivation) -> None:
-    client = client_base(ctx)
-    if client is None:
-        return
-    for server in ctx.site.nodes:
-        if server.services.print is not None:
-            _queues(ctx, server, *client)
+    for_domain_servers(ctx, lambda node: node.services.print is not None, _queues)
 
 
 def _queues(ctx: Derivation, server: Node, where: str, base: tuple[str, ...]) -> None:
