@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check src tests bench || exit 1
 .venv/bin/mypy || exit 1
+.venv/bin/lint-imports --no-cache || exit 1   # the layers (.importlinter, docs/architecture.md)
 .venv/bin/pytest -q "$@"
 rc=$?
 [ $rc -eq 5 ] && { echo "no test ran" >&2; exit 1; }

@@ -18,7 +18,9 @@ from rich.text import Text
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, escape, fail, ok, out, step
 from officelab.recette.sitefile import load_checked
-from officelab.runtime.lab import Lab, require_root
+from officelab.runtime import snapshot
+from officelab.runtime.kernel import require_root
+from officelab.runtime.lab import Lab
 from officelab.runtime.state import all_labs
 from officelab.runtime.status import LabStatus
 from officelab.site.catalog import builtin_sites, resolve
@@ -195,7 +197,7 @@ def capture(
 @snapshot_app.command("save")
 def snapshot_save(name: str, lab: LabOption = DEFAULT_LAB) -> None:
     """Save the whole lab's state under NAME."""
-    path = Lab(lab).snapshot_save(name, lambda m: ok(f"{m}"))
+    path = snapshot.save(Lab(lab), name, ok)
     out.print(Text(f"  {path}"))
 
 
@@ -205,7 +207,7 @@ def snapshot_restore(name: str, lab: LabOption = DEFAULT_LAB) -> None:
     require_root()
     target = Lab(lab)
     with out.status(f"restoring {name}…"):
-        target.snapshot_restore(name, step)
+        snapshot.restore(target, name, step)
     _print_status(target.status())
 
 
@@ -213,6 +215,6 @@ def snapshot_restore(name: str, lab: LabOption = DEFAULT_LAB) -> None:
 def snapshot_list(lab: LabOption = DEFAULT_LAB) -> None:
     """The saved snapshots of a lab."""
     table = Table("snapshot", "saved", "size")
-    for name, mtime, size in Lab(lab).snapshots():
+    for name, mtime, size in snapshot.snapshots(Lab(lab)):
         add_row(table, name, time.strftime("%Y-%m-%d %H:%M", time.localtime(mtime)), f"{size // 1024} KiB")
     out.print(table)

@@ -11,7 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out
-from officelab.runtime.lab import Lab, require_root
+from officelab.runtime.kernel import require_root
+from officelab.runtime.lab import Lab
 from officelab.site.catalog import resolve
 from officelab.site.loader import load_site
 

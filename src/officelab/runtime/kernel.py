@@ -10,6 +10,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from officelab.core.errors import NotRoot
+
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWNET = 0x40000000
@@ -77,3 +79,8 @@ def in_netns(path: str) -> Iterator[None]:
         setns(home, CLONE_NEWNET)
         os.close(target)
         os.close(home)
+
+
+def require_root() -> None:
+    if os.geteuid() != 0:
+        raise NotRoot("this command needs root: network namespaces are created by root (try sudo)")

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
-import tarfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -27,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from officelab.core.deadline import wait_for
-from officelab.core.errors import LabError, NotRoot, OfficeLabError
-from officelab.runtime import netns
+from officelab.core.errors import LabError, OfficeLabError
+from officelab.runtime import netns, ports
 from officelab.runtime.archive import tar
 from officelab.runtime.build import Netlink, build_network, create_namespaces, write_files
+from officelab.runtime.kernel import require_root
 from officelab.runtime.netns import NodeContext
 from officelab.runtime.place import NodePlace
 from officelab.runtime.plan import DaemonPlan, LabPlan, Readiness, Stage, compile_plan
@@ -46,11 +45,11 @@ from officelab.runtime.state import (
     process_alive,
     process_start_time,
 )
-from officelab.runtime.status import LabStatus, LinkStatus, NodeStatus
+from officelab.runtime.status import LabStatus, lab_status
 from officelab.runtime.supervisor import DaemonSpec, SupervisorClient
-from officelab.runtime.vlan import BpfTagging, PortVlan, VlanRealisation
+from officelab.runtime.vlan import BpfTagging, VlanRealisation
 from officelab.site.loader import load_text
-from officelab.site.model import Site, split_endpoint
+from officelab.site.model import Site
 
 Progress = Callable[[str], None]
 READY_TIMEOUT = 30.0
@@ -67,11 +66,6 @@ def failpoint(lab_dir: Path, name: str) -> None:
         return
     (lab_dir / "failpoint").write_text(name)
     wait_for(lambda: False, 120.0, interval=0.05)
-
-
-def require_root() -> None:
-    if os.geteuid() != 0:
-        raise NotRoot("this command needs root: network namespaces are created by root (try sudo)")
 
 
 class Lab:
@@ -278,66 +272,17 @@ class Lab:
         ctx = self.context(node)
         return subprocess.Popen(argv, preexec_fn=ctx.enter, **kwargs)
 
-    # ------------------------------------------------------------------ status
+    # ------------------------------------------------------------------ status and faults
     def status(self) -> LabStatus:
-        record = self.record
-        status = LabStatus(lab=self.name, site=record.site, state=record.state)
-        if record.state == "down" or not (self.dir.path / "site.yaml").exists():
-            return status
-        site = self.site()
-        daemons = self.daemons()
-        with Netlink().session() as nl:
-            states: dict[tuple[str, str], str] = {}
-            for node in site.nodes:
-                ns = netns_name(self.name, node.name)
-                if not (NETNS_DIR / ns).exists():
-                    status.nodes.append(NodeStatus(node.name, node.kind.value, "missing"))
-                    continue
-                names = {}
-                for entry in nl.links(ns):
-                    names[entry["index"]] = str(entry["ifname"])
-                    states[(node.name, str(entry["ifname"]))] = str(entry["operstate"])
-                addresses = [
-                    {"ifname": names.get(a["index"], "?"), "address": f"{a.get('IFA_ADDRESS')}/{a['prefixlen']}"}
-                    for a in nl[ns].get_addr(family=2)
-                    if names.get(a["index"]) != "lo"
-                ]
-                own = {k.split("/", 1)[1]: v["state"] for k, v in daemons.items() if v["node"] == node.name}
-                state = "up" if all(s == "running" for s in own.values()) else "degraded"
-                status.nodes.append(NodeStatus(node.name, node.kind.value, state, addresses, own))
-        for link in site.links:
-            a, b = split_endpoint(link.a), split_endpoint(link.b)
-            up = states.get(a) == "UP" and states.get(b) == "UP"
-            status.links.append(LinkStatus(link.a, link.b, "up" if up else "down"))
-        return status
+        return lab_status(self)
 
-    # ------------------------------------------------------------------ faults
     def set_link(self, endpoint: str, up: bool) -> str:
         """Pull (or plug back) the cable at ``node:port``. Returns the port that was switched."""
-        require_root()
-        site = self.site()
-        if ":" not in endpoint:
-            raise OfficeLabError(f"expected NODE:PORT, got {endpoint!r}")
-        node, port = split_endpoint(endpoint)
-        link = next((lk for lk in site.links if endpoint in (lk.a, lk.b)), None)
-        if link is None:
-            raise OfficeLabError(f"no cable at {endpoint}: see `officelab status --lab {self.name}` for the links")
-        other = split_endpoint(link.b if link.a == endpoint else link.a)
-        kinds = {n.name: n.kind for n in site.nodes}
-        # A pulled cable is a loss of carrier at both ends. veth has no carrier switch, so the port set
-        # administratively down is the switch side when there is one (it holds no addresses or routes);
-        # the other end then sees NO-CARRIER and keeps its configuration, as with a real cable.
-        target = (node, port) if kinds[node].bridges or not kinds[other[0]].bridges else other
-        ns = netns_name(self.name, target[0])
-        with Netlink().session() as nl:
-            nl[ns].link("set", index=nl.index(ns, target[1]), state="up" if up else "down")
-            if up:
-                plan = self.plan()
-                for route in plan.routes:
-                    if route.node == target[0]:
-                        with contextlib.suppress(Exception):
-                            nl[ns].route("replace", dst="0.0.0.0/0" if route.dst == "default" else route.dst, gateway=route.via)
-        return f"{target[0]}:{target[1]}"
+        return ports.set_link(self, endpoint, up)
+
+    def set_port_vlan(self, endpoint: str, vlan: int | str) -> None:
+        """Put a switch's access port in another VLAN (a technician's change, or a fault to find)."""
+        ports.set_port_vlan(self, endpoint, vlan)
 
     def control(self, op: str, names: list[str], **extra: Any) -> dict[str, Any]:
         """Ask the supervisor to stop, resume or signal daemons (``node/daemon`` names)."""
@@ -359,69 +304,6 @@ class Lab:
         self.control("resume", [name])
         if not wait_for(lambda: self.daemons().get(name, {}).get("state") == "running", 10):
             raise LabError(f"{name} did not start again: see its log")
-
-    def set_port_vlan(self, endpoint: str, vlan: int | str) -> None:
-        """Put a switch's access port in another VLAN (a technician's change, or a fault to find)."""
-        require_root()
-        site = self.site()
-        node, port = split_endpoint(endpoint) if ":" in endpoint else (endpoint, "")
-        switch = next((n for n in site.nodes if n.name == node and n.kind.bridges), None)
-        if switch is None or not any(port in p.names() for p in switch.ports):
-            raise OfficeLabError(f"{endpoint} is not a switch port of lab {self.name}")
-        try:
-            vid = site.vlan(vlan).id
-        except KeyError:
-            raise OfficeLabError(f"unknown VLAN {vlan!r}: the site's VLANs are {', '.join(v.name for v in site.vlans)}") from None
-        self.vlans.replace(netns_name(self.name, node), port, PortVlan.access_port(vid))
-
-    # ------------------------------------------------------------------ snapshots
-    def snapshot_path(self, name: str) -> Path:
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
-            raise OfficeLabError(f"invalid snapshot name {name!r}: letters, digits, '.', '_' or '-'")
-        return home() / "snapshots" / self.name / f"{name}.tgz"
-
-    def snapshots(self) -> list[tuple[str, float, int]]:
-        directory = home() / "snapshots" / self.name
-        found = sorted(directory.glob("*.tgz")) if directory.is_dir() else []
-        return [(p.stem, p.stat().st_mtime, p.stat().st_size) for p in found]
-
-    def snapshot_save(self, name: str, progress: Progress = _quiet) -> Path:
-        """Freeze the whole lab (every node's state: directory, shares, leases, queues, backups) under ``name``.
-
-        Daemons are stopped for a consistent copy, then started again."""
-        require_root()
-        target = self.snapshot_path(name)
-        plan = self.plan()
-        with self.dir.lock():
-            if not self.is_up():
-                raise OfficeLabError(f"lab {self.name} is not up: nothing to save")
-            running = [k for k, v in self.daemons().items() if v["state"] == "running"]
-            self.control("stop", running)
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(".tmp")
-                tar(["--exclude=nodes/*/run/*", "-czpf", str(tmp), "-C", str(self.dir.path), "nodes", "site.yaml"])
-                tmp.replace(target)
-            finally:
-                self.control("resume", running)
-                for stage in Stage:
-                    self._wait_ready(plan, [d for d in plan.daemons if d.stage is stage and d.key in running])
-        progress(f"snapshot {name} saved ({target.stat().st_size // 1024} KiB)")
-        return target
-
-    def snapshot_restore(self, name: str, progress: Progress = _quiet) -> None:
-        """Bring the lab back to a saved state: a fresh boot of the snapshot's site with the saved node state."""
-        path = self.snapshot_path(name)
-        if not path.exists():
-            known = ", ".join(n for n, _, _ in self.snapshots()) or "none"
-            raise OfficeLabError(f"lab {self.name} has no snapshot {name!r} (snapshots: {known})")
-        with tarfile.open(path) as archive:
-            member = archive.extractfile("site.yaml")
-            if member is None:
-                raise OfficeLabError(f"snapshot {name} has no site.yaml: it is not an OfficeLab snapshot")
-            site_text = member.read().decode()
-        site = load_text(site_text, f"{path}:site.yaml")
-        self.up(site, site_text, progress, snapshot=path)
 
     # ------------------------------------------------------------------ down
     def leftovers(self) -> bool:

@@ -61,7 +61,6 @@ class LabRecord:
 
     lab: str
     site: str = ""
-    site_file: str = ""
     state: str = "down"  # booting | up | stopping | down | failed
     namespaces: list[str] = field(default_factory=list)
     supervisor_pid: int = 0
@@ -87,10 +86,6 @@ class LabDir:
     @property
     def socket(self) -> Path:
         return self.path / "supervisor.sock"
-
-    @property
-    def plan_file(self) -> Path:
-        return self.path / "plan.json"
 
     def exists(self) -> bool:
         return self.record_file.exists()

@@ -11,7 +11,8 @@ from rich.text import Text
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, fail, ok, out
 from officelab.domains.backup.facts import script_path
-from officelab.runtime.lab import Lab, require_root
+from officelab.runtime.kernel import require_root
+from officelab.runtime.lab import Lab
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,8 @@ from officelab.core.deadline import wait_for
 from officelab.domains.telephony import admin as pbx
 from officelab.domains.telephony.facts import call_probe, caller_party, party, route_call
 from officelab.probes import ProbeResult, run_probe
-from officelab.runtime.lab import Lab, require_root
+from officelab.runtime.kernel import require_root
+from officelab.runtime.lab import Lab
 from officelab.runtime.place import NodePlace
 
 

@@ -10,7 +10,8 @@ import typer
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, fail, ok
 from officelab.domains.video.facts import camera_url
-from officelab.runtime.lab import Lab, require_root
+from officelab.runtime.kernel import require_root
+from officelab.runtime.lab import Lab
 
 
 def register(app: typer.Typer) -> None:

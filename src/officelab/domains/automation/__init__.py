@@ -1,0 +1,1 @@
+"""The automation domain: building automation over MQTT."""

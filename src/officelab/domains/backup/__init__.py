@@ -1,0 +1,1 @@
+"""The backup domain: backups of the shares to a NAS."""

@@ -1,0 +1,1 @@
+"""The directory domain: Active Directory: domain controller, users, groups, computers."""

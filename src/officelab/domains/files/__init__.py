@@ -1,0 +1,1 @@
+"""The files domain: file server shares and their rights."""

@@ -1,0 +1,1 @@
+"""The firewall domain: zones, policies, rules, NAT and port forwards."""

@@ -1,0 +1,1 @@
+"""The printing domain: print server queues and IPP printers."""

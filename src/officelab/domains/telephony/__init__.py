@@ -1,0 +1,1 @@
+"""The telephony domain: IP PBX, phones, SIP trunk and operator."""

@@ -1,0 +1,1 @@
+"""The video domain: IP cameras and the recorder."""

@@ -1,0 +1,1 @@
+"""The web domain: web servers and sites by name."""
