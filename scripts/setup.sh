@@ -11,7 +11,7 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           restic openssh-server openssh-client mosquitto mosquitto-clients openssl
           python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
           gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-x fonts-dejavu-core ffmpeg
-          kamailio baresip-core rtpengine-daemon)
+          kamailio baresip-core rtpengine-daemon tini)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
 
 if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo make setup): it installs Debian packages" >&2; exit 1; fi

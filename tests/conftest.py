@@ -21,10 +21,10 @@ ROOT = os.geteuid() == 0
 def officelab_home() -> Iterator[Path]:
     """Every test session uses its own OFFICELAB_HOME, never the machine's /var/lib/officelab.
 
-    Not under pytest's 0700 temporary directory: daemons that drop privileges (CUPS filters as lp, avahi)
-    must be able to reach their node's files, as under /var/lib/officelab."""
-    home = Path(tempfile.mkdtemp(prefix="officelab-test-"))
-    home.chmod(0o755)
+    Readable by root only, as the real one (the nodes see none of it, but their own directory)."""
+    # Under /var/lib as in production: every ancestor of a node's directory is root's and not world-writable,
+    # which sshd's ChrootDirectory demands (the NAS's SFTP account), and the node views hide it like the real one.
+    home = Path(tempfile.mkdtemp(prefix="officelab-test-", dir="/var/lib" if ROOT else None))
     old = os.environ.get("OFFICELAB_HOME")
     os.environ["OFFICELAB_HOME"] = str(home)
     yield home

@@ -13,6 +13,7 @@ from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab, select
 from officelab.runtime.lab import Lab
+from officelab.runtime.state import home
 from tests.conftest import cli
 from tests.live.leaks import booted
 
@@ -85,7 +86,7 @@ def test_user_removed_from_group(lab: Lab) -> None:
 
 
 def test_share_right_removed(lab: Lab) -> None:
-    conf = lab.dir.node_dir("srv-files") / "etc" / "samba" / "smb.conf"
+    conf = lab.dir.node_dir("srv-files") / "etc" / "samba" / "shares.conf"  # included by its smb.conf
     original = conf.read_text()
     conf.write_text(original.replace('write list = @"CABINET\\Comptabilite"', "write list = nobody"))
     assert conf.read_text() != original, "the test edits the compta share's write list"
@@ -172,3 +173,19 @@ def test_snapshot_keeps_live_changes(lab: Lab) -> None:
     assert failed(data_suite(lab)) == {}
     assert "depart" in cli("snapshot", "list", "--lab", LAB).stdout
     assert cli("snapshot", "restore", "nosuch", "--lab", LAB).returncode == 1
+
+
+def test_the_nas_s_backup_account_is_sftp_only_and_chrooted(lab: Lab) -> None:
+    """The SSH login the backups use lands in the NAS's repositories, never in a shell or the lab's state."""
+    keys = lab.dir.node_dir("srv-files") / "ssh"
+    ssh = ["ssh", "-i", str(keys / "id_ed25519"), "-o", f"UserKnownHostsFile={keys / 'known_hosts'}", "-o", "BatchMode=yes"]
+    nas = "root@10.10.40.30"
+    shell = lab.run("srv-files", [*ssh, nas, f"ls {home()}; id"], timeout=20)
+    assert "labs" not in shell.stdout and "uid=" not in shell.stdout, shell.stdout
+    assert "sftp" in (shell.stdout + shell.stderr).lower(), "the account only serves SFTP"
+    listing = lab.run("srv-files", ["sftp", "-b", "-", *ssh[1:], nas], input="ls -a /\n", timeout=20)
+    names = {word.rsplit("/", 1)[-1] for line in listing.stdout.splitlines() if not line.startswith("sftp>") for word in line.split()}
+    assert listing.returncode == 0 and "partages" in names, listing.stdout + listing.stderr
+    assert not names & {"etc", "var", "usr", "labs"}, names
+    outside = lab.run("srv-files", ["sftp", "-b", "-", *ssh[1:], nas], input="cd /etc\n", timeout=20)
+    assert outside.returncode != 0, "no /etc in the chroot"

@@ -40,8 +40,9 @@ def _rows(site: str) -> dict[str, dict[str, Any]]:
 def _intended(row: dict[str, Any]) -> dict[str, Any]:
     """The recorded row with the corrections made on purpose since it was recorded: a host's own bottom-up checks
     evidence that the device works as specified (TAI-CP3-C4); automation rules evidence data received and acted on
-    (TRI-CP7), not a telephony configuration request (TRI-CP8-C2, mapped by mistake)."""
-    row = dict(row)
+    (TRI-CP7), not a telephony configuration request (TRI-CP8-C2, mapped by mistake); a dependency is listed once
+    (a rule whose target is its own source named its data check twice)."""
+    row = dict(row, depends=list(dict.fromkeys(row["depends"])))
     if row["id"].startswith(("ip:", "gw:", "dns:")):
         row["criteria"] = [*row["criteria"], "TAI-CP3-C4"]
     if row["id"].startswith("mqtt:rule:"):

@@ -1,5 +1,8 @@
 """The lab's commands: validate and list sites, bring labs up and down, look at them, work on their nodes,
-pull cables, capture frames, save and restore snapshots."""
+pull cables, capture frames, save and restore snapshots.
+
+They never lose work or hide a mistake: `up` refuses a lab that is up (``--force`` reboots it), `down` of a lab
+that does not exist says so, and a file to write is checked before anything runs (`writable_file`)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, escape, fail, ok, out, step
+from officelab.core.errors import OfficeLabError
 from officelab.recette.sitefile import load_checked
 from officelab.runtime import snapshot
 from officelab.runtime.kernel import require_root
@@ -29,6 +33,31 @@ from officelab.site.loader import load_site
 app = typer.Typer()
 snapshot_app = typer.Typer(help="Freeze and restore a whole lab's state (a trainer's starting point).", no_args_is_help=True)
 app.add_typer(snapshot_app, name="snapshot")
+
+
+def writable_file(path: Path, option: str) -> None:
+    """Refuse (exit 2), before anything runs, a file the command could not write at the end: ``option`` names it."""
+    where = f"{option} {path}"
+    parent = path.parent
+    if path.is_dir():
+        fail(f"{where}: is a directory, expected a file to write", 2)
+    if not parent.exists():
+        fail(f"{where}: directory {parent} does not exist (create it first, or choose another file)", 2)
+    if not parent.is_dir():
+        fail(f"{where}: {parent} is not a directory", 2)
+    if path.exists() and not os.access(path, os.W_OK):
+        fail(f"{where}: the file is not writable", 2)
+    if not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        fail(f"{where}: directory {parent} is not writable", 2)
+
+
+def _recorded_state(target: Lab) -> str:
+    """The state the lab's record says (``down`` without a record); ``""`` when the record cannot be read here
+    (then the runtime, as root, says what is wrong)."""
+    try:
+        return target.record.state
+    except OfficeLabError:
+        return ""
 
 
 @app.command()
@@ -56,12 +85,27 @@ def sites(show: Annotated[str | None, typer.Option(help="Print the file of this 
 
 
 @app.command()
-def up(site: SiteArgument = None, lab: LabOption = DEFAULT_LAB) -> None:
-    """Boot a site as a live lab: namespaces, cables, switches, router, services, DHCP clients."""
+def up(
+    site: SiteArgument = None,
+    lab: LabOption = DEFAULT_LAB,
+    force: Annotated[bool, typer.Option("--force", help="If the lab is already up, tear it down and boot it again.")] = False,
+) -> None:
+    """Boot a site as a live lab: namespaces, cables, switches, router, services, DHCP clients.
+
+    A lab that is already up is left alone (its state would be lost): take it down first, or use --force."""
+    target = Lab(lab)
+    if not force and _recorded_state(target) == "up":
+        running = target.record.site
+        fail(
+            f"lab {lab} is already up"
+            + (f" (site {running})" if running else "")
+            + f": run `officelab down --lab {lab}` first, or `officelab up --force --lab {lab}` to reboot it"
+        )
     require_root()
     path = resolve(site)
     loaded = load_checked(path)
-    target = Lab(lab)
+    if force and _recorded_state(target) == "up":
+        step(f"lab {lab} is up: tearing it down to boot it again (--force)")
     with out.status(f"booting {escape(loaded.name)} as lab {escape(lab)}…") as spinner:
 
         def progress(message: str) -> None:
@@ -88,9 +132,20 @@ def down(
     lab: LabOption = DEFAULT_LAB, all_: Annotated[bool, typer.Option("--all", help="Take down every lab on this machine.")] = False
 ) -> None:
     """Stop a lab: every daemon, namespace and link goes; logs stay in the lab directory."""
+    labs = all_labs()
+    if all_:
+        if not labs:
+            out.print(Text("no lab on this machine: nothing to take down"))
+            return
+        names = labs
+    else:
+        target = Lab(lab)
+        if not target.dir.exists() and not target.leftovers():
+            fail(f"no lab {lab} on this machine (labs: {', '.join(labs) or 'none'})")
+        names = [lab]
     require_root()
-    for name in all_labs() if all_ else [lab]:
-        Lab(name).down(lambda m: ok(f"{m}"))
+    for name in names:
+        Lab(name).down(ok)
 
 
 @app.command()
@@ -126,23 +181,15 @@ def _print_status(status: LabStatus) -> None:
 def exec_(node: str, command: Annotated[list[str], typer.Argument(help="The command, after `--`.")], lab: LabOption = DEFAULT_LAB) -> None:
     """Run a command on a node; its exit code is the command's."""
     require_root()
-    ctx = Lab(lab).context(node)
-    sys.stdout.flush()
-    ctx.enter()
-    try:
-        os.execvp(command[0], command)
-    except FileNotFoundError:
-        fail(f"{command[0]}: command not found on {node}", 127)
+    raise typer.Exit(Lab(lab).context(node).attach(command))
 
 
 @app.command()
 def shell(node: str, lab: LabOption = DEFAULT_LAB) -> None:
     """An interactive shell on a node (the prompt shows the lab and the node)."""
     require_root()
-    ctx = Lab(lab).context(node)
-    ctx.enter()
-    env = {**os.environ, "PS1": f"[{lab}] \\u@{node}:\\w\\$ ", "OFFICELAB_NODE": node, "OFFICELAB_LAB": lab}
-    os.execvpe("bash", ["bash", "--norc", "-i"], env)
+    env = {"PS1": f"[{lab}] \\u@{node}:\\w\\$ ", "OFFICELAB_NODE": node, "OFFICELAB_LAB": lab, "HOME": "/root"}
+    raise typer.Exit(Lab(lab).context(node).attach(["bash", "--norc", "-i"], env))
 
 
 @app.command()
@@ -168,9 +215,10 @@ def capture(
     lab: LabOption = DEFAULT_LAB,
 ) -> None:
     """Capture the frames on a port into a pcap file (trunks show their 802.1Q tags)."""
-    require_root()
     if ":" not in endpoint:
         fail(f"expected NODE:PORT, got {endpoint!r}", 2)
+    writable_file(write, "-w")
+    require_root()
     node, port = endpoint.split(":", 1)
     target = Lab(lab)
     argv = ["tcpdump", "-i", port, "-U", "-w", "-", "--immediate-mode"] + (["-c", str(count)] if count else []) + filter_.split()

@@ -1,5 +1,8 @@
 """The recette's commands: run the acceptance checks (on a lab, or here against a real network) and list the
-official criteria with the checks that evidence them."""
+official criteria with the checks that evidence them.
+
+Reports and the terminal never show the site's secrets (masked as ``***``) unless ``--reveal-secrets``; the report
+files are checked before anything runs."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out
+from officelab.cli.lab import writable_file
+from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, err, fail, ok, out
 from officelab.runtime.kernel import require_root
 from officelab.runtime.lab import Lab
 from officelab.site.catalog import resolve
@@ -31,28 +35,51 @@ def check(
     here: Annotated[Path | None, typer.Option("--here", help="Field mode: run this plan of probes from this machine.")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the checks without running them.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every check under its criterion.")] = False,
+    reveal_secrets: Annotated[
+        bool,
+        typer.Option(
+            "--reveal-secrets",
+            help="Show the site's passwords and secrets in the reports and on the terminal (masked as *** by default): "
+            "a trainer's choice, on purpose.",
+        ),
+    ] = False,
 ) -> None:
     """The recette: prove, criterion by criterion, what works and what does not. Exit 0 only if all required checks pass."""
     from officelab.criteria import catalogue
     from officelab.recette import report
     from officelab.recette.derive import derive_suite
     from officelab.recette.run import load_plan, run_here, run_on_lab, select
+    from officelab.recette.secrets import Masker, secret_values
 
+    reports = ((json_file, "--json", report.write_json), (junit, "--junit", report.write_junit), (html, "--html", report.write_html))
+    for path, option, _ in reports:
+        if path is not None:
+            writable_file(path, option)
+    wanted = [(path.resolve(), option) for path, option, _ in reports if path is not None]
+    for i, (path, option) in enumerate(wanted):
+        if any(path == other for other, _ in wanted[:i]):
+            fail(f"{option} {path}: another report is written to the same file", 2)
     if lang not in ("fr", "en"):
         fail(f"unknown language {lang!r}: use --lang fr or --lang en", 2)
     if criterion is not None and criterion not in catalogue().criteria:
         fail(f"unknown criterion {criterion!r}: see `officelab criteria`", 2)
     target = Lab(lab)
+    site_secrets: set[str] = set()
     if here is None:
-        checks = select(derive_suite(target.site()), criterion, node)
+        site = target.site()
+        site_secrets = secret_values(site)
+        checks = select(derive_suite(site), criterion, node)
         if node is not None and not any(c.place == node for c in checks):
             fail(f"no check runs on node {node!r} in lab {lab}", 2)
     else:
         checks = select(load_plan(here)[1], criterion, None)
     if list_:
+        shown = (lambda text: text) if reveal_secrets else Masker(site_secrets.union(*(secret_values(c.probe) for c in checks))).text
         for c in checks:
             must = "" if c.expect else "(must NOT reach) "
-            out.print(Text.assemble(c.id, "  ", (c.place, "dim"), "  ", must, c.title(lang), "  ", (", ".join(c.criteria), "dim")))
+            out.print(
+                Text.assemble(shown(c.id), "  ", (c.place, "dim"), "  ", must, shown(c.title(lang)), "  ", (", ".join(c.criteria), "dim"))
+            )
         return
     if here is None:
         require_root()
@@ -64,11 +91,20 @@ def check(
             spinner.update(f"recette: {done[0]}/{len(checks)} checks")
 
         result = run_here(here, progress) if here is not None else run_on_lab(target, checks, progress)
-    report.print_terminal(result, out, lang, verbose)
-    for path, writer in ((json_file, report.write_json), (junit, report.write_junit), (html, report.write_html)):
+    result.secrets |= site_secrets
+    report.print_terminal(result, out, lang, verbose, reveal_secrets)
+    unwritten = False
+    for path, option, writer in reports:
         if path is not None:
-            writer(result, path, lang)
+            try:
+                writer(result, path, lang, reveal_secrets)
+            except OSError as exc:  # the run is not lost: the terminal report is above, and the other files are written
+                err.print(Text.assemble(("error: ", "bold red"), f"{option} {path}: not written: {exc.strerror or exc}"), soft_wrap=True)
+                unwritten = True
+                continue
             ok(f"{path}")
+    if unwritten:
+        raise typer.Exit(2)
     if not result.ok:
         raise typer.Exit(1)
 

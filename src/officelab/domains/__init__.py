@@ -7,7 +7,7 @@ file            what it holds                                                   
 ==============  =================================================================  ===========
 ``model.py``    its section of the site file and its probe kinds (pure data)       model
 ``facts.py``    what follows from the site file alone: addresses, URLs, plans      facts
-``validate.py`` ``validate(ctx)``: the cross-references of its section             facts
+``validate.py`` ``validate(v)``: the cross-references of its section               facts
 ``probes.py``   the implementations of its probe kinds (``@probe``)                 probes
 ``realise.py``  ``realise(plan, topo, node)``: the files, commands and daemons     runtime
 ``admin.py``    live changes on a running lab                                      runtime

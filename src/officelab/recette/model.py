@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from officelab.probes import ProbeResult
 from officelab.probes.spec import ProbeSpec
+from officelab.recette.secrets import Masker, secret_values
 
 
 class Status(StrEnum):
@@ -46,9 +47,15 @@ class Outcome:
     blocked_by: str | None = None  # the failed check at the root of a blocked one
     duration: float = 0.0
 
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+    def secrets(self) -> set[str]:
+        """The secret values this outcome's probe carries (its passwords, its URLs' passwords)."""
+        return secret_values(self.check.probe)
+
+    def to_dict(self, lang: str = "en", *, reveal: bool = False, masker: Masker | None = None) -> dict[str, Any]:
+        """The outcome as JSON data, secrets masked (by ``masker``, default one knowing this probe's secrets)
+        unless ``reveal``."""
         c = self.check
-        return {
+        data = {
             "id": c.id,
             "title": c.title(lang),
             "place": c.place,
@@ -64,6 +71,23 @@ class Outcome:
             "probe": c.probe.model_dump(mode="json"),
             "evidence": self.result.to_dict() if self.result else None,
         }
+        if reveal:
+            return data
+        masked: dict[str, Any] = (masker or Masker(self.secrets()))(data)
+        return masked
+
+    def masked(self, masker: Masker) -> Outcome:
+        """A copy for a report: the probe's secret fields, and secrets in titles, cause and evidence, masked."""
+        c = self.check
+        probe = c.probe.model_copy(update={name: masker.field(name, value) for name, value in c.probe if isinstance(value, str)})
+        check = replace(c, title_fr=masker.text(c.title_fr), title_en=masker.text(c.title_en), probe=probe)
+        result = None
+        if self.result is not None:
+            r = self.result
+            result = replace(
+                r, summary=masker.text(r.summary), sent=masker.text(r.sent), received=masker.text(r.received), data=masker(r.data)
+            )
+        return replace(self, check=check, cause=masker.text(self.cause), result=result)
 
 
 @dataclass
@@ -74,6 +98,16 @@ class SuiteResult:
     started: float = 0.0
     duration: float = 0.0
     technician: str = ""
+    secrets: set[str] = field(default_factory=set)  # more values to mask wherever they appear (the site's passwords)
+
+    def masker(self) -> Masker:
+        """The masker of this result's reports: it knows the site's secrets and every probe's."""
+        return Masker(self.secrets.union(*(o.secrets() for o in self.outcomes)))
+
+    def masked(self) -> SuiteResult:
+        """A copy for a report, with every secret masked (see `officelab.recette.secrets`)."""
+        masker = self.masker()
+        return replace(self, outcomes=[o.masked(masker) for o in self.outcomes])
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)

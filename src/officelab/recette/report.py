@@ -1,4 +1,6 @@
-"""Recette reports: terminal (by competency and criterion, causes first), JSON, JUnit XML, standalone HTML."""
+"""Recette reports: terminal (by competency and criterion, causes first), JSON, JUnit XML, standalone HTML.
+
+Every report masks the site's secrets (see `officelab.recette.secrets`) unless it is asked to ``reveal`` them."""
 
 from __future__ import annotations
 
@@ -103,13 +105,19 @@ def by_criterion(result: SuiteResult, cat: Catalogue | None = None) -> list[tupl
     return grouped
 
 
-def print_terminal(result: SuiteResult, console: Console, lang: str = "en", verbose: bool = False) -> None:
+def shown(result: SuiteResult, reveal: bool = False) -> SuiteResult:
+    """What a report shows: the result with its secrets masked, or as it is when the secrets are revealed on purpose."""
+    return result if reveal else result.masked()
+
+
+def print_terminal(result: SuiteResult, console: Console, lang: str = "en", verbose: bool = False, reveal: bool = False) -> None:
+    result = shown(result, reveal)
     w = WORDS[lang]
     cat = catalogue()
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(result.started))
     console.print(
-        f"[bold]{w['title']}[/] — {w['site']} {result.site} — {w['lab']} {result.lab} — {when}"
-        + (f" — {result.technician}" if result.technician else "")
+        f"[bold]{w['title']}[/] — {w['site']} {escape(result.site)} — {w['lab']} {escape(result.lab)} — {when}"
+        + (f" — {escape(result.technician)}" if result.technician else "")
     )
     verdict = f"[bold green]{w['ok']}[/]" if result.ok else f"[bold red]{w['ko']}[/]"
     console.print(
@@ -123,7 +131,7 @@ def print_terminal(result: SuiteResult, console: Console, lang: str = "en", verb
             blocked = roots.get(outcome.check.id, [])
             console.print(
                 f" {MARK[Status.FAIL]} [bold]{escape(outcome.check.id)}[/] — {escape(outcome.check.title(lang))} @ "
-                f"{outcome.check.place}\n     [red]{escape(outcome.cause)}[/]"
+                f"{escape(outcome.check.place)}\n     [red]{escape(outcome.cause)}[/]"
                 f" [dim]({outcome.result.layer.value if outcome.result else '?'})[/]"
             )
             if blocked:
@@ -140,7 +148,8 @@ def print_terminal(result: SuiteResult, console: Console, lang: str = "en", verb
                     console.print(f"       {MARK[o.status]} {escape(o.check.id)} — {escape(o.cause)}")
 
 
-def to_json(result: SuiteResult, lang: str = "en") -> dict[str, Any]:
+def to_json(result: SuiteResult, lang: str = "en", reveal: bool = False) -> dict[str, Any]:
+    masker = None if reveal else result.masker()
     return {
         "site": result.site,
         "lab": result.lab,
@@ -160,15 +169,16 @@ def to_json(result: SuiteResult, lang: str = "en") -> dict[str, Any]:
             for cid, rows in by_criterion(result)
             for row in rows
         ],
-        "checks": [o.to_dict(lang) for o in result.outcomes],
+        "checks": [o.to_dict(lang, reveal=reveal, masker=masker) for o in result.outcomes],
     }
 
 
-def write_json(result: SuiteResult, path: Path, lang: str = "en") -> None:
-    path.write_text(json.dumps(to_json(result, lang), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+def write_json(result: SuiteResult, path: Path, lang: str = "en", reveal: bool = False) -> None:
+    path.write_text(json.dumps(to_json(result, lang, reveal), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_junit(result: SuiteResult, path: Path, lang: str = "en") -> None:
+def write_junit(result: SuiteResult, path: Path, lang: str = "en", reveal: bool = False) -> None:
+    result = shown(result, reveal)
     suite = ET.Element(
         "testsuite",
         name=f"recette {result.site}",
@@ -201,7 +211,8 @@ def write_junit(result: SuiteResult, path: Path, lang: str = "en") -> None:
     path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
-def write_html(result: SuiteResult, path: Path, lang: str = "en") -> None:
+def write_html(result: SuiteResult, path: Path, lang: str = "en", reveal: bool = False) -> None:
+    result = shown(result, reveal)
     env = Environment(loader=PackageLoader("officelab.recette", "templates"), autoescape=select_autoescape(["html", "j2"]))
     cat = catalogue()
     page = env.get_template("report.html.j2").render(

@@ -175,6 +175,8 @@ def write_files(plan: LabPlan) -> None:
             (base / sub).mkdir(parents=True, exist_ok=True)
     for node_name, variables in plan.env.items():
         (plan.node_dir(node_name) / "env").write_text("".join(f"{k}={v}\n" for k, v in sorted(variables.items())))
+    for node_name, binds in plan.binds.items():
+        (plan.node_dir(node_name) / "binds").write_text("".join(f"{source} {target}\n" for source, target in binds))
     for f in plan.files:
         path = plan.node_dir(f.node) / f.path
         if f.path.endswith("/"):  # a directory, with its mode (e.g. a share everyone allowed may write to)

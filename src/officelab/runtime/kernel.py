@@ -15,6 +15,7 @@ from officelab.core.errors import NotRoot
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWNET = 0x40000000
+CLONE_NEWPID = 0x20000000
 MS_RDONLY = 1
 MS_BIND = 4096
 MS_REC = 16384
@@ -29,6 +30,7 @@ _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 _libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
 _libc.unshare.argtypes = [ctypes.c_int]
 _libc.sethostname.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 
 
 def _check(result: int, what: str) -> None:
@@ -65,6 +67,63 @@ def umount(target: str, flags: int = 0) -> None:
 def sethostname(name: str) -> None:
     raw = name.encode()
     _check(_libc.sethostname(raw, len(raw)), "sethostname")
+
+
+@contextmanager
+def new_pidns() -> Iterator[None]:
+    """The next process this thread starts is process 1 of a new PID namespace (start exactly one), then back."""
+    home = os.open("/proc/thread-self/ns/pid_for_children", os.O_RDONLY)
+    try:
+        unshare(CLONE_NEWPID)
+        yield
+    finally:
+        setns(home, CLONE_NEWPID)
+        os.close(home)
+
+
+@contextmanager
+def in_pidns(path: str | None) -> Iterator[None]:
+    """Processes this thread starts in the body join the PID namespace at ``path`` (none: stay where we are).
+
+    The caller itself does not move: a PID namespace is entered by the children created after `setns`."""
+    if path is None:
+        yield
+        return
+    home = os.open("/proc/thread-self/ns/pid_for_children", os.O_RDONLY)
+    target = os.open(path, os.O_RDONLY)
+    try:
+        setns(target, CLONE_NEWPID)
+        yield
+    finally:
+        setns(home, CLONE_NEWPID)
+        os.close(target)
+        os.close(home)
+
+
+PR_CAPBSET_DROP = 24
+LEARNER_DROPPED_CAPABILITIES = {
+    "CAP_SYS_MODULE": 16,
+    "CAP_SYS_RAWIO": 17,
+    "CAP_SYS_PTRACE": 19,
+    "CAP_SYS_ADMIN": 21,
+    "CAP_SYS_BOOT": 22,
+    "CAP_SYS_TIME": 25,
+    "CAP_MKNOD": 27,
+    "CAP_SYSLOG": 34,
+    "CAP_WAKE_ALARM": 35,
+    "CAP_BLOCK_SUSPEND": 36,
+    "CAP_BPF": 39,
+    "CAP_PERFMON": 38,
+    "CAP_CHECKPOINT_RESTORE": 40,
+}
+"""What a person's shell on a node may not do even as root: mount or unmount (and so undo the node's view), enter
+other namespaces, load modules, read raw devices, trace processes, create device nodes, set the clock."""
+
+
+def drop_capabilities(names: dict[str, int]) -> None:
+    """Remove capabilities from this process's bounding set: programs it executes can never hold them."""
+    for number in names.values():
+        _check(_libc.prctl(PR_CAPBSET_DROP, number, 0, 0, 0), "prctl(PR_CAPBSET_DROP)")
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from typing import Any
 
 from officelab.core.deadline import wait_for
 from officelab.core.errors import LabError, OfficeLabError
-from officelab.runtime import netns, ports
+from officelab.runtime import kernel, netns, ports
 from officelab.runtime.archive import tar
 from officelab.runtime.build import Netlink, build_network, create_namespaces, write_files
 from officelab.runtime.kernel import require_root
@@ -148,6 +148,7 @@ class Lab:
         build_network(plan, self.vlans, progress)
         failpoint(self.dir.path, "network")
         self._start_supervisor(record)
+        self._start_inits(plan)
         for command in plan.commands:
             result = self.run(command.node, list(command.argv))
             if result.returncode != 0:
@@ -189,10 +190,25 @@ class Lab:
         if not wait_for(client.reachable, 10.0):
             raise LabError(f"the lab supervisor did not start: see {self.dir.path / 'supervisor.log'}")
 
+    def _start_inits(self, plan: LabPlan) -> None:
+        """Every node's PID namespace and its process 1, before anything runs on the nodes."""
+        nodes = [{"node": n.name, "netns": n.netns} for n in plan.nodes]
+        answer = SupervisorClient(self.dir.socket, timeout=60).request({"op": "init", "nodes": nodes})
+        if not answer.get("ok"):
+            raise LabError(f"the supervisor could not start the nodes' init processes: {answer.get('error')}")
+
     def _start_daemons(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
         specs = [
             asdict(
-                DaemonSpec(name=d.key, node=d.node, argv=d.argv, netns=plan.netns(d.node), node_dir=str(plan.node_dir(d.node)), env=d.env)
+                DaemonSpec(
+                    name=d.key,
+                    node=d.node,
+                    argv=d.argv,
+                    netns=plan.netns(d.node),
+                    node_dir=str(plan.node_dir(d.node)),
+                    env=d.env,
+                    confined=d.confined,
+                )
             )
             for d in daemons
         ]
@@ -263,14 +279,16 @@ class Lab:
         """Run a command on a node and wait for it (the API's `officelab exec`)."""
         ctx = self.context(node)
         try:
-            return subprocess.run(argv, preexec_fn=ctx.enter, capture_output=True, text=True, timeout=timeout, input=input, check=False)
+            with kernel.in_pidns(ctx.pidns):
+                return subprocess.run(argv, preexec_fn=ctx.enter, capture_output=True, text=True, timeout=timeout, input=input, check=False)
         except FileNotFoundError:
             raise OfficeLabError(f"{argv[0]}: command not found") from None
 
     def popen(self, node: str, argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
         """Start a command on a node without waiting (captures, load generators)."""
         ctx = self.context(node)
-        return subprocess.Popen(argv, preexec_fn=ctx.enter, **kwargs)
+        with kernel.in_pidns(ctx.pidns):
+            return subprocess.Popen(argv, preexec_fn=ctx.enter, **kwargs)
 
     # ------------------------------------------------------------------ status and faults
     def status(self) -> LabStatus:
@@ -341,6 +359,7 @@ class Lab:
         for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint"):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
+        shutil.rmtree(self.dir.path / "inits", ignore_errors=True)
         record.state, record.namespaces, record.supervisor_pid, record.supervisor_start = "down", [], 0, 0
         self.dir.write(record)
         progress(f"lab {self.name} down: {len(names)} namespaces removed" + (f", {len(stray)} stray processes killed" if stray else ""))

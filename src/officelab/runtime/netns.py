@@ -1,21 +1,23 @@
 """Network namespaces of a lab, and entering a node to run a program "on" it.
 
 A node is a persistent network namespace (``/run/netns/ol-<lab>-<node>``, so ``ip netns`` sees it).
-Each program started on a node also gets a fresh mount and UTS namespace (like ``ip netns exec``):
-the node's own ``/etc/resolv.conf``, ``/etc/hosts``, ``/etc/hostname`` and ``/run`` are bound
-in from its directory, and its hostname is the node's name. Nothing of this touches the host's files,
-and nothing but the netns files is mounted in the host's mount namespace.
+Each program started on a node also gets a fresh mount and UTS namespace, in which the node's own view of
+the file system is built (`officelab.runtime.nodefs`), and joins the node's PID namespace (its init is started
+by the lab's supervisor). Nothing of this touches the host's files, and nothing but the netns files is mounted
+in the host's mount namespace.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from officelab.runtime import kernel
-from officelab.runtime.state import NETNS_DIR
+from officelab.runtime import kernel, nodefs
+from officelab.runtime.state import NETNS_DIR, home, process_alive
 
 
 def ensure_netns_dir() -> None:
@@ -102,41 +104,114 @@ class NodeContext:
         assert self.netns.endswith(self.hostname)
         return NodeContext(self.netns.removesuffix(self.hostname) + node, node, str(Path(self.node_dir).parent / node))
 
-    def enter(self) -> None:
-        """Move the calling (single-threaded, usually freshly forked) process onto the node.
+    @property
+    def lab_dir(self) -> Path:
+        return Path(self.node_dir).parent.parent
 
-        Called as ``preexec_fn`` for daemons, or just before ``exec`` for `officelab exec/shell`.
+    @property
+    def init_pid(self) -> int | None:
+        """The PID of the node's process 1 (started by the lab's supervisor), if it is running."""
+        try:
+            pid_text, start_text = (self.lab_dir / "inits" / self.hostname).read_text().split()
+        except (OSError, ValueError):
+            return None
+        pid = int(pid_text)
+        return pid if process_alive(pid, int(start_text)) else None
+
+    @property
+    def pidns(self) -> str | None:
+        """The node's PID namespace (its init's), if it has one."""
+        pid = self.init_pid
+        return f"/proc/{pid}/ns/pid" if pid is not None else None
+
+    def enter(self, confined: bool = False) -> None:
+        """Move the calling (single-threaded, freshly forked) process onto the node: its network, its view of the
+        file system (`officelab.runtime.nodefs`), its hostname and environment. A process forked in the node's PID
+        namespace (see `kernel.in_pidns`) is then wholly on the node, as if started there.
+
+        The node's view is built once, by its init (`boot_init`): a program joins the init's mount and UTS
+        namespaces (a few system calls). Before the init runs, a program builds a view of its own.
+
+        ``confined``: a person's shell or command (`officelab shell/exec`, an SSH login): root on the node, but
+        without the capabilities that would undo the view (`kernel.LEARNER_DROPPED_CAPABILITIES`).
         """
+        environment = self.environment()
+        init = self.init_pid
+        self._join_network()
+        if init is None:
+            self._build_view()
+        else:
+            # Both opened first: once in the node's mount namespace, /proc is the node's, where the init is PID 1.
+            joined = [
+                (os.open(f"/proc/{init}/ns/{kind}", os.O_RDONLY), flag)
+                for kind, flag in (("uts", kernel.CLONE_NEWUTS), ("mnt", kernel.CLONE_NEWNS))
+            ]
+            try:
+                for fd, flag in joined:
+                    kernel.setns(fd, flag)
+            finally:
+                for fd, _ in joined:
+                    os.close(fd)
+        os.environ.update(environment)
+        os.chdir("/")
+        if confined:
+            kernel.drop_capabilities(kernel.LEARNER_DROPPED_CAPABILITIES)
+
+    def boot_init(self, argv: list[str]) -> None:
+        """In a child forked as process 1 of the node's new PID namespace: build the node's view, then become
+        ``argv`` (the node's init). Never returns."""
+        try:
+            self._join_network()
+            self._build_view()
+            os.chdir("/")
+            os.setsid()
+            os.execv(argv[0], argv)
+        finally:
+            os._exit(127)
+
+    def _join_network(self) -> None:
         fd = os.open(str(NETNS_DIR / self.netns), os.O_RDONLY)
-        kernel.setns(fd, kernel.CLONE_NEWNET)
-        os.close(fd)
+        try:
+            kernel.setns(fd, kernel.CLONE_NEWNET)
+        finally:
+            os.close(fd)
+
+    def _build_view(self) -> None:
         kernel.unshare(kernel.CLONE_NEWNS | kernel.CLONE_NEWUTS)
         # Receive unmounts from the host (see ensure_netns_dir) but send nothing back.
         kernel.mount("", "/", None, kernel.MS_SLAVE | kernel.MS_REC)
         base = Path(self.node_dir)
-        # Like /etc/netns/<ns>/: each file under the node's etc/ (etc/samba/smb.conf…) replaces the host's file of
-        # that path, when the host has one (a mount needs a target, and the host's /etc is never written).
-        etc = base / "etc"
-        if etc.is_dir():
-            for source in sorted(p for p in etc.rglob("*") if p.is_file()):
-                target = Path("/etc") / source.relative_to(etc)
-                if target.is_file():
-                    with contextlib.suppress(OSError):
-                        kernel.mount(str(source), str(target), None, kernel.MS_BIND)
-        # Directories with compiled-in paths (e.g. /var/log/samba): "relative-source absolute-target" lines.
-        binds = base / "binds"
-        if binds.is_file():
-            for line in binds.read_text().splitlines():
-                source_rel, _, target_dir = line.partition(" ")
-                if source_rel and Path(target_dir).is_dir() and (base / source_rel).is_dir():
-                    kernel.mount(str(base / source_rel), target_dir, None, kernel.MS_BIND)
-        # A private /run: daemons with hard-coded pid files and sockets there do not collide.
-        if (base / "run").is_dir():
-            kernel.mount(str(base / "run"), "/run", None, kernel.MS_BIND)
-        for key, value in self.environment().items():
-            os.environ[key] = value
+        nodefs.prepare(base)
+        # In a PID namespace of its own, a process's PID differs from the one the host's /proc knows it by.
+        nodefs.build(base, home(), pid_namespace=os.readlink("/proc/self") != str(os.getpid()))
         kernel.sethostname(self.hostname)
-        os.chdir("/")
+
+    def attach(self, argv: list[str], env: dict[str, str] | None = None) -> int:
+        """Run ``argv`` on the node as a person would (confined, in the node's PID namespace), attached to this
+        terminal, and return its exit code (128 + N if killed by signal N)."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        with kernel.in_pidns(self.pidns):
+            pid = os.fork()
+            if pid == 0:  # the child never returns: it becomes the command, or exits
+                try:
+                    self.enter(confined=True)
+                    os.execvpe(argv[0], argv, {**os.environ, **(env or {})})
+                except FileNotFoundError:
+                    os.write(2, f"error: {argv[0]}: command not found on {self.hostname}\n".encode())
+                    os._exit(127)
+                except BaseException as exc:
+                    os.write(2, f"error: cannot start {argv[0]} on {self.hostname}: {exc}\n".encode())
+                    os._exit(126)
+        # The terminal's Ctrl-C and Ctrl-\ are the command's to handle.
+        previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGQUIT)}
+        try:
+            _, status = os.waitpid(pid, 0)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        code = os.waitstatus_to_exitcode(status)
+        return 128 - code if code < 0 else code
 
     def environment(self) -> dict[str, str]:
         """Variables every program on the node gets (from the node's ``env`` file: KEY=value lines)."""

@@ -27,7 +27,8 @@ class NodePlace:
             yield
 
     def run(self, argv: list[str], timeout: float, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        return run_program(argv, timeout, self.context.enter, input)
+        with kernel.in_pidns(self.context.pidns):
+            return run_program(argv, timeout, self.context.enter, input)
 
     def resolv_conf(self) -> str:
         try:

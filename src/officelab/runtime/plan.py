@@ -1,7 +1,7 @@
 """Compile a site into a lab plan: namespaces, cables, bridges, addresses, routes, files and daemons.
 
-The plan is plain data, computed without root and without touching the system, so it can be unit
-tested and shown (`officelab plan`). `officelab.runtime.build` carries it out.
+The plan is plain data, computed without root and without touching the system, so it can be
+unit tested. `officelab.runtime.build` and the lab's boot carry it out.
 """
 
 from __future__ import annotations
@@ -141,6 +141,8 @@ class DaemonPlan:
     stage: Stage = Stage.SERVERS
     ready: list[Readiness] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    confined: bool = False
+    """It gives people shells (sshd): they get no capability that would undo the node's view."""
 
     @property
     def key(self) -> str:
@@ -189,6 +191,8 @@ class LabPlan:
     hooks: list[HookPlan] = field(default_factory=list)
     env: dict[str, dict[str, str]] = field(default_factory=dict)
     """Node → variables every program on it gets (KRB5_CONFIG, CUPS_SERVER…)."""
+    binds: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Node → (directory under the node's, where the node sees it): for programs with compiled-in paths."""
 
     def node_dir(self, node: str) -> Path:
         return self.lab_dir / "nodes" / node

@@ -100,9 +100,17 @@ class LabDir:
         known = set(LabRecord.__dataclass_fields__)
         return LabRecord(**{k: v for k, v in data.items() if k in known})
 
+    def ensure(self) -> None:
+        """Create the lab's directory, readable by root only (the lab's state holds its secrets); so are the
+        OfficeLab home and its labs/, cache/ and snapshots/ (nodes see none of it: see `runtime.nodefs`)."""
+        for directory in (home(), home() / "labs", self.path):
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if directory.stat().st_mode & 0o077:
+                directory.chmod(0o700)
+
     def write(self, record: LabRecord) -> None:
         """Atomically replace the record (a crash never leaves half a file)."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.ensure()
         tmp = self.record_file.with_suffix(".tmp")
         with open(tmp, "w") as fh:
             json.dump(asdict(record), fh, indent=2)
@@ -113,7 +121,7 @@ class LabDir:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """One command at a time changes a lab."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.ensure()
         with open(self.path / ".lock", "w") as fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from officelab.core.secrets import hide_url_passwords
+from officelab.runtime import kernel
 from officelab.runtime.netns import NodeContext
 from officelab.runtime.state import process_start_time
 
@@ -43,6 +45,7 @@ class DaemonSpec:
     node_dir: str
     env: dict[str, str] = field(default_factory=dict)
     restart: bool = True
+    confined: bool = False  # a daemon that gives people shells (sshd): see NodeContext.enter
 
 
 @dataclass
@@ -71,6 +74,14 @@ def _children(parent: int) -> list[int]:
     return found
 
 
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
 def _signal_group(pid: int, signum: int) -> None:
     """Signal a daemon and everything in its process group (its forked workers)."""
     try:
@@ -80,10 +91,14 @@ def _signal_group(pid: int, signum: int) -> None:
             os.kill(pid, signum)
 
 
-def _child_setup(ctx: NodeContext) -> None:
+def _child_setup(ctx: NodeContext, confined: bool) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    ctx.enter()
+    ctx.enter(confined)
+
+
+INIT = ("/usr/bin/tini", "--", "/bin/sleep", "infinity")
+"""Process 1 of each node's PID namespace: tini reaps the node's orphans; when it dies, so does all of the node."""
 
 
 class Supervisor:
@@ -94,10 +109,28 @@ class Supervisor:
         # Popen objects are kept until reaped: a collected, unreaped Popen would be waited for by the
         # subprocess module itself, stealing the exit status from `reap`.
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
+        self.inits: dict[str, int] = {}  # node → PID of its init
         self.stopping = False
         self.done = asyncio.Event()
 
     # ------------------------------------------------------------------ processes
+    def init_of(self, node: str, netns: str) -> int:
+        """The PID of the node's init, started first if need be: process 1 of a new PID namespace, in the node's
+        network and its view of the file system, which every program started on the node then joins."""
+        pid = self.inits.get(node, 0)
+        if pid and _alive(pid):
+            return pid
+        ctx = NodeContext(netns=netns, hostname=node, node_dir=str(self.lab_dir / "nodes" / node))
+        with kernel.new_pidns():
+            pid = os.fork()
+            if pid == 0:
+                ctx.boot_init(list(INIT))
+        self.inits[node] = pid
+        record = self.lab_dir / "inits" / node
+        record.parent.mkdir(mode=0o700, exist_ok=True)
+        record.write_text(f"{pid} {process_start_time(pid)}\n")
+        return pid
+
     def spawn(self, daemon: Daemon) -> None:
         spec = daemon.spec
         log_dir = Path(spec.node_dir) / "log"
@@ -105,21 +138,23 @@ class Supervisor:
         ctx = NodeContext(netns=spec.netns, hostname=spec.node, node_dir=spec.node_dir)
         env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", **ctx.environment(), **spec.env}
         with open(log_dir / f"{spec.name.rsplit('/', 1)[-1]}.log", "ab") as log:
-            log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} start: {' '.join(spec.argv)}\n".encode())
+            shown = hide_url_passwords(" ".join(spec.argv))  # the log is the node's: no camera password in it
+            log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} start: {shown}\n".encode())
             log.flush()
             try:
-                proc = subprocess.Popen(
-                    spec.argv,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=log,
-                    env=env,
-                    preexec_fn=lambda: _child_setup(ctx),
-                    close_fds=True,
-                    # Its own process group: a daemon that signals its group on exit (Samba does) never reaches the
-                    # supervisor, and stopping the daemon stops all it forked.
-                    process_group=0,
-                )
+                with kernel.in_pidns(f"/proc/{self.init_of(spec.node, spec.netns)}/ns/pid"):
+                    proc = subprocess.Popen(
+                        spec.argv,
+                        stdin=subprocess.DEVNULL,
+                        stdout=log,
+                        stderr=log,
+                        env=env,
+                        preexec_fn=lambda: _child_setup(ctx, spec.confined),
+                        close_fds=True,
+                        # Its own process group: a daemon that signals its group on exit (Samba does) never reaches the
+                        # supervisor, and stopping the daemon stops all it forked.
+                        process_group=0,
+                    )
             except (OSError, subprocess.SubprocessError) as exc:
                 log.write(f"--- cannot start: {exc}\n".encode())
                 daemon.state, daemon.exit_code = "exited", 127
@@ -138,6 +173,11 @@ class Supervisor:
                 return
             if pid == 0:
                 return
+            for node, init in list(self.inits.items()):
+                if init == pid:
+                    del self.inits[node]
+                    with contextlib.suppress(FileNotFoundError):
+                        (self.lab_dir / "inits" / node).unlink()
             name = self.by_pid.pop(pid, None)
             proc = self.procs.pop(pid, None)
             if proc is not None:
@@ -218,6 +258,10 @@ class Supervisor:
                 if target is not None and target.state == "running":
                     os.kill(target.pid, signum)
             return {"ok": True, "daemons": self.listing()}
+        if op == "init":
+            for node in request.get("nodes", []):
+                self.init_of(node["node"], node["netns"])
+            return {"ok": True, "inits": dict(self.inits)}
         if op == "list":
             return {"ok": True, "daemons": self.listing()}
         if op == "shutdown":
@@ -237,9 +281,20 @@ class Supervisor:
         self.stopping = True
         try:
             await self.stop(list(self.daemons))
+            await self.stop_inits()
             await self.stop_adopted()
         finally:
             self.done.set()
+
+    async def stop_inits(self) -> None:
+        """Kill each node's init: the kernel then kills whatever is left in the node's PID namespace."""
+        for pid in list(self.inits.values()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + STOP_GRACE
+        while self.inits and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+            self.reap()
 
     async def stop_adopted(self) -> None:
         """Daemons' detached helpers (smbd's samba-dcerpcd) were adopted by this subreaper: stop and reap them too."""

@@ -155,7 +155,7 @@ def derive(ctx: Derivation) -> None:
                     timeout=10,
                 ),
                 criteria=("TRI-CP7-C2", "TRI-CP7-C1"),
-                depends=(f"mqtt:data:{source.name}", f"mqtt:data:{action.device}", *after),
+                depends=dict.fromkeys((f"mqtt:data:{source.name}", f"mqtt:data:{action.device}", *after)),
                 group="automation",
             )
             after = (check_id,)

@@ -3,9 +3,13 @@ speak MQTT from their nodes, and a controller that applies the site's rules."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +17,7 @@ from officelab.core.errors import LabError
 from officelab.domains.automation.facts import CA_ON_NODE, acl, broker_address, port
 from officelab.runtime.plan import DaemonPlan, FilePlan, HookPlan, LabPlan, PortListening, Stage
 from officelab.runtime.render import templates
-from officelab.site.model import Node
+from officelab.site.model import Node, Site
 from officelab.site.topology import Topology
 
 if TYPE_CHECKING:
@@ -30,7 +34,7 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     node_dir = plan.node_dir(node.name)
     common = {"host": broker_address(site), "port": port(site), "tls": a.tls, "ca": str(node_dir / CA_ON_NODE)}
     if node.name == a.broker:
-        pki = plan.lab_dir / "pki"
+        pki = node_dir / "mosquitto" / "tls"  # the broker's own copy: the CA key stays in the lab's state
         plan.files.append(
             FilePlan(node.name, "mosquitto/mosquitto.conf", render("mosquitto.conf.j2", node=node.name, dir=node_dir, pki=pki, tls=a.tls))
         )
@@ -75,15 +79,44 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
         )
 
 
+def san_line(broker_ip: str, names: Sequence[str]) -> str:
+    """The broker certificate's subjectAltName extension, as an ``openssl x509 -extfile``."""
+    return "subjectAltName=" + ",".join([*(f"DNS:{n}" for n in names), f"IP:{broker_ip}"]) + "\n"
+
+
 def _openssl(args: list[str]) -> None:
     result = subprocess.run(["openssl", *args], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise LabError(f"openssl {args[0]}: {result.stderr.strip()[-300:]}")
 
 
-def make_certificates(pki: Path, broker_ip: str, broker_name: str) -> None:
-    """A CA of the site and the broker's certificate (EC P-256), with the broker's address and name in its SAN."""
+def broker_names(site: Site) -> list[str]:
+    """The names a client may use for the broker, most specific first: its name in the site's DNS domain (what the
+    lab's DNS answers for it), in the AD domain when it is a member (what the DC's DNS answers), the site's own
+    aliases of it (CNAME records, or A records of its address), and its short name."""
+    a = site.automation
+    assert a is not None
+    domain, address = site.site.domain, broker_address(site)
+    names = [f"{a.broker}.{domain}"]
+    d = site.directory
+    if d is not None and (a.broker == d.controller or a.broker in d.computers):
+        names.append(f"{a.broker}.{d.domain}")
+    for node in site.nodes:
+        dns = node.services.dns
+        for record in dns.records if dns is not None and not node.kind.on_internet else []:
+            target = record.value.rstrip(".")
+            if (record.type == "CNAME" and target in (a.broker, names[0])) or (record.type == "A" and target == address):
+                names.append(domain if record.name == "@" else f"{record.name}.{domain}")
+    names.append(a.broker)
+    return list(dict.fromkeys(names))
+
+
+def make_certificates(pki: Path, broker_ip: str, broker_name: str, fqdns: Sequence[str] = ()) -> None:
+    """A CA of the site and the broker's certificate (EC P-256), its subjectAltName naming every way a client may
+    reach it: each of ``fqdns`` (the first is also its CN), ``broker_name`` and ``broker_ip``. A client that checks
+    the broker's name (as TLS clients must) then accepts it by the name DNS gives it as well as by its address."""
     pki.mkdir(parents=True, exist_ok=True)
+    names = list(dict.fromkeys([*fqdns, broker_name]))
     _openssl(
         [
             "req",
@@ -112,14 +145,14 @@ def make_certificates(pki: Path, broker_ip: str, broker_name: str) -> None:
             "ec_paramgen_curve:P-256",
             "-nodes",
             "-subj",
-            f"/CN={broker_name}",
+            f"/CN={names[0]}",
             "-keyout",
             str(pki / "broker.key"),
             "-out",
             str(pki / "broker.csr"),
         ]
     )
-    (pki / "san.cnf").write_text(f"subjectAltName=IP:{broker_ip},DNS:{broker_name}\n")
+    (pki / "san.cnf").write_text(san_line(broker_ip, names))
     _openssl(
         [
             "x509",
@@ -146,16 +179,30 @@ def prepare_broker(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     a = site.automation
     assert a is not None
     pki = plan.lab_dir / "pki"
-    if not (pki / "broker.pem").exists():
-        make_certificates(pki, broker_address(site), a.broker)
+    names = broker_names(site)
+    san = pki / "san.cnf"
+    # A lab dir kept from an earlier `up` may hold a certificate for other names: make it again when they differ.
+    if not (pki / "broker.pem").exists() or not san.exists() or san.read_text() != san_line(broker_address(site), names):
+        make_certificates(pki, broker_address(site), a.broker, names)
     ca = (pki / "ca.pem").read_text()
+    tls = plan.node_dir(a.broker) / "mosquitto" / "tls"  # what the broker node may see (not the CA's key)
+    tls.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for name in ("ca.pem", "broker.pem", "broker.key"):
+        (tls / name).write_bytes((pki / name).read_bytes())
+        (tls / name).chmod(0o600)
     for node in plan.nodes:  # every node trusts the site's CA (devices, controller, and probes run from anywhere)
         target = plan.node_dir(node.name) / CA_ON_NODE
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(ca)
     passwd = plan.node_dir(a.broker) / "mosquitto" / "passwd"
-    passwd.write_text("")
-    for user, password in [("controller", a.controller_password), *((d.name, d.password) for d in a.devices)]:
-        result = subprocess.run(["mosquitto_passwd", "-b", str(passwd), user, password], capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise LabError(f"mosquitto_passwd {user}: {result.stderr.strip()}")
+    users = [("controller", a.controller_password), *((d.name, d.password) for d in a.devices)]
+    passwd.write_text("".join(f"{user}:{password_hash(password)}\n" for user, password in users))
+    passwd.chmod(0o600)
+
+
+def password_hash(password: str, salt: bytes | None = None) -> str:
+    """A mosquitto password file entry's hash (``$7$``: PBKDF2-SHA512, 101 iterations, as `mosquitto_passwd` writes
+    it), made here so that no password is ever on a command line."""
+    salt = salt if salt is not None else os.urandom(12)
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 101)
+    return f"$7$101${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"

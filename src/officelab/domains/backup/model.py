@@ -19,7 +19,9 @@ class BackupJob(Model):
     target: NodeName = Field(description="the node holding the backup repository (a NAS)")
     schedule: str = Field(default="0 20 * * *", pattern=r"^\S+ \S+ \S+ \S+ \S+$", description="a cron line: when it runs")
     keep_last: int = Field(default=7, ge=1, le=1000)
-    password: str = Field(default="officelab-backup", min_length=8, description="the repository's encryption password")
+    password: str | None = Field(
+        default=None, min_length=8, description="the repository's encryption password; none: a random one, made per lab"
+    )
 
     @model_validator(mode="after")
     def _different_nodes(self) -> BackupJob:

@@ -8,12 +8,13 @@ restore, verify), a crontab line for the node's scheduler, and a key pair truste
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 from typing import TYPE_CHECKING
 
 from officelab.core.errors import LabError
-from officelab.domains.backup.facts import script_path
+from officelab.domains.backup.facts import password_path, script_path
 from officelab.runtime.plan import DaemonPlan, FilePlan, HookPlan, LabPlan, PortListening, Stage
 from officelab.runtime.render import templates
 from officelab.site.model import Node
@@ -34,6 +35,8 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
         plan.files.append(FilePlan(node.name, "etc/ssh/sshd_config", render("sshd_config.j2", node=node.name, dir=node_dir)))
         plan.files.append(FilePlan(node.name, "run/sshd/", "", mode=0o755))
         plan.files.append(FilePlan(node.name, "backup/", "", mode=0o700))
+        # sshd's ChrootDirectory wants every ancestor root's and not writable by others: /srv on the node.
+        plan.binds.setdefault(node.name, []).append(("backup", "/srv"))
         plan.daemons.append(
             DaemonPlan(
                 "sshd",
@@ -41,6 +44,7 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
                 ["/usr/sbin/sshd", "-D", "-e", "-f", str(node_dir / "etc/ssh/sshd_config")],
                 stage=Stage.SERVERS,
                 ready=[PortListening("tcp", 22)],
+                confined=True,
             )
         )
     if jobs_out:
@@ -54,7 +58,8 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
                 node=node.name,
                 dir=node_dir,
                 target_address=address,
-                repository=plan.node_dir(job.target) / "backup" / job.name,
+                repository=f"/{job.name}",  # in the SFTP account's chroot, the NAS's backup/ directory
+                password_file=password_path(node_dir, job.name),
                 shares=job.shares,
             )
             plan.files.append(FilePlan(node.name, f"run/officelab/backup-{job.name}.sh", script, mode=0o700))
@@ -80,8 +85,15 @@ def _keygen(path: str) -> None:
 
 
 def make_keys(lab: Lab, plan: LabPlan, progress: Progress) -> None:
-    """Host key for each NAS, a client key for each source, the client trusted by the NAS and vice versa."""
+    """Host key for each NAS, a client key for each source, the client trusted by the NAS and vice versa; each
+    repository's password in a file only root on the source node reads (never on a command line): the site's, or
+    a random one kept with the node (a restored snapshot keeps its own)."""
     for job in plan.site.backups:
+        secret = password_path(plan.node_dir(job.source), job.name)
+        if not secret.exists():
+            secret.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            secret.write_text(job.password or secrets.token_urlsafe(18))
+            secret.chmod(0o600)
         source, target = plan.node_dir(job.source) / "ssh", plan.node_dir(job.target) / "ssh"
         for directory in (source, target):
             directory.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
-"""Directory and file-sharing probes: LDAP bind and search, Kerberos login, SMB session and file access,
-and trade commands (``net ads testjoin``). Each speaks the real protocol with the real client library."""
+"""Directory probes: LDAP bind and search (plain or LDAPS), Kerberos login. Each speaks the real protocol with the
+real client library."""
 
 from __future__ import annotations
 

@@ -4,11 +4,13 @@ Provisioning a domain takes ~6 s and each join ~2 s, so the result is cached as 
 tarball (with xattrs and ACLs, which sysvol needs) of the DC's and members' Samba state, keyed on
 everything that shapes it (the `directory` section, the DC's and members' names and addresses, the
 Samba version). A cache hit restores it in well under a second; members then need no re-join (their
-machine secret is in the template and never expires). Configuration files are regenerated at every
-`up`; state directories hold no absolute path, so a template serves any lab of the same site.
+machine secret is in the template and never expires), and their DNS records, made by each member's own
+secure update after its join, are only checked at each boot (renewed when a member's address changed).
+Configuration files are regenerated at every `up`; state directories hold no absolute path, so a template
+serves any lab of the same site.
 
-Samba has compiled-in paths (``/run/samba``, ``/var/log/samba``): each node's programs get a private
-``/run`` and the node's ``log/samba`` bound over ``/var/log/samba`` (see `NodeContext`).
+Samba has compiled-in paths (``/run/samba``, ``/var/log/samba``): each node's programs get a private ``/run``
+and the node's ``log/`` as ``/var/log`` (see `officelab.runtime.nodefs`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from typing import TYPE_CHECKING
 from officelab.core.errors import LabError
 from officelab.domains.directory.model import Directory, LdapProbe
 from officelab.domains.network.facts import dc_address
+from officelab.domains.network.model import DnsProbe
+from officelab.probes import run_probe
 from officelab.runtime.archive import tar
+from officelab.runtime.place import NodePlace
 from officelab.runtime.plan import DaemonPlan, FilePlan, HookPlan, LabPlan, PortListening, ProbeSucceeds, Readiness, Stage
 from officelab.runtime.render import templates
 from officelab.runtime.state import home
@@ -62,9 +67,10 @@ def _forwarder(topo: Topology, dc: Node) -> str:
 
 def _common_files(plan: LabPlan, node: Node, d: Directory, address: IPv4Address) -> None:
     node_dir = plan.node_dir(node.name)
-    plan.files.append(FilePlan(node.name, "krb5.conf", render("krb5.conf.j2", node=node.name, d=d, dc_address=address)))
+    plan.files.append(FilePlan(node.name, "krb5.conf", render("krb5.conf.j2", node=node.name, d=d, dc_address=address, dir=node_dir)))
     plan.env.setdefault(node.name, {})["KRB5_CONFIG"] = str(node_dir / "krb5.conf")
-    plan.files.append(FilePlan(node.name, "binds", "log/samba /var/log/samba\n"))
+    # Samba writes the machine's keys to the system keytab: the node's own, not the host's /etc/krb5.keytab.
+    plan.env[node.name]["KRB5_KTNAME"] = f"FILE:{node_dir}/samba/private/krb5.keytab"
     plan.files.append(FilePlan(node.name, "log/samba/.keep", ""))
     plan.files.append(FilePlan(node.name, "run/samba/.keep", ""))
 
@@ -131,7 +137,9 @@ def template_key(site: Site) -> str:
     for name in [d.controller, *d.computers]:
         node = site.node(name)
         nodes[name] = [str(i.address) if i.address else (str(i.reserve) if i.reserve else "dhcp") for i in node.interfaces]
-    blob = json.dumps({"directory": d.model_dump(mode="json"), "nodes": nodes, "samba": samba_version(), "layout": 1}, sort_keys=True)
+    # layout 2: members are registered in the DC's DNS under their AD name (`register_in_dns`), and proved there;
+    # a template of layout 1 could lack their records (the join's own DNS update failed without failing the join).
+    blob = json.dumps({"directory": d.model_dump(mode="json"), "nodes": nodes, "samba": samba_version(), "layout": 2}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -229,28 +237,97 @@ def directory_commands(d: Directory) -> list[list[str]]:
 
 
 def join_members(lab: Lab, plan: LabPlan, progress: Progress) -> None:
-    """Once the DC and DHCP clients are up: join the members (unless restored), then save the template."""
+    """Once the DC and DHCP clients are up: join the members (unless restored), register each in the DC's DNS,
+    then save the template. Restored members only have their DNS record checked (and renewed if it is wrong)."""
     site = plan.site
     d = site.directory
     assert d is not None
     marker = plan.node_dir(d.controller) / "samba" / ".from-template"
     if marker.exists():
+        for name in d.computers:
+            register_in_dns(lab, plan, name, only_if_wrong=True)
         return
     for name in d.computers:
         node_dir = plan.node_dir(name)
         for sub in ("private", "lock", "state", "cache"):
             (node_dir / "samba" / sub).mkdir(parents=True, exist_ok=True)
-        argv = ["net", "ads", "join", "-s", str(node_dir / "etc" / "samba" / "smb.conf"), "-U", f"Administrator%{d.admin_password}"]
+        # The DNS registration is a step of its own (`register_in_dns`): the join's built-in update takes the name
+        # from the node's resolver (`hostname -f`), and when the DC refuses it (a name outside the AD zone, a record
+        # owned by an earlier account of that name) it prints ERROR_DNS_UPDATE_FAILED and the join still exits 0.
+        argv = [
+            "net",
+            "ads",
+            "join",
+            "--no-dns-updates",
+            "-s",
+            str(node_dir / "etc" / "samba" / "smb.conf"),
+            "-U",
+            f"Administrator%{d.admin_password}",
+        ]
         for attempt in range(JOIN_TRIES):
-            result = lab.run(name, argv, timeout=60)
+            result = _logged(lab, plan, name, argv, timeout=60)
             if result.returncode == 0:
                 break
             # On its first start a DC answers "Operations error" for a few seconds (TLS keys): try again.
             time.sleep(1.0 if attempt < JOIN_TRIES - 1 else 0)
         else:
             raise LabError(f"{name} could not join {d.domain}: {(result.stderr or result.stdout).strip()[-300:]}")
+        register_in_dns(lab, plan, name)
         progress(f"{name} joined {d.domain}")
     save_template(lab, plan, progress)
+
+
+def member_fqdn(d: Directory, name: str) -> str:
+    """A member's name in the AD domain: what its /etc/hosts says, what it registers in the DC's DNS."""
+    return f"{name}.{d.domain}"
+
+
+def register_in_dns(lab: Lab, plan: LabPlan, name: str, only_if_wrong: bool = False) -> None:
+    """The member's A record in the DC's DNS, as a member renews it at boot: a secure (GSS-TSIG) update with its
+    own machine account (`net ads dns register -P`), of its name in the AD domain and its addresses; then proved by
+    asking the DC's DNS from the member. ``only_if_wrong``: leave a record that already holds them alone."""
+    d = plan.site.directory
+    assert d is not None
+    fqdn, dc = member_fqdn(d, name), dc_address(plan.site)
+    addresses = _addresses(lab, name)
+    if only_if_wrong and _dns_answers(lab, name, fqdn, dc) == addresses:
+        _log(plan, name, f"{fqdn} A {' '.join(addresses)} in the DC's DNS ({dc}): checked, nothing to renew\n")
+        return
+    argv = ["net", "ads", "dns", "register", "-P", "-s", str(plan.node_dir(name) / "etc" / "samba" / "smb.conf"), fqdn, *addresses]
+    answers: list[str] = []
+    for attempt in range(JOIN_TRIES):
+        result = _logged(lab, plan, name, argv, timeout=30)
+        answers = _dns_answers(lab, name, fqdn, dc)
+        if result.returncode == 0 and answers == addresses:
+            return
+        time.sleep(1.0 if attempt < JOIN_TRIES - 1 else 0)
+    said = (result.stdout + result.stderr).strip().replace("\n", " ")[-300:]
+    raise LabError(f"{name} could not register {fqdn} in the DC's DNS ({dc} answers {answers or 'nothing'}): {said}")
+
+
+def _addresses(lab: Lab, name: str) -> list[str]:
+    """The member's IPv4 addresses (what DHCP gave it, or its static ones)."""
+    result = lab.run(name, ["ip", "-4", "-o", "addr", "show", "scope", "global"], timeout=10)
+    return sorted(line.split()[3].split("/")[0] for line in result.stdout.splitlines() if len(line.split()) > 3)
+
+
+def _dns_answers(lab: Lab, name: str, fqdn: str, dc: IPv4Address) -> list[str]:
+    """The A records of ``fqdn`` as the DC's DNS gives them to the member (none if it does not answer)."""
+    result = run_probe(DnsProbe(name=fqdn, server=dc, timeout=2), NodePlace(name, lab.context(name)))
+    return sorted(result.data.get("answers", [])) if result.ok else []
+
+
+def _logged(lab: Lab, plan: LabPlan, name: str, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run a Samba command on a member and append what it said to its ``log/samba/join.log`` (/var/log/samba)."""
+    result = lab.run(name, argv, timeout=timeout)
+    shown = " ".join("Administrator%***" if a.startswith("Administrator%") else a for a in argv)
+    _log(plan, name, f"$ {shown}\n{result.stdout}{result.stderr}[exit {result.returncode}]\n")
+    return result
+
+
+def _log(plan: LabPlan, name: str, text: str) -> None:
+    with (plan.node_dir(name) / "log" / "samba" / "join.log").open("a") as f:
+        f.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}")
 
 
 def save_template(lab: Lab, plan: LabPlan, progress: Progress) -> None:

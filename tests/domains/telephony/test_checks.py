@@ -1,0 +1,67 @@
+"""Telephony's checks: each phone registers (and is refused with a wrong secret), the trunk is registered, and one
+real call per behaviour of the dial plan, one after the other."""
+
+from __future__ import annotations
+
+from officelab.domains.network.checks import ip_checks
+from officelab.domains.telephony.checks import CALL_CRITERIA
+from officelab.domains.telephony.model import SipRegisterProbe
+from tests.domains.derived import alone, assert_sound, derivation, without
+
+PHONES = {"101": "phone-101", "102": "phone-102", "104": "phone-104"}
+CALLS = [  # (id, caller's node, phones registered first), in the order they run
+    ("sip:call:101->102", "phone-101", ("101", "102")),
+    ("sip:call:102->101", "phone-102", ("102", "101")),
+    ("sip:busy:101->102", "phone-101", ("101", "102", "104")),  # 104 holds a call with 102 first
+    ("sip:forward:102->100", "phone-102", ("102", "101")),
+    ("sip:voicemail:101->103", "phone-101", ("101",)),
+    ("sip:noanswer:102->104", "phone-102", ("102", "101", "104")),  # 101 would answer itself: 102 calls
+    ("sip:group:102->600", "phone-102", ("102", "101")),
+    ("sip:group:101->601", "phone-101", ("101", "102")),
+    ("sip:out:101->00555123456", "phone-101", ("101",)),
+    ("sip:in:0555123456->0123456700", "operateur", ("101",)),
+    ("sip:in:0555123456->0123456702", "operateur", ("102",)),
+]
+
+
+def test_telephony_checks_are_sound() -> None:
+    assert_sound("telephony", "cabinet-martin", uses=("network",), groups={"telephony"})
+
+
+def test_each_phone_registers_and_is_refused_with_a_wrong_secret() -> None:
+    checks, ctx = alone("telephony"), derivation("cabinet-martin")
+    registration = {f"sip:{kind}:{n}" for n in PHONES for kind in ("register", "refused")}
+    assert set(checks) == registration | {"sip:trunk"} | {i for i, *_ in CALLS}, "no phone, no registration (103)"
+    for number, phone in PHONES.items():
+        register, refused = checks[f"sip:register:{number}"], checks[f"sip:refused:{number}"]
+        assert register.place == refused.place == phone
+        assert register.depends == ip_checks(ctx, phone) == (f"ip:{phone}:eth0",)
+        assert register.expect and not refused.expect and refused.depends == (register.id,)
+        assert register.criteria == ("TRI-CP8-C1", "TRI-CP1-C2") and refused.criteria == ("TRI-CP1-C4", "TRI-CP8-C1")
+        assert isinstance(refused.probe, SipRegisterProbe) and refused.probe.password.startswith("not-")
+    trunk = checks["sip:trunk"]
+    assert trunk.place == "srv-ipbx" and trunk.depends == ("ip:srv-ipbx:eth0",) and trunk.deadline == 20
+    assert trunk.criteria == ("TRI-CP8-C2", "TRI-CP8-C1")
+
+
+def test_calls_run_one_after_the_other() -> None:
+    checks = alone("telephony")
+    calls = [c for c in checks.values() if c.id.split(":")[1] not in ("register", "refused", "trunk")]
+    assert [c.id for c in calls] == [i for i, *_ in CALLS]
+    previous: tuple[str, ...] = ()
+    for call, (_, caller, parties) in zip(calls, CALLS, strict=True):
+        kind = call.id.split(":")[1]
+        trunk = ("sip:trunk",) if kind in ("out", "in") else ()
+        assert call.depends == (*(f"sip:register:{n}" for n in parties), *trunk, *previous), call.id
+        assert call.place == caller and call.expect and call.group == "telephony"
+        assert call.criteria == CALL_CRITERIA.get(kind, ("TRI-CP8-C2", "TRI-CP1-C2")), call.id
+        assert call.deadline >= 15
+        previous = (call.id,)
+    assert calls[0].depends == ("sip:register:101", "sip:register:102"), "the first call waits for no other"
+    assert checks["sip:noanswer:102->104"].deadline == 20, "it rings 5 s unanswered first"
+
+
+def test_a_site_without_telephony_has_no_telephony_checks() -> None:
+    assert alone("telephony", "tpe") == {}
+    bare = without("cabinet-martin", ("telephony",))
+    assert bare.telephony is None and alone("telephony", bare) == {}
