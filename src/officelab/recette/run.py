@@ -18,7 +18,7 @@ from officelab.recette.engine import order_problems, run_suite
 from officelab.recette.model import Check, Outcome, SuiteResult
 from officelab.runtime.lab import Lab
 from officelab.runtime.place import NodePlace
-from officelab.site.loader import load_model
+from officelab.site.loader import load_model, read_text_file
 from officelab.site.model import SiteCheck
 
 
@@ -81,10 +81,7 @@ class FieldPlan(Model):
 
 
 def load_plan(path: Path) -> tuple[FieldPlan, list[Check]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SiteInvalid(path, [Problem((), f"cannot read the plan: {exc}", file=str(path))]) from None
+    text = read_text_file(path, "plan")
     plan, _ = load_model(text, str(path), FieldPlan, "field plan (`name`, `checks`)")
     checks = [check_from_spec(c, "here", "field") for c in plan.checks]
     problems = order_problems(checks)

@@ -15,7 +15,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from officelab.core.addressing import Address, Cidr, Subnet
 from officelab.core.model import NAME_PATTERN as NAME_PATTERN
@@ -31,6 +31,38 @@ from officelab.domains.telephony.model import Telephony
 from officelab.domains.video.model import Video
 from officelab.domains.web.model import WebService
 from officelab.probes.spec import ProbeSpec
+
+# --------------------------------------------------------------------------- limits
+# Every input is bounded, so that a broken or hostile site file is refused quickly, with little memory, and
+# located. The reader and the YAML parser (`officelab.site.loader`) apply the first five before any typing;
+# the model applies the others where they belong, so each refusal names its field. They are sized for a
+# small-business site with a margin: the generated 1000-host bench site (`bench/topology.py`: 134 KiB,
+# 18 000 YAML values, 1051 nodes, 1050 ports, 1050 links) passes, and the built-in sites are far below.
+
+MAX_SITE_BYTES = 256 * 1024
+"""A site file's size (bytes of a file, or UTF-8 bytes of a text): twice the 1000-host bench site. Parsing is
+pure Python (100 KB to 800 KB a second, by content), so this also bounds the time any refusal takes."""
+MAX_DEPTH = 64
+"""How deeply YAML collections nest; the deepest section of a real site is about 10 levels."""
+MAX_ALIASES = 1000
+"""How many YAML aliases (``*name``) a file may use."""
+MAX_YAML_VALUES = 50_000
+"""YAML values (scalars, mappings, sequences, keys included) in a file, counted as written and again with
+every alias expanded, so an alias bomb ("billion laughs") is refused before it is built."""
+MAX_TEXT_CHARS = 4096
+"""The length of any single value or key (names, descriptions, titles, passwords, page bodies)."""
+MAX_PORTS_PER_RANGE = 4096
+"""Ports one range such as ``ge[1-24]`` may declare."""
+MAX_PORTS_PER_SWITCH = 4096
+"""Ports one switch or access point may declare."""
+MAX_PORTS = 65_536
+"""Switch ports of the whole site."""
+MAX_NODES = 5_000
+"""Nodes of a site (each one is a network namespace in a lab)."""
+MAX_LINKS = 10_000
+"""Cables of a site."""
+MAX_VLANS = 4094
+"""VLANs of a site: the 802.1Q id space."""
 
 
 class NodeKind(StrEnum):
@@ -152,6 +184,25 @@ class SwitchPort(Model):
     shutdown: bool = False
     description: str = ""
 
+    @field_validator("name")
+    @classmethod
+    def _bounded_range(cls, name: str) -> str:
+        match = _RANGE.match(name)
+        if match is None:
+            return name
+        prefix, first, last = match["prefix"], match["first"], match["last"]
+        if len(prefix + first) > 15 or len(prefix + last) > 15:
+            raise ValueError(f"port names in {name} would exceed 15 characters (a Linux interface name limit)")
+        if int(first) > int(last):
+            raise ValueError(f"port range {name} counts down: write [{last}-{first}]")
+        count = int(last) - int(first) + 1
+        if count > MAX_PORTS_PER_RANGE:
+            raise ValueError(
+                f"port range {name} declares {count:,} ports, more than the limit of {MAX_PORTS_PER_RANGE:,} per range: "
+                "declare the ports the switch really has"
+            )
+        return name
+
     @model_validator(mode="after")
     def _mode_fields(self) -> SwitchPort:
         if self.mode is PortMode.ACCESS and (self.vlans or self.native is not None):
@@ -160,19 +211,23 @@ class SwitchPort(Model):
             raise ValueError("a trunk port takes `vlans` (allowed) and `native`; `vlan` is for access ports")
         if self.mode is PortMode.TRUNK and not self.vlans:
             raise ValueError("a trunk port needs `vlans`, the list of VLANs it carries")
-        match = _RANGE.match(self.name)
-        if match and int(match["first"]) > int(match["last"]):
-            raise ValueError(f"port range {self.name} counts down: write [{match['last']}-{match['first']}]")
-        if match and len(match["prefix"] + match["last"]) > 15:
-            raise ValueError(f"port names in {self.name} would exceed 15 characters (a Linux interface name limit)")
         return self
 
+    @property
+    def count(self) -> int:
+        """How many ports this entry declares, without expanding a range."""
+        match = _RANGE.match(self.name)
+        return int(match["last"]) - int(match["first"]) + 1 if match else 1
+
     def names(self) -> list[str]:
-        """The port names this entry declares (a range expands to one name per port)."""
+        """The port names this entry declares (a range expands to one name per port, at most `MAX_PORTS_PER_RANGE`)."""
         match = _RANGE.match(self.name)
         if not match:
             return [self.name]
-        return [f"{match['prefix']}{i}" for i in range(int(match["first"]), int(match["last"]) + 1)]
+        first, last = int(match["first"]), int(match["last"])
+        if last - first + 1 > MAX_PORTS_PER_RANGE:  # only a port built without validation gets here
+            raise ValueError(f"port range {self.name} is larger than {MAX_PORTS_PER_RANGE} ports")
+        return [f"{match['prefix']}{i}" for i in range(first, last + 1)]
 
 
 class Management(Model):
@@ -208,6 +263,16 @@ class Node(Model):
     ports: list[SwitchPort] = Field(default_factory=list, description="switches and access points")
     management: Management | None = None
     services: Services = Services()
+
+    @field_validator("ports")
+    @classmethod
+    def _bounded_ports(cls, ports: list[SwitchPort]) -> list[SwitchPort]:
+        total = sum(p.count for p in ports)
+        if total > MAX_PORTS_PER_SWITCH:
+            raise ValueError(
+                f"{total:,} ports on one switch, more than the limit of {MAX_PORTS_PER_SWITCH:,}: declare the ports it really has"
+            )
+        return ports
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Node:
@@ -283,15 +348,23 @@ class Site(Model):
     """A whole site: identity, addressing plan, devices and cabling."""
 
     site: SiteInfo
-    vlans: list[Vlan] = Field(default_factory=list)
-    nodes: list[Node]
-    links: list[Link] = Field(default_factory=list)
+    vlans: list[Vlan] = Field(default_factory=list, max_length=MAX_VLANS)
+    nodes: list[Node] = Field(max_length=MAX_NODES)
+    links: list[Link] = Field(default_factory=list, max_length=MAX_LINKS)
     checks: list[SiteCheck] = Field(default_factory=list, description="the site's own acceptance checks")
     directory: Directory | None = None
     backups: list[BackupJob] = Field(default_factory=list)
     automation: Automation | None = None
     video: Video | None = None
     telephony: Telephony | None = None
+
+    @field_validator("nodes")
+    @classmethod
+    def _bounded_ports(cls, nodes: list[Node]) -> list[Node]:
+        total = sum(p.count for n in nodes for p in n.ports)
+        if total > MAX_PORTS:
+            raise ValueError(f"{total:,} switch ports in the site, more than the limit of {MAX_PORTS:,}")
+        return nodes
 
     @property
     def name(self) -> str:

@@ -1,12 +1,38 @@
 """Validation of the addressing plan, the switching and the cabling: VLANs, nodes, cables and their modes, addresses against the VLAN
-they are plugged into, gateways, DHCP scopes."""
+they are plugged into, gateways, DHCP scopes, and public addresses only on the emulated internet.
+
+The module is longer than 400 lines because all these rules work on one topology and one index of its segments
+(`_Segments`), built once so that validation stays linear in the size of the site; the DHCP and public-address
+rules are the part to move out when it grows again."""
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv4Network
+from bisect import bisect_right
+from collections import Counter
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from officelab.site.model import Node, PortMode, split_endpoint
+from officelab.site.model import Interface, Node, NodeKind, PortMode, Vlan, split_endpoint
+from officelab.site.topology import Segment
 from officelab.site.validate import Validation
+
+PUBLIC_RANGES = (IPv4Network("198.51.100.0/24"), IPv4Network("203.0.113.0/24"))
+"""The only addresses of the emulated internet (documentation ranges that no real host uses)."""
+
+NOT_PUBLIC = (
+    (IPv4Network("192.0.2.0/24"), "in 192.0.2.0/24, the documentation range kept for this machine's own uplink"),
+    (IPv4Network("10.0.0.0/8"), "a private address (RFC 1918)"),
+    (IPv4Network("172.16.0.0/12"), "a private address (RFC 1918)"),
+    (IPv4Network("192.168.0.0/16"), "a private address (RFC 1918)"),
+    (IPv4Network("100.64.0.0/10"), "a carrier-grade NAT address (100.64.0.0/10, RFC 6598)"),
+    (IPv4Network("127.0.0.0/8"), "a loopback address"),
+    (IPv4Network("169.254.0.0/16"), "a link-local address"),
+    (IPv4Network("0.0.0.0/8"), "in 0.0.0.0/8 ('this network')"),
+    (IPv4Network("192.0.0.0/24"), "in 192.0.0.0/24 (IETF protocol assignments)"),
+    (IPv4Network("198.18.0.0/15"), "in 198.18.0.0/15 (benchmarking, RFC 2544)"),
+    (IPv4Network("224.0.0.0/4"), "a multicast address"),
+    (IPv4Network("240.0.0.0/4"), "a reserved address (240.0.0.0/4)"),
+)
+"""Why an address cannot be a public address of the emulated internet, by range."""
 
 
 def _vlans(v: Validation) -> None:
@@ -21,9 +47,32 @@ def _vlans(v: Validation) -> None:
                 f"gateway {vlan.gateway} is not a usable address of {net}",
                 f"pick a host address of {net}, usually the first: {next(net.hosts(), net.network_address)}",
             )
-        for other in vlans[:i]:
-            if net.overlaps(other.subnet):
-                v.add(("vlans", i, "subnet"), f"subnet {net} overlaps VLAN {other.id} ({other.subnet})", "each VLAN needs its own subnet")
+    for i, j in _overlaps([vlan.subnet for vlan in vlans]):
+        other = vlans[j]
+        message = f"subnet {vlans[i].subnet} overlaps VLAN {other.id} ({other.subnet})"
+        v.add(("vlans", i, "subnet"), message, "each VLAN needs its own subnet")
+
+
+def _overlaps(nets: list[IPv4Network]) -> list[tuple[int, int]]:
+    """For each network that overlaps an earlier one, ``(its index, the first earlier one's)``.
+
+    Two CIDR blocks overlap only when one contains the other, so each network looks up its 33 possible
+    supernets, and the earlier networks it contains: linear in the number of networks, not quadratic."""
+    first_of: dict[tuple[int, int], int] = {}  # block → the first network that is exactly this block
+    inside: dict[tuple[int, int], int] = {}  # block → the first network that lies inside it (or is it)
+    found: list[tuple[int, int]] = []
+    for i, net in enumerate(nets):
+        address, prefix = int(net.network_address), net.prefixlen
+        blocks = [(address & (0xFFFFFFFF << (32 - p)) & 0xFFFFFFFF, p) for p in range(prefix + 1)]
+        earlier = [first_of[b] for b in blocks if b in first_of]
+        if (address, prefix) in inside:
+            earlier.append(inside[(address, prefix)])
+        if earlier:
+            found.append((i, min(earlier)))
+        first_of.setdefault((address, prefix), i)
+        for block in blocks:
+            inside.setdefault(block, i)
+    return found
 
 
 def _nodes(v: Validation) -> None:
@@ -78,12 +127,14 @@ def _nodes(v: Validation) -> None:
                 f"{node.kind} {node.name} has no interface",
                 "add `interfaces: [{name: eth0, dhcp: true}]` or a static address",
             )
-    gateways = [(n.name, j, f.gateway) for n in v.site.nodes for j, f in enumerate(n.interfaces) if f.gateway]
-    for name, _, _ in gateways:
-        count = sum(1 for g in gateways if g[0] == name)
-        if count > 1:
-            i = next(k for k, n in enumerate(v.site.nodes) if n.name == name)
-            v.add(("nodes", i, "interfaces"), f"{name} has {count} default gateways", "keep `gateway:` on one interface only")
+    gateways = Counter(n.name for n in v.site.nodes for f in n.interfaces if f.gateway)
+    for i, node in enumerate(v.site.nodes):
+        if gateways[node.name] > 1:
+            v.add(
+                ("nodes", i, "interfaces"),
+                f"{node.name} has {gateways[node.name]} default gateways",
+                "keep `gateway:` on one interface only",
+            )
             break
 
 
@@ -171,21 +222,55 @@ def _link_modes(v: Validation, i: int, a: tuple[Node, str], b: tuple[Node, str])
             )
 
 
-def _addressing(v: Validation) -> None:
+class _Segments:
+    """Which segment each layer-3 interface is in, and which addresses answer in each segment, computed once
+    (validation asks for every interface: a lookup each, not a scan of all the segments)."""
+
+    def __init__(self, v: Validation) -> None:
+        self.v = v
+        self.of: dict[tuple[str, str], Segment] = {m: seg for seg in v.topo.segments for m in seg.members}
+        self._answering: dict[int, set[IPv4Address]] = {}
+
+    def answering(self, segment: Segment) -> set[IPv4Address]:
+        """The addresses a host of ``segment`` can use as its gateway: VLAN gateways and static addresses of
+        its members, and the management addresses of its members' nodes."""
+        if segment.key not in self._answering:
+            topo = self.v.topo
+            found: set[IPv4Address] = set()
+            for other, other_if in segment.members:
+                other_node = topo.nodes[other]
+                for name, iface, vid in topo.l3_interfaces(other_node):
+                    if name != other_if:
+                        continue
+                    vlan = topo.vlan(vid)
+                    if vlan is not None and vlan.gateway is not None:
+                        found.add(vlan.gateway)
+                    if iface.address is not None:
+                        found.add(iface.address.ip)
+                if other_node.management is not None:
+                    found.add(other_node.management.address.ip)
+            self._answering[segment.key] = found
+        return self._answering[segment.key]
+
+
+def _addressing(v: Validation, segments: _Segments) -> None:
     topo = v.topo
     addresses: list[tuple[object, tuple[str | int, ...]]] = []
     macs: list[tuple[object, tuple[str | int, ...]]] = []
+    vlan_index = {id(vlan): k for k, vlan in reversed(list(enumerate(v.site.vlans)))}
     for i, node in enumerate(v.site.nodes):
+        position = {id(iface): j for j, iface in enumerate(node.interfaces)}
         for name, iface, vid in topo.l3_interfaces(node):
-            j = node.interfaces.index(iface)
+            j = position[id(iface)]
             path: tuple[str | int, ...] = ("nodes", i, "interfaces", j)
             macs.append((topo.mac(node.name, name), (*path, "mac")))
             if vid is not None:
                 vlan = topo.vlan(vid)
                 if vlan is not None and vlan.gateway is not None:
-                    addresses.append((vlan.gateway, ("vlans", v.site.vlans.index(vlan), "gateway")))
+                    addresses.append((vlan.gateway, ("vlans", vlan_index[id(vlan)], "gateway")))
                 continue
-            vlan = topo.vlan_of(node.name, name)
+            segment = segments.of.get((node.name, name))
+            vlan = topo.vlan(segment.vlan) if segment is not None and segment.vlan is not None else None
             if iface.address is not None:
                 addresses.append((iface.address.ip, (*path, "address")))
                 if vlan is not None and iface.address.network != vlan.subnet:
@@ -200,9 +285,8 @@ def _addressing(v: Validation) -> None:
                         f"gateway {iface.gateway} is not VLAN {vlan.name}'s gateway {vlan.gateway}",
                         f"use {vlan.gateway}",
                     )
-            _gateway_reachable(v, node, name, iface.gateway if iface.address else None, iface.dhcp, path)
+            _gateway_reachable(v, segments, node, name, iface.gateway if iface.address else None, iface.dhcp, path)
             if iface.dhcp:
-                segment = topo.segment_of(node.name, name)
                 if segment is None:
                     v.add((*path, "dhcp"), f"{node.name}:{name} asks for DHCP but is not cabled", "add a link to this interface")
                 elif vlan is None or vlan.dhcp is None:
@@ -250,10 +334,10 @@ def _addressing(v: Validation) -> None:
 
 
 def _gateway_reachable(
-    v: Validation, node: Node, ifname: str, gateway: IPv4Address | None, dhcp: bool, path: tuple[str | int, ...]
+    v: Validation, segments: _Segments, node: Node, ifname: str, gateway: IPv4Address | None, dhcp: bool, path: tuple[str | int, ...]
 ) -> None:
     """A host must share a segment with its gateway (for a DHCP client, the gateway of its VLAN)."""
-    segment = v.topo.segment_of(node.name, ifname)
+    segment = segments.of.get((node.name, ifname))
     if segment is None or (gateway is None and not dhcp):
         return
     if dhcp:
@@ -261,16 +345,8 @@ def _gateway_reachable(
         gateway = vlan.gateway if vlan is not None else None
         if gateway is None:
             return
-    for other, other_if in segment.members:
-        other_node = v.topo.nodes[other]
-        for name, iface, vid in v.topo.l3_interfaces(other_node):
-            if name != other_if:
-                continue
-            vlan = v.topo.vlan(vid)
-            if (vlan is not None and vlan.gateway == gateway) or (iface.address is not None and iface.address.ip == gateway):
-                return
-        if other_node.management is not None and other_node.management.address.ip == gateway:
-            return
+    if gateway in segments.answering(segment):
+        return
     where = f"VLAN {segment.vlan}" if segment.vlan is not None else "its segment"
     v.add(
         (*path, "dhcp" if dhcp else "gateway"),
@@ -281,6 +357,9 @@ def _gateway_reachable(
 
 def _plain_segments(v: Validation) -> None:
     """Outside VLANs (a cable, an unmanaged switch), static addresses must share one subnet."""
+    index: dict[str, int] = {}
+    for k, n in enumerate(v.site.nodes):
+        index.setdefault(n.name, k)
     for segment in v.topo.segments:
         if segment.vlan is not None:
             continue
@@ -291,7 +370,7 @@ def _plain_segments(v: Validation) -> None:
                 nets.setdefault(iface.address.network, (node_name, ifname))
         if len(nets) > 1:
             (n1, a), (n2, b) = list(nets.items())[:2]
-            i = next(k for k, n in enumerate(v.site.nodes) if n.name == b[0])
+            i = index[b[0]]
             j = next(k for k, f in enumerate(v.site.nodes[i].interfaces) if f.name == b[1])
             v.add(
                 ("nodes", i, "interfaces", j, "address"),
@@ -300,10 +379,18 @@ def _plain_segments(v: Validation) -> None:
             )
 
 
-def _dhcp(v: Validation) -> None:
+def _dhcp(v: Validation, segments: _Segments) -> None:
     topo = v.topo
     servers = [n for n in v.site.nodes if n.services.dhcp is not None]
     scopes = [(k, vlan) for k, vlan in enumerate(v.site.vlans) if vlan.dhcp is not None]
+    served = {
+        segment.vlan
+        for s in servers
+        for name, _, _ in topo.l3_interfaces(s)
+        if (segment := segments.of.get((s.name, name))) is not None and segment.vlan is not None
+    }
+    _scope_overlaps(v, scopes)
+    _scopes_cover_fixed(v, scopes)
     for k, vlan in scopes:
         scope = vlan.dhcp
         assert scope is not None
@@ -321,14 +408,6 @@ def _dhcp(v: Validation) -> None:
         for m, res in enumerate(scope.reservations):
             if res.address not in vlan.subnet:
                 v.add((*path, "reservations", m, "address"), f"{res.address} is not in {vlan.subnet}", "")
-        for k2, other in scopes:
-            overlap = other.dhcp is not None and int(scope.start) <= int(other.dhcp.end) and int(other.dhcp.start) <= int(scope.end)
-            if k2 < k and overlap:
-                v.add(
-                    (*path, "start"),
-                    f"scope overlaps the scope of VLAN {other.id} ({other.name})",
-                    "DHCP scopes must not share addresses",
-                )
         if not servers:
             v.add(
                 path,
@@ -336,17 +415,105 @@ def _dhcp(v: Validation) -> None:
                 "add `services: {dhcp: {}}` to the router or a server",
             )
             continue
-        served = any(
-            topo.vlan_of(s.name, name) is not None and topo.vlan_of(s.name, name) == vlan
-            for s in servers
-            for name, _, _ in topo.l3_interfaces(s)
-        )
-        if not served:
+        if vlan.id not in served:
             v.add(
                 path,
                 f"no DHCP server has an interface in VLAN {vlan.name}",
                 "run the DHCP server on the router that routes this VLAN (DHCP relay is not supported yet)",
             )
+
+
+MAX_REPORTED = 100
+"""Overlapping scopes reported at most (each pair is a problem; past this many, the file needs rewriting anyway)."""
+
+
+def _scope_overlaps(v: Validation, scopes: list[tuple[int, Vlan]]) -> None:
+    """Each scope that shares addresses with a scope declared before it (a sweep over the scopes by start)."""
+    ranges = sorted((int(vlan.dhcp.start), int(vlan.dhcp.end), k) for k, vlan in scopes if vlan.dhcp is not None)
+    active: list[tuple[int, int]] = []  # (end, index) of the scopes started so far and not yet ended
+    pairs: list[tuple[int, int]] = []
+    for start, end, k in ranges:
+        active = [(e, j) for e, j in active if e >= start]
+        pairs += [(max(j, k), min(j, k)) for _, j in active][: MAX_REPORTED - len(pairs)]
+        if len(pairs) >= MAX_REPORTED:
+            break
+        active.append((end, k))
+    for later, earlier in sorted(pairs):
+        other = v.site.vlans[earlier]
+        v.add(
+            ("vlans", later, "dhcp", "start"),
+            f"scope overlaps the scope of VLAN {other.id} ({other.name})",
+            "DHCP scopes must not share addresses",
+        )
+
+
+def _scopes_cover_fixed(v: Validation, scopes: list[tuple[int, Vlan]]) -> None:
+    """A static address, a management address or a DHCP reservation inside a VLAN's dynamic range: the DHCP
+    server may lease it to another device, and both then answer for one address."""
+    ranges = sorted((int(vlan.dhcp.start), int(vlan.dhcp.end), k) for k, vlan in scopes if vlan.dhcp is not None)
+    starts = [start for start, _, _ in ranges]
+    fixed: list[tuple[IPv4Address, str, tuple[str | int, ...]]] = []
+    for i, node in enumerate(v.site.nodes):
+        for j, iface in enumerate(node.interfaces):
+            path: tuple[str | int, ...] = ("nodes", i, "interfaces", j)
+            if iface.address is not None:
+                fixed.append((iface.address.ip, f"the static address of {node.name}:{iface.name}", (*path, "address")))
+            if iface.reserve is not None:
+                fixed.append((iface.reserve, f"the reservation of {node.name}:{iface.name}", (*path, "reserve")))
+        if node.management is not None:
+            fixed.append((node.management.address.ip, f"the management address of {node.name}", ("nodes", i, "management", "address")))
+    for k, vlan in scopes:
+        for m, res in enumerate(vlan.dhcp.reservations if vlan.dhcp else []):
+            fixed.append((res.address, f"the reservation for {res.mac}", ("vlans", k, "dhcp", "reservations", m, "address")))
+    for address, what, path in fixed:
+        at = bisect_right(starts, int(address)) - 1
+        if at < 0:
+            continue
+        start, end, k = ranges[at]
+        vlan = v.site.vlans[k]
+        if int(address) <= end and address in vlan.subnet:
+            span = f"{IPv4Address(start)}–{IPv4Address(end)}"
+            v.add(
+                path,
+                f"{address} ({what}) is inside the DHCP scope {span} of VLAN {vlan.id} ({vlan.name})",
+                f"the DHCP server could lease it to another device: use an address outside {span}, or shrink the scope",
+            )
+
+
+def _public(v: Validation, segments: _Segments) -> None:
+    """The emulated internet and the WAN side of the site's routers use only the public documentation ranges."""
+    for i, node in enumerate(v.site.nodes):
+        for j, iface in enumerate(node.interfaces):
+            if iface.address is None:
+                continue
+            if node.kind.on_internet:
+                where = f"{node.name} is on the emulated internet ({node.kind})"
+            elif node.kind is NodeKind.ROUTER and not iface.vlans and _faces_internet(v, segments, node, iface):
+                where = f"{node.name}:{iface.name} is the router's WAN side, facing the emulated internet"
+            else:
+                continue
+            reason = _not_public(iface.address)
+            if reason:
+                v.add(
+                    ("nodes", i, "interfaces", j, "address"),
+                    f"{iface.address} is {reason}, but {where}",
+                    "public addresses are only in 198.51.100.0/24 and 203.0.113.0/24 (documentation ranges no real host uses), "
+                    "e.g. 203.0.113.10/24",
+                )
+
+
+def _faces_internet(v: Validation, segments: _Segments, node: Node, iface: Interface) -> bool:
+    segment = segments.of.get((node.name, iface.name))
+    return segment is not None and any(v.topo.nodes[other].kind.on_internet for other, _ in segment.members if other != node.name)
+
+
+def _not_public(address: IPv4Interface) -> str:
+    """Why ``address`` cannot be a public address of the lab (empty if it can)."""
+    if any(address.network.subnet_of(r) for r in PUBLIC_RANGES):
+        return ""
+    if any(address.ip in r for r in PUBLIC_RANGES):
+        return f"in {address.network}, a network wider than the public ranges"
+    return next((why for net, why in NOT_PUBLIC if address.ip in net), "a real public address (the lab must never shadow one)")
 
 
 RESERVED_PORT_NAMES = {"br0", "mgmt", "mgmt-p", "lo"}
@@ -359,8 +526,10 @@ def _usable(address: IPv4Address, net: IPv4Network) -> bool:
 
 
 def validate(v: Validation) -> None:
+    segments = _Segments(v)
     _vlans(v)
     _nodes(v)
     _links(v)
-    _addressing(v)
-    _dhcp(v)
+    _addressing(v, segments)
+    _dhcp(v, segments)
+    _public(v, segments)

@@ -45,15 +45,24 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     if node.name == v.recorder:
         for camera in v.cameras:
             plan.files.append(FilePlan(node.name, f"run/nvr/{camera.node}/", "", mode=0o755))
+            # The camera's URL holds its password: ffmpeg reads it from a file only root on the recorder reads
+            # (an ffconcat list of one stream), never from its command line, which any `ps` shows.
+            source = f"nvr/{camera.node}.ffconcat"
+            playlist = f"ffconcat version 1.0\nfile '{camera_url(site, camera)}'\noption rtsp_transport tcp\n"
+            plan.files.append(FilePlan(node.name, source, playlist, mode=0o600))
             argv = [
                 "ffmpeg",
                 "-nostdin",
                 "-loglevel",
                 "warning",
-                "-rtsp_transport",
-                "tcp",
+                "-f",
+                "concat",
+                "-safe",
+                "0",
+                "-protocol_whitelist",
+                "file,rtsp,rtp,udp,tcp",
                 "-i",
-                camera_url(site, camera),
+                str(node_dir / source),
                 "-c",
                 "copy",
                 "-an",
