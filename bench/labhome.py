@@ -1,4 +1,4 @@
-"""A throw-away OFFICELAB_HOME for a benchmark run (readable by the daemons' unprivileged users)."""
+"""A throw-away OFFICELAB_HOME for a benchmark run, under /var/lib like the real one."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ def temporary_home() -> str:
         sys.exit("bench: needs root (network namespaces)")
     if "OFFICELAB_HOME" in os.environ:
         return os.environ["OFFICELAB_HOME"]
-    home = tempfile.mkdtemp(prefix="officelab-bench-")
-    os.chmod(home, 0o755)  # CUPS filters run as lp
+    home = tempfile.mkdtemp(prefix="officelab-bench-", dir="/var/lib")
     os.environ["OFFICELAB_HOME"] = home
     atexit.register(shutil.rmtree, home, ignore_errors=True)
     return home

@@ -3,7 +3,9 @@ criteria, and nothing else reported as failed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +15,11 @@ import pytest
 
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab
+from officelab.recette.secrets import secret_values
 from officelab.runtime.lab import Lab
+from officelab.runtime.state import home
 from tests.conftest import cli
-from tests.live.leaks import booted
+from tests.live.leaks import booted, netns_inodes
 
 pytestmark = pytest.mark.live
 LAB = "trecette"
@@ -157,3 +161,30 @@ def test_port_in_the_wrong_vlan(lab: Lab) -> None:
 def test_all_green_again_after_the_faults(lab: Lab) -> None:
     result = run_on_lab(lab)
     assert failed(result) == {} and blocked(result) == {}
+
+
+def test_no_secret_in_reports_logs_commands_or_readable_state(lab: Lab, tmp_path: Path) -> None:
+    """The site's passwords appear in no report, no node's log, no process's command line, and the lab's state is
+    readable by root only."""
+    site = lab.site()
+    secrets = {s for s in secret_values(site) if len(s) >= 6}
+    assert len(secrets) >= 15, "the default site declares its passwords (the test would prove nothing otherwise)"
+    reports = {k: tmp_path / f"r.{k}" for k in ("json", "xml", "html")}
+    run = cli("check", "--lab", LAB, "--json", str(reports["json"]), "--junit", str(reports["xml"]), "--html", str(reports["html"]))
+    texts = {"terminal": run.stdout + run.stderr, **{name: path.read_text() for name, path in reports.items()}}
+    for log in (lab.dir.path / "nodes").glob("*/log/**/*"):
+        if log.is_file():
+            texts[str(log.relative_to(lab.dir.path))] = log.read_text(errors="replace")
+    inodes = netns_inodes(LAB)
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        with contextlib.suppress(OSError):
+            if os.stat(f"/proc/{pid}/ns/net").st_ino in inodes:
+                texts[f"command line of {pid}"] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    assert sum(1 for name in texts if name.startswith("command line")) > 50, "the lab's processes were found"
+    leaks = {(name, secret) for name, text in texts.items() for secret in secrets if secret in text}
+    assert leaks == set()
+    for directory in (home(), home() / "labs", lab.dir.path):
+        assert directory.stat().st_mode & 0o077 == 0, f"{directory} is readable by others"
+    shown = tmp_path / "revealed.json"
+    cli("check", "--lab", LAB, "--criterion", "TRI-CP6-C2", "--json", str(shown), "--reveal-secrets")
+    assert any(secret in shown.read_text() for secret in secrets), "a trainer can reveal them on purpose"

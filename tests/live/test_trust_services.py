@@ -116,7 +116,8 @@ def test_joined_computers_are_in_the_dc_dns(lab: Lab) -> None:
         fqdn = member_fqdn(d, name)
         assert a_records(lab, "pc-admin", fqdn, dc) == addresses_of(lab, name), f"{fqdn} in the DC's DNS"
         log = (lab.dir.node_dir(name) / "log" / "samba" / "join.log").read_text()
-        assert "Successfully registered hostname with DNS" in log, log
+        # Joined now, or restored from the domain template and its record checked: either way said in the log.
+        assert "Successfully registered hostname with DNS" in log or "checked, nothing to renew" in log, log
         assert "DNS update failed" not in log and "ERROR_DNS" not in log, log
     # A record gone (or wrong): the check done at each boot from a template puts it back, with the machine's account.
     name = "pc-compta-1"

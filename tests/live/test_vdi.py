@@ -55,7 +55,7 @@ def test_controller_applies_its_rule(lab: Lab) -> None:
 
 
 def test_broker_certificate_from_another_ca(lab: Lab, tmp_path: Path) -> None:
-    pki = lab.dir.path / "pki"
+    pki = lab.dir.node_dir("gtb") / "mosquitto" / "tls"  # the broker's own copy (the CA's key is not on the node)
     originals = {name: (pki / name).read_bytes() for name in ("broker.pem", "broker.key")}
     make_certificates(tmp_path, "10.10.30.5", "gtb")  # a certificate the site's CA never signed
     for name in originals:

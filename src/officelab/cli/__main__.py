@@ -1,5 +1,5 @@
 """`python -m officelab.cli`: the command line."""
 
-from officelab.cli import main
+from officelab.cli.app import main
 
 main()

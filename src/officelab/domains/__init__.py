@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -59,12 +60,28 @@ DOMAINS: tuple[Domain, ...] = (
 """The registry, in dependency order: a domain may use the facts and checks of the domains above it."""
 
 
+ENTRY_POINTS: dict[Part, tuple[str, int]] = {
+    "validate": ("validate", 1),  # validate(v: site.validate.Validation)
+    "realise": ("realise", 3),  # realise(plan: LabPlan, topo: Topology, node: Node)
+    "checks": ("derive", 1),  # derive(ctx: recette.context.Derivation)
+    "cli": ("register", 1),  # register(app: typer.Typer)
+}
+"""The function each kind of file offers its layer, with its number of parameters (the domain protocol)."""
+
+
 @cache
 def parts(part: Part) -> tuple[ModuleType, ...]:
-    """The ``part`` module of every domain that has one, in registry order."""
+    """The ``part`` module of every domain that has one, in registry order (each checked for its entry point)."""
     found = []
     for domain in DOMAINS:
         name = f"{domain.package}.{part}"
-        if importlib.util.find_spec(name) is not None:
-            found.append(importlib.import_module(name))
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        if part in ENTRY_POINTS:
+            entry, arity = ENTRY_POINTS[part]
+            function = getattr(module, entry, None)
+            if not callable(function) or len(inspect.signature(function).parameters) != arity:
+                raise TypeError(f"{name} must define {entry}() with {arity} parameter(s): see officelab.domains.ENTRY_POINTS")
+        found.append(module)
     return tuple(found)

@@ -5,6 +5,7 @@ Kept to the calls OfficeLab needs; everything above works with names (`netns`, `
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 from collections.abc import Iterator
@@ -81,23 +82,11 @@ def new_pidns() -> Iterator[None]:
         os.close(home)
 
 
-@contextmanager
-def in_pidns(path: str | None) -> Iterator[None]:
+def in_pidns(path: str | None) -> contextlib.AbstractContextManager[None]:
     """Processes this thread starts in the body join the PID namespace at ``path`` (none: stay where we are).
 
     The caller itself does not move: a PID namespace is entered by the children created after `setns`."""
-    if path is None:
-        yield
-        return
-    home = os.open("/proc/thread-self/ns/pid_for_children", os.O_RDONLY)
-    target = os.open(path, os.O_RDONLY)
-    try:
-        setns(target, CLONE_NEWPID)
-        yield
-    finally:
-        setns(home, CLONE_NEWPID)
-        os.close(target)
-        os.close(home)
+    return contextlib.nullcontext() if path is None else _in_namespace(path, "pid_for_children", CLONE_NEWPID)
 
 
 PR_CAPBSET_DROP = 24
@@ -126,16 +115,21 @@ def drop_capabilities(names: dict[str, int]) -> None:
         _check(_libc.prctl(PR_CAPBSET_DROP, number, 0, 0, 0), "prctl(PR_CAPBSET_DROP)")
 
 
-@contextmanager
-def in_netns(path: str) -> Iterator[None]:
+def in_netns(path: str) -> contextlib.AbstractContextManager[None]:
     """Run the body with this thread in the network namespace at ``path``, then come back."""
-    home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    return _in_namespace(path, "net", CLONE_NEWNET)
+
+
+@contextmanager
+def _in_namespace(path: str, kind: str, flag: int) -> Iterator[None]:
+    """This thread in the namespace at ``path`` (its ``kind`` under /proc/thread-self/ns) for the body, then back."""
+    home = os.open(f"/proc/thread-self/ns/{kind}", os.O_RDONLY)
     target = os.open(path, os.O_RDONLY)
     try:
-        setns(target, CLONE_NEWNET)
+        setns(target, flag)
         yield
     finally:
-        setns(home, CLONE_NEWNET)
+        setns(home, flag)
         os.close(target)
         os.close(home)
 

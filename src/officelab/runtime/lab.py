@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -137,18 +138,21 @@ class Lab:
         for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint"):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(self.dir.path / "nodes")
+        for stale_dir in ("nodes", "inits"):
+            shutil.rmtree(self.dir.path / stale_dir, ignore_errors=True)
         (self.dir.path / "site.yaml").write_text(site_text)
         create_namespaces(plan, progress)
         write_files(plan)
         if snapshot is not None:
             tar(["-xzpf", str(snapshot), "-C", str(self.dir.path), "nodes"])
             progress(f"state restored from snapshot {snapshot.stem}")
-        build_network(plan, self.vlans, progress)
-        failpoint(self.dir.path, "network")
         self._start_supervisor(record)
-        self._start_inits(plan)
+        # The nodes' inits (each builds its node's view of the file system) start while the cables are laid.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            inits = pool.submit(self._start_inits, plan)
+            build_network(plan, self.vlans, progress)
+            inits.result()
+        failpoint(self.dir.path, "network")
         for command in plan.commands:
             result = self.run(command.node, list(command.argv))
             if result.returncode != 0:

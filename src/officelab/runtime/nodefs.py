@@ -21,6 +21,7 @@ import ctypes
 import os
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 from officelab.runtime import kernel
@@ -69,14 +70,21 @@ def _bind(source: str, target: str, flags: int = 0, recursive: bool = False) -> 
         kernel.mount(None, target, None, kernel.MS_BIND | MS_REMOUNT | flags)
 
 
+@cache
 def _host_mounts() -> list[str]:
-    """The host's mount points other than ``/``, parents first (from this namespace's copy of the table)."""
+    """The host's mount points other than ``/``, parents first. Read once per process: a parent that forks many
+    nodes' inits calls it first (`host_mounts_known`), so that each child does not read it again."""
     points = []
     for line in Path("/proc/self/mountinfo").read_text().splitlines():
         point = _OCTAL.sub(lambda m: chr(int(m[1], 8)), line.split()[4])
         if point != "/":
             points.append(point)
     return sorted(set(points), key=lambda p: (p.count("/"), p))
+
+
+def host_mounts_known() -> None:
+    """Read the host's mount table now, in the process that will fork the nodes' inits."""
+    _host_mounts()
 
 
 def _under(path: str, parents: tuple[str, ...] | list[str]) -> bool:
@@ -125,14 +133,14 @@ def build(node_dir: Path, hidden: Path, pid_namespace: bool) -> None:
 def _etc_files(node_dir: Path, root: str) -> None:
     """Like /etc/netns/<ns>/: each file under the node's etc/ replaces the host's file of that path, when the host
     has one (a bind needs a target, and the host's /etc is never written)."""
-    etc = node_dir / "etc"
-    if not etc.is_dir():
-        return
-    for source in sorted(p for p in etc.rglob("*") if p.is_file()):
-        target = f"{root}/etc/{source.relative_to(etc)}"
-        if os.path.isfile(target):
-            with contextlib.suppress(OSError):
-                _bind(str(source), target)
+    etc = str(node_dir / "etc")
+    for directory, _dirs, files in os.walk(etc):
+        for name in files:
+            source = os.path.join(directory, name)
+            target = root + "/etc" + source[len(etc) :]
+            if os.path.isfile(target):
+                with contextlib.suppress(OSError):
+                    _bind(source, target)
 
 
 def _compiled_paths(node_dir: Path, root: str) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from officelab.core.secrets import hide_url_passwords
-from officelab.runtime import kernel
+from officelab.runtime import kernel, nodefs
 from officelab.runtime.netns import NodeContext
 from officelab.runtime.state import process_start_time
 
@@ -121,6 +121,7 @@ class Supervisor:
         if pid and _alive(pid):
             return pid
         ctx = NodeContext(netns=netns, hostname=node, node_dir=str(self.lab_dir / "nodes" / node))
+        nodefs.host_mounts_known()
         with kernel.new_pidns():
             pid = os.fork()
             if pid == 0:
