@@ -10,7 +10,7 @@ setup:
 	@bash scripts/setup.sh
 
 demo: setup
-	$(OL) up cabinet-martin
+	$(OL) up --force cabinet-martin
 	$(OL) check --html recette-cabinet-martin.html
 	@echo
 	@echo "Try:  $(OL) exec pc-accueil -- ping -c2 www.example.com"
