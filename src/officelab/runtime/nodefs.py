@@ -51,6 +51,8 @@ MS_NODEV = 4
 MS_NOEXEC = 8
 MS_REMOUNT = 32
 _SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}[os.uname().machine]
+CODE = str(Path(__file__).resolve().parents[2])
+"""The directory holding the `officelab` package (the source tree of an editable install, or site-packages)."""
 _libc = ctypes.CDLL(None, use_errno=True)
 _OCTAL = re.compile(r"\\([0-7]{3})")  # /proc/self/mountinfo writes a blank in a path as \040
 
@@ -108,9 +110,9 @@ def build(node_dir: Path, hidden: Path, pid_namespace: bool) -> None:
     for target, (relative, _mode) in PRIVATE.items():
         if os.path.isdir(root + target):
             _bind(str(node_dir / relative), root + target, MS_NODEV | MS_NOSUID)
-    # The Python OfficeLab runs with (its devices and helpers run on the nodes), when it lives in a private directory
-    # of the host (a pyenv under /root): read-only, at its own path.
-    for prefix in sorted({sys.base_prefix, sys.prefix}):
+    # The Python OfficeLab runs with and OfficeLab's own code (its devices and helpers run on the nodes), when they
+    # live in a private directory of the host (a pyenv under /root, a clone under /tmp): read-only, at their path.
+    for prefix in sorted({sys.base_prefix, sys.prefix, CODE}):
         if _under(prefix, private) and os.path.isdir(prefix):
             os.makedirs(root + prefix, exist_ok=True)
             _bind(prefix, root + prefix, kernel.MS_RDONLY | MS_NOSUID | MS_NODEV)
