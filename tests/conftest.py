@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 from officelab.site.catalog import builtin_sites
 
 ROOT = os.geteuid() == 0
+SESSION_START = time.time()
+"""When this test session began (a host file changed since then was changed by the session's labs)."""
 
 
 @pytest.fixture(scope="session", autouse=True)

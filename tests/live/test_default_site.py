@@ -14,7 +14,7 @@ import pytest
 from officelab.core.deadline import wait_for
 from officelab.runtime.lab import Lab
 from officelab.site.loader import load_site
-from tests.conftest import cli
+from tests.conftest import SESSION_START, cli
 from tests.live.leaks import booted, root_links
 
 pytestmark = pytest.mark.live
@@ -243,3 +243,5 @@ def test_host_files_untouched(lab: Lab) -> None:
     """The lab's DHCP clients wrote their own resolv.conf, never the host's."""
     assert "10.10." not in Path("/etc/resolv.conf").read_text()
     assert "cabinet-martin" not in Path("/etc/hosts").read_text()
+    keytab = Path("/etc/krb5.keytab")  # the members' joins write their own keytab (KRB5_KTNAME), never the host's
+    assert not keytab.exists() or keytab.stat().st_mtime < SESSION_START, "a lab of this session wrote the host's keytab"
