@@ -279,12 +279,25 @@ class Lab:
         return " | ".join(text[-lines:])
 
     # ------------------------------------------------------------------ running things on nodes
-    def run(self, node: str, argv: list[str], timeout: float = 60, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        """Run a command on a node and wait for it (the API's `officelab exec`)."""
+    def run(
+        self, node: str, argv: list[str], timeout: float = 60, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a command on a node and wait for it (the API's `officelab exec`). ``input`` and ``env`` carry what must
+        not be on a command line (a password). The command has no terminal: a prompt reads ``input``."""
         ctx = self.context(node)
         try:
             with kernel.in_pidns(ctx.pidns):
-                return subprocess.run(argv, preexec_fn=ctx.enter, capture_output=True, text=True, timeout=timeout, input=input, check=False)
+                return subprocess.run(
+                    argv,
+                    preexec_fn=ctx.enter,
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout,
+                    input=input,
+                    env={**os.environ, **ctx.environment(), **env} if env else None,  # an env given replaces the node's
+                    start_new_session=True,
+                    check=False,
+                )
         except FileNotFoundError:
             raise OfficeLabError(f"{argv[0]}: command not found") from None
 

@@ -139,7 +139,8 @@ def template_key(site: Site) -> str:
         nodes[name] = [str(i.address) if i.address else (str(i.reserve) if i.reserve else "dhcp") for i in node.interfaces]
     # layout 2: members are registered in the DC's DNS under their AD name (`register_in_dns`), and proved there;
     # a template of layout 1 could lack their records (the join's own DNS update failed without failing the join).
-    blob = json.dumps({"directory": d.model_dump(mode="json"), "nodes": nodes, "samba": samba_version(), "layout": 2}, sort_keys=True)
+    # layout 3: passwords set through stdin and PASSWD, never on a command line.
+    blob = json.dumps({"directory": d.model_dump(mode="json"), "nodes": nodes, "samba": samba_version(), "layout": 3}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -191,48 +192,59 @@ def prepare_domain(lab: Lab, plan: LabPlan, progress: Progress) -> None:
             f"--domain={d.netbios}",
             "--server-role=dc",
             "--dns-backend=SAMBA_INTERNAL",
-            f"--adminpass={d.admin_password}",
             f"--option=log file = {dc_dir}/log/samba/log.%m",
             "--option=pid directory = /run/samba",
         ],
         "provisioning the domain",
         timeout=120,
     )
-    for step in directory_commands(d):
-        _run(lab, d.controller, [*step, "-s", str(dc_dir / "etc" / "samba" / "smb.conf")], f"samba-tool {' '.join(step[1:3])}")
+    for step, answers in directory_commands(d):
+        conf = ["-s", str(dc_dir / "etc" / "samba" / "smb.conf")]
+        _run(lab, d.controller, [*step, *conf], f"samba-tool {' '.join(step[1:3])}", input=answers)
 
 
-def directory_commands(d: Directory) -> list[list[str]]:
-    """samba-tool commands that create the site's password policy, OUs, groups and users (run offline)."""
+def _typed_twice(password: str) -> str:
+    """What samba-tool reads when it asks for a new password and its confirmation (no terminal: from stdin)."""
+    return f"{password}\n{password}\n"
+
+
+def directory_commands(d: Directory) -> list[tuple[list[str], str | None]]:
+    """samba-tool commands that set the administrator's password and create the site's password policy, OUs,
+    groups and users (run offline), each with what it reads on stdin: passwords never go on a command line."""
     policy = d.password_policy
-    commands = [
-        [
-            "samba-tool",
-            "domain",
-            "passwordsettings",
-            "set",
-            f"--min-pwd-length={policy.min_length}",
-            f"--complexity={'on' if policy.complexity else 'off'}",
-            f"--max-pwd-age={policy.max_age_days}",
-            f"--history-length={policy.history}",
-            "--min-pwd-age=0",
-        ]
+    settings = [
+        "samba-tool",
+        "domain",
+        "passwordsettings",
+        "set",
+        f"--min-pwd-length={policy.min_length}",
+        f"--complexity={'on' if policy.complexity else 'off'}",
+        f"--max-pwd-age={policy.max_age_days}",
+        f"--history-length={policy.history}",
+        "--min-pwd-age=0",
     ]
-    commands += [["samba-tool", "ou", "add", f"OU={ou}"] for ou in d.ous]
-    commands += [["samba-tool", "group", "add", g.name, *([f"--description={g.description}"] if g.description else [])] for g in d.groups]
+    # The provisioned administrator's random password is replaced by the site's, before the policy applies.
+    commands: list[tuple[list[str], str | None]] = [
+        (["samba-tool", "user", "setpassword", "Administrator"], _typed_twice(d.admin_password)),
+        (settings, None),
+    ]
+    commands += [(["samba-tool", "ou", "add", f"OU={ou}"], None) for ou in d.ous]
+    commands += [
+        (["samba-tool", "group", "add", g.name, *([f"--description={g.description}"] if g.description else [])], None) for g in d.groups
+    ]
     for user in d.users:
         given, _, surname = user.name.partition(" ")
-        command = ["samba-tool", "user", "add", user.login, user.password, f"--given-name={given}"]
+        command = ["samba-tool", "user", "add", user.login, f"--given-name={given}"]
         command += [f"--surname={surname}"] if surname else []
         command += [f"--userou=OU={user.ou}"] if user.ou else []
         command += ["--must-change-at-next-login"] if user.must_change else []
-        commands.append(command)
+        commands.append((command, _typed_twice(user.password)))
         if not user.enabled:
-            commands.append(["samba-tool", "user", "disable", user.login])
+            commands.append((["samba-tool", "user", "disable", user.login], None))
     for group in d.groups:
         members = [u.login for u in d.members_of(group.name)]
         if members:
-            commands.append(["samba-tool", "group", "addmembers", group.name, ",".join(members)])
+            commands.append((["samba-tool", "group", "addmembers", group.name, ",".join(members)], None))
     return commands
 
 
@@ -262,10 +274,10 @@ def join_members(lab: Lab, plan: LabPlan, progress: Progress) -> None:
             "-s",
             str(node_dir / "etc" / "samba" / "smb.conf"),
             "-U",
-            f"Administrator%{d.admin_password}",
+            "Administrator",  # its password in PASSWD (Samba reads it there): never on a command line
         ]
         for attempt in range(JOIN_TRIES):
-            result = _logged(lab, plan, name, argv, timeout=60)
+            result = _logged(lab, plan, name, argv, timeout=60, env={"PASSWD": d.admin_password})
             if result.returncode == 0:
                 break
             # On its first start a DC answers "Operations error" for a few seconds (TLS keys): try again.
@@ -317,11 +329,12 @@ def _dns_answers(lab: Lab, name: str, fqdn: str, dc: IPv4Address) -> list[str]:
     return sorted(result.data.get("answers", [])) if result.ok else []
 
 
-def _logged(lab: Lab, plan: LabPlan, name: str, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+def _logged(
+    lab: Lab, plan: LabPlan, name: str, argv: list[str], timeout: float, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a Samba command on a member and append what it said to its ``log/samba/join.log`` (/var/log/samba)."""
-    result = lab.run(name, argv, timeout=timeout)
-    shown = " ".join("Administrator%***" if a.startswith("Administrator%") else a for a in argv)
-    _log(plan, name, f"$ {shown}\n{result.stdout}{result.stderr}[exit {result.returncode}]\n")
+    result = lab.run(name, argv, timeout=timeout, env=env)
+    _log(plan, name, f"$ {' '.join(argv)}\n{result.stdout}{result.stderr}[exit {result.returncode}]\n")
     return result
 
 
@@ -348,7 +361,7 @@ def save_template(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     progress(f"domain template saved ({template.stat().st_size // 1024} KiB)")
 
 
-def _run(lab: Lab, node: str, argv: list[str], what: str, timeout: float = 60) -> None:
-    result = lab.run(node, argv, timeout=timeout)
+def _run(lab: Lab, node: str, argv: list[str], what: str, timeout: float = 60, input: str | None = None) -> None:
+    result = lab.run(node, argv, timeout=timeout, input=input)
     if result.returncode != 0:
         raise LabError(f"{what} on {node} failed: {(result.stderr or result.stdout).strip()[-400:]}")
