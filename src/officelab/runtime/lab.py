@@ -267,13 +267,10 @@ class Lab:
             + (f"; its log ends: {tail}" if tail else "")
         )
 
-    def log_path(self, node: str, daemon: str) -> Path:
-        return self.dir.node_dir(node) / "log" / f"{daemon}.log"
-
     def log_tail(self, node: str, daemon: str, lines: int = 3) -> str:
-        path = self.log_path(node, daemon)
+        """The last lines of a daemon's log (its node's log/<daemon>.log), on one line."""
         try:
-            text = path.read_text(errors="replace").strip().splitlines()
+            text = (self.dir.node_dir(node) / "log" / f"{daemon}.log").read_text(errors="replace").strip().splitlines()
         except OSError:
             return ""
         return " | ".join(text[-lines:])
@@ -285,19 +282,11 @@ class Lab:
         """Run a command on a node and wait for it (the API's `officelab exec`). ``input`` and ``env`` carry what must
         not be on a command line (a password). The command has no terminal: a prompt reads ``input``."""
         ctx = self.context(node)
+        environment = {**os.environ, **ctx.environment(), **env} if env else None  # an env given replaces the node's
+        options: dict[str, Any] = {"capture_output": True, "text": True, "start_new_session": True, "check": False}
         try:
             with kernel.in_pidns(ctx.pidns):
-                return subprocess.run(
-                    argv,
-                    preexec_fn=ctx.enter,
-                    capture_output=True,
-                    text=True,
-                    timeout=timeout,
-                    input=input,
-                    env={**os.environ, **ctx.environment(), **env} if env else None,  # an env given replaces the node's
-                    start_new_session=True,
-                    check=False,
-                )
+                return subprocess.run(argv, preexec_fn=ctx.enter, timeout=timeout, input=input, env=environment, **options)
         except FileNotFoundError:
             raise OfficeLabError(f"{argv[0]}: command not found") from None
 
