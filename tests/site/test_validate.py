@@ -80,8 +80,8 @@ def messages(text: str) -> str:
         # The emulated internet and the routers' WAN side use only 198.51.100.0/24 and 203.0.113.0/24.
         (
             "{name: eth0, address: 203.0.113.80/24, gateway: 203.0.113.1}",
-            "{name: eth0, address: 192.0.2.80/24, gateway: 192.0.2.1}",
-            "192.0.2.80/24 is in 192.0.2.0/24, the documentation range kept for this machine's own uplink, but www is on the emulated",
+            "{name: eth0, address: 100.64.0.80/24, gateway: 100.64.0.1}",
+            "100.64.0.80/24 is a carrier-grade NAT address (100.64.0.0/10, RFC 6598), but www is on the emulated",
         ),
         (
             "{name: wan, address: 203.0.113.20/24, gateway: 203.0.113.1}",

@@ -18,8 +18,9 @@ from officelab.recette.engine import order_problems, run_suite
 from officelab.recette.model import Check, Outcome, SuiteResult
 from officelab.runtime.lab import Lab
 from officelab.runtime.place import NodePlace
-from officelab.site.loader import load_model, read_text_file
+from officelab.site.loader import load_model
 from officelab.site.model import SiteCheck
+from officelab.site.yamlfile import read_text_file
 
 
 def technician() -> str:

@@ -1,38 +1,17 @@
 """Validation of the addressing plan, the switching and the cabling: VLANs, nodes, cables and their modes, addresses against the VLAN
-they are plugged into, gateways, DHCP scopes, and public addresses only on the emulated internet.
-
-The module is longer than 400 lines because all these rules work on one topology and one index of its segments
-(`_Segments`), built once so that validation stays linear in the size of the site; the DHCP and public-address
-rules are the part to move out when it grows again."""
+they are plugged into, gateways; DHCP scopes (`scopes.py`) and public addresses only on the emulated internet
+(`public.py`), on the same index of segments (`_Segments`), built once so that validation stays linear."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
-from officelab.site.model import Interface, Node, NodeKind, PortMode, Vlan, split_endpoint
+from officelab.domains.network.public import _public
+from officelab.domains.network.scopes import _dhcp, _usable
+from officelab.site.model import Node, PortMode, split_endpoint
 from officelab.site.topology import Segment
 from officelab.site.validate import Validation
-
-PUBLIC_RANGES = (IPv4Network("198.51.100.0/24"), IPv4Network("203.0.113.0/24"))
-"""The only addresses of the emulated internet (documentation ranges that no real host uses)."""
-
-NOT_PUBLIC = (
-    (IPv4Network("192.0.2.0/24"), "in 192.0.2.0/24, the documentation range kept for this machine's own uplink"),
-    (IPv4Network("10.0.0.0/8"), "a private address (RFC 1918)"),
-    (IPv4Network("172.16.0.0/12"), "a private address (RFC 1918)"),
-    (IPv4Network("192.168.0.0/16"), "a private address (RFC 1918)"),
-    (IPv4Network("100.64.0.0/10"), "a carrier-grade NAT address (100.64.0.0/10, RFC 6598)"),
-    (IPv4Network("127.0.0.0/8"), "a loopback address"),
-    (IPv4Network("169.254.0.0/16"), "a link-local address"),
-    (IPv4Network("0.0.0.0/8"), "in 0.0.0.0/8 ('this network')"),
-    (IPv4Network("192.0.0.0/24"), "in 192.0.0.0/24 (IETF protocol assignments)"),
-    (IPv4Network("198.18.0.0/15"), "in 198.18.0.0/15 (benchmarking, RFC 2544)"),
-    (IPv4Network("224.0.0.0/4"), "a multicast address"),
-    (IPv4Network("240.0.0.0/4"), "a reserved address (240.0.0.0/4)"),
-)
-"""Why an address cannot be a public address of the emulated internet, by range."""
 
 
 def _vlans(v: Validation) -> None:
@@ -379,150 +358,7 @@ def _plain_segments(v: Validation) -> None:
             )
 
 
-def _dhcp(v: Validation, segments: _Segments) -> None:
-    topo = v.topo
-    servers = [n for n in v.site.nodes if n.services.dhcp is not None]
-    scopes = [(k, vlan) for k, vlan in enumerate(v.site.vlans) if vlan.dhcp is not None]
-    served = {
-        segment.vlan
-        for s in servers
-        for name, _, _ in topo.l3_interfaces(s)
-        if (segment := segments.of.get((s.name, name))) is not None and segment.vlan is not None
-    }
-    _scope_overlaps(v, scopes)
-    _scopes_cover_fixed(v, scopes)
-    for k, vlan in scopes:
-        scope = vlan.dhcp
-        assert scope is not None
-        path: tuple[str | int, ...] = ("vlans", k, "dhcp")
-        for end in ("start", "end"):
-            address = getattr(scope, end)
-            if not _usable(address, vlan.subnet):
-                v.add((*path, end), f"{address} is not a usable address of {vlan.subnet}", f"the scope must lie inside {vlan.subnet}")
-        if vlan.gateway is not None and int(scope.start) <= int(vlan.gateway) <= int(scope.end):
-            v.add(
-                (*path, "start"),
-                f"the scope {scope.start}–{scope.end} contains the gateway {vlan.gateway}",
-                "start the scope after the static addresses",
-            )
-        for m, res in enumerate(scope.reservations):
-            if res.address not in vlan.subnet:
-                v.add((*path, "reservations", m, "address"), f"{res.address} is not in {vlan.subnet}", "")
-        if not servers:
-            v.add(
-                path,
-                f"VLAN {vlan.name} has a DHCP scope but no node runs a DHCP server",
-                "add `services: {dhcp: {}}` to the router or a server",
-            )
-            continue
-        if vlan.id not in served:
-            v.add(
-                path,
-                f"no DHCP server has an interface in VLAN {vlan.name}",
-                "run the DHCP server on the router that routes this VLAN (DHCP relay is not supported yet)",
-            )
-
-
-MAX_REPORTED = 100
-"""Overlapping scopes reported at most (each pair is a problem; past this many, the file needs rewriting anyway)."""
-
-
-def _scope_overlaps(v: Validation, scopes: list[tuple[int, Vlan]]) -> None:
-    """Each scope that shares addresses with a scope declared before it (a sweep over the scopes by start)."""
-    ranges = sorted((int(vlan.dhcp.start), int(vlan.dhcp.end), k) for k, vlan in scopes if vlan.dhcp is not None)
-    active: list[tuple[int, int]] = []  # (end, index) of the scopes started so far and not yet ended
-    pairs: list[tuple[int, int]] = []
-    for start, end, k in ranges:
-        active = [(e, j) for e, j in active if e >= start]
-        pairs += [(max(j, k), min(j, k)) for _, j in active][: MAX_REPORTED - len(pairs)]
-        if len(pairs) >= MAX_REPORTED:
-            break
-        active.append((end, k))
-    for later, earlier in sorted(pairs):
-        other = v.site.vlans[earlier]
-        v.add(
-            ("vlans", later, "dhcp", "start"),
-            f"scope overlaps the scope of VLAN {other.id} ({other.name})",
-            "DHCP scopes must not share addresses",
-        )
-
-
-def _scopes_cover_fixed(v: Validation, scopes: list[tuple[int, Vlan]]) -> None:
-    """A static address, a management address or a DHCP reservation inside a VLAN's dynamic range: the DHCP
-    server may lease it to another device, and both then answer for one address."""
-    ranges = sorted((int(vlan.dhcp.start), int(vlan.dhcp.end), k) for k, vlan in scopes if vlan.dhcp is not None)
-    starts = [start for start, _, _ in ranges]
-    fixed: list[tuple[IPv4Address, str, tuple[str | int, ...]]] = []
-    for i, node in enumerate(v.site.nodes):
-        for j, iface in enumerate(node.interfaces):
-            path: tuple[str | int, ...] = ("nodes", i, "interfaces", j)
-            if iface.address is not None:
-                fixed.append((iface.address.ip, f"the static address of {node.name}:{iface.name}", (*path, "address")))
-            if iface.reserve is not None:
-                fixed.append((iface.reserve, f"the reservation of {node.name}:{iface.name}", (*path, "reserve")))
-        if node.management is not None:
-            fixed.append((node.management.address.ip, f"the management address of {node.name}", ("nodes", i, "management", "address")))
-    for k, vlan in scopes:
-        for m, res in enumerate(vlan.dhcp.reservations if vlan.dhcp else []):
-            fixed.append((res.address, f"the reservation for {res.mac}", ("vlans", k, "dhcp", "reservations", m, "address")))
-    for address, what, path in fixed:
-        at = bisect_right(starts, int(address)) - 1
-        if at < 0:
-            continue
-        start, end, k = ranges[at]
-        vlan = v.site.vlans[k]
-        if int(address) <= end and address in vlan.subnet:
-            span = f"{IPv4Address(start)}–{IPv4Address(end)}"
-            v.add(
-                path,
-                f"{address} ({what}) is inside the DHCP scope {span} of VLAN {vlan.id} ({vlan.name})",
-                f"the DHCP server could lease it to another device: use an address outside {span}, or shrink the scope",
-            )
-
-
-def _public(v: Validation, segments: _Segments) -> None:
-    """The emulated internet and the WAN side of the site's routers use only the public documentation ranges."""
-    for i, node in enumerate(v.site.nodes):
-        for j, iface in enumerate(node.interfaces):
-            if iface.address is None:
-                continue
-            if node.kind.on_internet:
-                where = f"{node.name} is on the emulated internet ({node.kind})"
-            elif node.kind is NodeKind.ROUTER and not iface.vlans and _faces_internet(v, segments, node, iface):
-                where = f"{node.name}:{iface.name} is the router's WAN side, facing the emulated internet"
-            else:
-                continue
-            reason = _not_public(iface.address)
-            if reason:
-                v.add(
-                    ("nodes", i, "interfaces", j, "address"),
-                    f"{iface.address} is {reason}, but {where}",
-                    "public addresses are only in 198.51.100.0/24 and 203.0.113.0/24 (documentation ranges no real host uses), "
-                    "e.g. 203.0.113.10/24",
-                )
-
-
-def _faces_internet(v: Validation, segments: _Segments, node: Node, iface: Interface) -> bool:
-    segment = segments.of.get((node.name, iface.name))
-    return segment is not None and any(v.topo.nodes[other].kind.on_internet for other, _ in segment.members if other != node.name)
-
-
-def _not_public(address: IPv4Interface) -> str:
-    """Why ``address`` cannot be a public address of the lab (empty if it can)."""
-    if any(address.network.subnet_of(r) for r in PUBLIC_RANGES):
-        return ""
-    if any(address.ip in r for r in PUBLIC_RANGES):
-        return f"in {address.network}, a network wider than the public ranges"
-    return next((why for net, why in NOT_PUBLIC if address.ip in net), "a real public address (the lab must never shadow one)")
-
-
 RESERVED_PORT_NAMES = {"br0", "mgmt", "mgmt-p", "lo"}
-
-
-def _usable(address: IPv4Address, net: IPv4Network) -> bool:
-    if address not in net:
-        return False
-    return net.prefixlen >= 31 or address not in (net.network_address, net.broadcast_address)
 
 
 def validate(v: Validation) -> None:
