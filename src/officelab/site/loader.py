@@ -23,13 +23,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from officelab.core.errors import MAX_PROBLEMS_SHOWN, Problem, SiteInvalid, cut, shown
 from officelab.site.model import (
     Site,
 )
 from officelab.site.yamlfile import parse_yaml, read_text_file
+from officelab.site.yamltree import YamlMap, YamlSeq
 
 Validator = Callable[[Site], list[Problem]]
 
@@ -44,16 +44,16 @@ def locate(data: Any, path: Loc) -> int | None:
     line: int | None = None
     node = data
     for part in path:
-        if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0] + 1
+        if isinstance(node, YamlMap) and part in node:
+            line = node.key_lines[part]
             node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.lc.item(part)[0] + 1
+        elif isinstance(node, YamlSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
             node = node[part]
         else:
             break
-    if line is None and isinstance(data, CommentedMap | CommentedSeq):
-        line = data.lc.line + 1
+    if line is None and isinstance(data, YamlMap | YamlSeq):
+        line = data.line
     return line
 
 
@@ -173,7 +173,7 @@ M = TypeVar("M", bound=BaseModel)
 def load_model(text: str, file: str, root: type[M], what: str) -> tuple[M, Any]:
     """Parse YAML text into ``root``; every type problem comes back located. Returns the model and the raw YAML."""
     data = parse_yaml(text, file)
-    if not isinstance(data, CommentedMap):
+    if not isinstance(data, YamlMap):
         problem = Problem(
             path=(),
             message=f"a {what} is a YAML mapping",

@@ -9,7 +9,7 @@ from ipaddress import IPv4Address
 from officelab.domains.network.facts import dc_address, directory_dns, dns_server_for, management_dns, search_domains
 from officelab.runtime.plan import AddressLeased, DaemonPlan, FilePlan, LabPlan, PortListening, Readiness, Stage
 from officelab.runtime.render import templates
-from officelab.site.model import Node
+from officelab.site.model import Node, NodeKind
 from officelab.site.topology import Topology
 
 render = templates(__name__)
@@ -108,12 +108,18 @@ def _dnsmasq(plan: LabPlan, topo: Topology, node: Node) -> None:
     plan.daemons.append(DaemonPlan("dnsmasq", node.name, ["dnsmasq", "-C", str(node_dir / "dnsmasq.conf")], Stage.SERVERS, ready))
 
 
+PC_KINDS = (NodeKind.WORKSTATION, NodeKind.LAPTOP)
+"""The kinds a domain may count among its computers, joined at boot or by hand."""
+
+
 def _identity(plan: LabPlan, topo: Topology, node: Node) -> None:
     """Every node's own /etc/hostname, /etc/hosts and /etc/resolv.conf."""
     domain = topo.site.site.domain
     d = topo.site.directory
-    in_domain = d is not None and (node.name == d.controller or node.name in d.computers)
-    # A domain member's own name is in the AD domain: `net ads join` registers that name in the DC's DNS.
+    # A domain member's own name is in the AD domain: `net ads join` registers that name in the DC's DNS. So is
+    # every PC's of a site with a directory (its primary DNS suffix, as a GPO sets on a Windows network): one joined
+    # by hand later registers without ERROR_DNS_UPDATE_FAILED (the DC is not authoritative for the site's domain).
+    in_domain = d is not None and (node.name == d.controller or node.name in d.computers or node.kind in PC_KINDS)
     fqdn = f"{node.name}.{d.domain}" if in_domain and d else (f"{node.name}.{domain}" if not node.kind.on_internet else node.name)
     plan.files.append(FilePlan(node.name, "etc/hostname", f"{node.name}\n"))
     plan.files.append(FilePlan(node.name, "etc/hosts", f"127.0.0.1\tlocalhost\n127.0.1.1\t{fqdn} {node.name}\n"))
