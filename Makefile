@@ -4,7 +4,7 @@ VENV := .venv
 OL := $(VENV)/bin/officelab
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: setup demo test test-unit lint typecheck bench down clean
+.PHONY: setup demo test test-faults test-unit lint typecheck bench down clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,12 +16,17 @@ demo: setup
 	@echo "Try:  $(OL) exec pc-accueil -- ping -c2 www.example.com"
 	@echo "      $(OL) capture sw-core:ge2 -w trunk.pcap --count 20   (802.1Q tags on the trunk)"
 	@echo "      $(OL) link down sw-floor:ge1 ; $(OL) link up sw-floor:ge1"
+	@echo "      $(OL) fault catalogue ; $(OL) fault inject port-wrong-vlan -p port=sw-floor:ge2 -p vlan=20 ; $(OL) fault clear --all"
 	@echo "      $(OL) shell fw     (nft list ruleset, cat /var/lib/officelab/labs/default/nodes/fw/dnsmasq.leases)"
 	@echo "      $(OL) check --lang en --html report.html   (the recette again, in English)"
 	@echo "      $(OL) down"
 
 test: setup
 	bash scripts/run-tests.sh
+
+# Every fault type of the catalogue, live on the default site (about 45 minutes); `make test` runs a sample.
+test-faults: setup
+	OFFICELAB_ALL_FAULTS=1 $(PYTEST) -q tests/live/test_faults.py
 
 test-unit: setup
 	$(PYTEST) -q -m "not live"
@@ -37,6 +42,7 @@ bench: setup
 	@bash scripts/setup.sh --bench
 	$(VENV)/bin/python bench/lab_speed.py
 	$(VENV)/bin/python bench/recette_speed.py
+	$(VENV)/bin/python bench/diagnosis.py
 	$(VENV)/bin/python bench/data_services.py
 	$(VENV)/bin/python bench/vdi.py
 

@@ -82,7 +82,11 @@ BAD_IMPORTS = [
     ("domains/video/model.py", "from officelab.runtime.plan import LabPlan", "A domain's model is site-file data"),
     ("domains/network/facts.py", "from officelab.recette.model import Check", "Facts, validators and probes follow from the site alone"),
     ("domains/video/realise.py", "from officelab.domains.automation.realise import make_certificates", "another domain's realiser BROKEN"),
-    ("runtime/lab.py", "from officelab.recette.engine import run_suite", "Layers: cli above recette above runtime"),
+    (
+        "runtime/lab.py",
+        "from officelab.recette.engine import run_suite",
+        "Layers: cli above faults and diagnosis",
+    ),
 ]
 
 

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from officelab.cli import lab, recette
+from officelab.cli import diagnose, faults, lab, recette
 from officelab.cli.output import err
 from officelab.core.errors import OfficeLabError, SiteInvalid
 from officelab.domains import parts
@@ -21,6 +21,8 @@ app = typer.Typer(
 )
 app.registered_commands += lab.app.registered_commands + recette.app.registered_commands
 app.registered_groups += lab.app.registered_groups
+faults.register(app)
+diagnose.register(app)
 for domain in parts("cli"):
     domain.register(app)
 

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, escape, fail, ok, out, step
 from officelab.core.errors import OfficeLabError
+from officelab.faults import engine
 from officelab.recette.sitefile import load_checked
 from officelab.runtime import snapshot
 from officelab.runtime.kernel import require_root
@@ -256,6 +257,9 @@ def snapshot_restore(name: str, lab: LabOption = DEFAULT_LAB) -> None:
     target = Lab(lab)
     with out.status(f"restoring {name}…"):
         snapshot.restore(target, name, step)
+        again = engine.reapply(target)
+    if again:
+        step(f"{again} active fault(s) made again")
     _print_status(target.status())
 
 

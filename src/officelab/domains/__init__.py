@@ -12,6 +12,7 @@ file            what it holds                                                   
 ``realise.py``  ``realise(plan, topo, node)``: the files, commands and daemons     runtime
 ``admin.py``    live changes on a running lab                                      runtime
 ``checks.py``   ``derive(ctx)``: its part of the recette                           recette
+``faults.py``   ``catalogue()``: its fault types, with their ground truth           faults
 ``cli.py``      ``register(app)``: its sub-commands                                cli
 ``templates/``  its configuration templates (Jinja2)
 ==============  =================================================================  ===========
@@ -30,7 +31,7 @@ from functools import cache
 from types import ModuleType
 from typing import Literal
 
-Part = Literal["model", "facts", "validate", "probes", "realise", "admin", "checks", "cli"]
+Part = Literal["model", "facts", "validate", "probes", "realise", "admin", "checks", "faults", "cli"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ ENTRY_POINTS: dict[Part, tuple[str, int]] = {
     "validate": ("validate", 1),  # validate(v: site.validate.Validation)
     "realise": ("realise", 3),  # realise(plan: LabPlan, topo: Topology, node: Node)
     "checks": ("derive", 1),  # derive(ctx: recette.context.Derivation)
+    "faults": ("catalogue", 0),  # catalogue() -> its fault types (officelab.faults.model.Fault subclasses)
     "cli": ("register", 1),  # register(app: typer.Typer)
 }
 """The function each kind of file offers its layer, with its number of parameters (the domain protocol)."""

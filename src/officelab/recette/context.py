@@ -61,10 +61,12 @@ class Derivation:
         group: str,
         expect: bool = True,
         depends: Iterable[str] = (),
+        after: Iterable[str] = (),
         deadline: float = 6.0,
         required: bool = True,
     ) -> str:
-        """Add the check ``id`` (titles in French and English), run ``on`` a node, and return its id."""
+        """Add the check ``id`` (titles in French and English), run ``on`` a node, and return its id. ``depends``:
+        what it needs (it is blocked when one fails); ``after``: what it must only follow (a phone holds one call)."""
         return self.add(
             Check(
                 id,
@@ -75,6 +77,7 @@ class Derivation:
                 tuple(criteria),
                 expect=expect,
                 depends=tuple(depends),
+                after=tuple(after),
                 required=required,
                 deadline=deadline,
                 group=group,

@@ -1,5 +1,8 @@
 """Run a suite: dependency order, independent checks in parallel, retries until a deadline, blocking.
 
+A check's ``after`` only orders it (it shares a resource with those checks: a phone holds one call); only its
+``depends`` can block it.
+
 A failure blocks everything that depends on it, and those are reported once, under their root cause
 ("12 checks not run: blocked by DHCP on VLAN 10"), not as cascading failures.
 """
@@ -46,7 +49,7 @@ def order_problems(checks: list[Check]) -> list[str]:
     seen = [c.id for c in checks]
     problems += [f"check id {i} is used twice" for i in sorted({i for i in seen if seen.count(i) > 1})]
     done: set[str] = set()
-    remaining = {c.id: set(c.depends) & ids for c in checks}
+    remaining = {c.id: (set(c.depends) | set(c.after)) & ids for c in checks}
     while remaining:
         ready = [i for i, deps in remaining.items() if deps <= done]
         if not ready:
@@ -74,7 +77,7 @@ def run_suite(
             still = []
             for check in pending:
                 deps = [outcomes.get(d) for d in check.depends]
-                if any(o is None for o in deps):
+                if any(o is None for o in deps) or any(a in by_id and a not in outcomes for a in check.after):
                     still.append(check)
                     continue
                 failed = next((o for o in deps if o is not None and o.status is not Status.PASS), None)

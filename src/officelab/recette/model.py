@@ -30,6 +30,7 @@ class Check:
     expect: bool = True  # False: the probe must fail ("must NOT reach")
     depends: tuple[str, ...] = ()
     required: bool = True
+    after: tuple[str, ...] = ()  # run after these (their outcome whatever it is): sharing a resource, not needing it
     deadline: float = 6.0  # a positive check is retried until it passes or this many seconds pass
     group: str = "network"
 

@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +38,7 @@ from officelab.runtime.plan import DaemonPlan, LabPlan, Readiness, Stage, compil
 from officelab.runtime.readiness import is_ready
 from officelab.runtime.state import (
     DEFAULT_LAB,
+    LIVE_CHANGES,
     NETNS_DIR,
     LabDir,
     LabRecord,
@@ -104,7 +106,10 @@ class Lab:
             if record.state != "up":
                 raise OfficeLabError(f"lab {self.name} is not up: run `officelab up --lab {self.name}`")
             raise OfficeLabError(f"lab {self.name} has no node {node!r}: see `officelab status --lab {self.name}`")
-        return NodeContext(netns=ns, hostname=node, node_dir=str(self.dir.node_dir(node)))
+        ctx = NodeContext(netns=ns, hostname=node, node_dir=str(self.dir.node_dir(node)))
+        if ctx.init_pid is None and self.dir.socket.exists():
+            self._start_inits({node: ns})  # a node that runs nothing of its own gets its process 1 at first use
+        return ctx
 
     # ------------------------------------------------------------------ up
     def up(self, site: Site, site_text: str, progress: Progress = _quiet, snapshot: Path | None = None) -> None:
@@ -135,7 +140,7 @@ class Lab:
             progress(f"lab {self.name} up in {record.extra['boot_seconds']:.1f} s")
 
     def _boot(self, plan: LabPlan, site_text: str, record: LabRecord, progress: Progress, snapshot: Path | None = None) -> None:
-        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint"):
+        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint", *LIVE_CHANGES):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
         for stale_dir in ("nodes", "inits"):
@@ -144,12 +149,15 @@ class Lab:
         create_namespaces(plan, progress)
         write_files(plan)
         if snapshot is not None:
-            tar(["-xzpf", str(snapshot), "-C", str(self.dir.path), "nodes"])
+            with tarfile.open(snapshot) as archive:
+                saved = [name for name in LIVE_CHANGES if name in archive.getnames()]
+            tar(["-xzpf", str(snapshot), "-C", str(self.dir.path), "nodes", *saved])
             progress(f"state restored from snapshot {snapshot.stem}")
         self._start_supervisor(record)
         # The nodes' inits (each builds its node's view of the file system) start while the cables are laid.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            inits = pool.submit(self._start_inits, plan)
+            busy = {d.node for d in plan.daemons} | {c.node for c in plan.commands}
+            inits = pool.submit(self._start_inits, {n.name: n.netns for n in plan.nodes if n.name in busy})
             build_network(plan, self.vlans, progress)
             inits.result()
         failpoint(self.dir.path, "network")
@@ -164,7 +172,7 @@ class Lab:
             if daemons:
                 self._start_daemons(plan, daemons)
                 failpoint(self.dir.path, f"daemons-{stage.value}")
-                self._wait_ready(plan, daemons)
+                self.wait_daemons_ready(plan, daemons)
                 progress(f"{len(daemons)} {stage.label} ready")
             self._run_hooks(plan, stage, progress)
 
@@ -194,9 +202,10 @@ class Lab:
         if not wait_for(client.reachable, 10.0):
             raise LabError(f"the lab supervisor did not start: see {self.dir.path / 'supervisor.log'}")
 
-    def _start_inits(self, plan: LabPlan) -> None:
-        """Every node's PID namespace and its process 1, before anything runs on the nodes."""
-        nodes = [{"node": n.name, "netns": n.netns} for n in plan.nodes]
+    def _start_inits(self, nodes_netns: dict[str, str]) -> None:
+        """These nodes' PID namespace and process 1, by the supervisor (which keeps and reaps them): at boot for the
+        nodes that run daemons or commands, while the cables are laid; for the others when first used."""
+        nodes = [{"node": node, "netns": netns} for node, netns in nodes_netns.items()]
         answer = SupervisorClient(self.dir.socket, timeout=60).request({"op": "init", "nodes": nodes})
         if not answer.get("ok"):
             raise LabError(f"the supervisor could not start the nodes' init processes: {answer.get('error')}")
@@ -238,9 +247,6 @@ class Lab:
 
     def wait_daemons_ready(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
         """Wait, with a deadline, until these daemons are running and ready (raises LabError otherwise)."""
-        self._wait_ready(plan, daemons)
-
-    def _wait_ready(self, plan: LabPlan, daemons: Sequence[DaemonPlan]) -> None:
         pending = [(d, c) for d in daemons for c in d.ready]
         if not pending:
             return
@@ -362,7 +368,7 @@ class Lab:
         if etc_netns.is_dir():
             for entry in etc_netns.glob(f"{netns_prefix(self.name)}*"):
                 shutil.rmtree(entry, ignore_errors=True)
-        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint"):
+        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint", *LIVE_CHANGES):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
         shutil.rmtree(self.dir.path / "inits", ignore_errors=True)

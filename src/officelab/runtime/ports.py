@@ -4,12 +4,13 @@ VLAN (a technician's change, or a fault to find)."""
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 from officelab.core.errors import OfficeLabError
 from officelab.runtime.build import Netlink
 from officelab.runtime.kernel import require_root
-from officelab.runtime.state import netns_name
+from officelab.runtime.state import LIVE_CHANGES, netns_name
 from officelab.runtime.vlan import PortVlan
 from officelab.site.model import split_endpoint
 
@@ -45,16 +46,67 @@ def set_link(lab: Lab, endpoint: str, up: bool) -> str:
     return f"{target[0]}:{target[1]}"
 
 
-def set_port_vlan(lab: Lab, endpoint: str, vlan: int | str) -> None:
-    """Put a switch's access port in another VLAN (a technician's change, or a fault to find)."""
-    require_root()
+def _switch_port(lab: Lab, endpoint: str) -> tuple[str, str]:
     site = lab.site()
     node, port = split_endpoint(endpoint) if ":" in endpoint else (endpoint, "")
     switch = next((n for n in site.nodes if n.name == node and n.kind.bridges), None)
     if switch is None or not any(port in p.names() for p in switch.ports):
         raise OfficeLabError(f"{endpoint} is not a switch port of lab {lab.name}")
+    return node, port
+
+
+def port_behaviour(lab: Lab, endpoint: str) -> PortVlan | None:
+    """What a switch port does with VLANs now: its live change if it had one, else the plan's (None: a port of a
+    switch that needs no tagging)."""
+    node, port = _switch_port(lab, endpoint)
+    changed = _changes(lab).get(f"{node}:{port}")
+    if changed is not None:
+        return PortVlan(allowed=tuple(changed["allowed"]), native=changed["native"], access=changed["access"])
+    bridge = next((b for b in lab.plan().bridges if b.node == node), None)
+    return bridge.vlans.get(port) if bridge is not None else None
+
+
+def set_port_behaviour(lab: Lab, endpoint: str, behaviour: PortVlan) -> None:
+    """Make a switch port an access port of another VLAN, or a trunk with other VLANs or another native VLAN;
+    recorded in the lab's state (``ports.json``), so that `port_behaviour` tells what it does now."""
+    require_root()
+    node, port = _switch_port(lab, endpoint)
+    lab.vlans.replace(netns_name(lab.name, node), port, behaviour)
+    changes = _changes(lab)
+    changes[f"{node}:{port}"] = {"allowed": list(behaviour.allowed), "native": behaviour.native, "access": behaviour.access}
+    path = lab.dir.path / LIVE_CHANGES[0]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(changes, indent=1))
+    tmp.replace(path)
+
+
+def reapply_changes(lab: Lab) -> int:
+    """Make the recorded port changes again on a lab booted from a snapshot that holds them. Returns how many."""
+    changes = _changes(lab)
+    for endpoint, port in changes.items():
+        node, name = split_endpoint(endpoint)
+        behaviour = PortVlan(allowed=tuple(port["allowed"]), native=port["native"], access=port["access"])
+        lab.vlans.replace(netns_name(lab.name, node), name, behaviour)
+    return len(changes)
+
+
+def _changes(lab: Lab) -> dict[str, dict[str, Any]]:
+    path = lab.dir.path / LIVE_CHANGES[0]
+    try:
+        data: dict[str, dict[str, Any]] = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data
+
+
+def set_port_vlan(lab: Lab, endpoint: str, vlan: int | str) -> None:
+    """Put a switch's access port in another VLAN (a technician's change, or a fault to find)."""
+    site = lab.site()
     try:
         vid = site.vlan(vlan).id
     except KeyError:
         raise OfficeLabError(f"unknown VLAN {vlan!r}: the site's VLANs are {', '.join(v.name for v in site.vlans)}") from None
-    lab.vlans.replace(netns_name(lab.name, node), port, PortVlan.access_port(vid))
+    current = port_behaviour(lab, endpoint)
+    if current is not None and not current.access:
+        raise OfficeLabError(f"{endpoint} is a trunk: `--vlan` moves an access port")
+    set_port_behaviour(lab, endpoint, PortVlan.access_port(vid))

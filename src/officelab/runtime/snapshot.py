@@ -8,11 +8,12 @@ import tarfile
 from pathlib import Path
 
 from officelab.core.errors import OfficeLabError
+from officelab.runtime import ports
 from officelab.runtime.archive import tar
 from officelab.runtime.kernel import require_root
 from officelab.runtime.lab import Lab, Progress
 from officelab.runtime.plan import Stage
-from officelab.runtime.state import home
+from officelab.runtime.state import LIVE_CHANGES, home
 from officelab.site.loader import load_text
 
 
@@ -43,7 +44,8 @@ def save(lab: Lab, name: str, progress: Progress) -> Path:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(".tmp")
-            tar(["--exclude=nodes/*/run/*", "-czpf", str(tmp), "-C", str(lab.dir.path), "nodes", "site.yaml"])
+            changes = [name for name in LIVE_CHANGES if (lab.dir.path / name).exists()]
+            tar(["--exclude=nodes/*/run/*", "-czpf", str(tmp), "-C", str(lab.dir.path), "nodes", "site.yaml", *changes])
             tmp.replace(target)
         finally:
             lab.control("resume", running)
@@ -66,3 +68,6 @@ def restore(lab: Lab, name: str, progress: Progress) -> None:
         site_text = member.read().decode()
     site = load_text(site_text, f"{path}:site.yaml")
     lab.up(site, site_text, progress, snapshot=path)
+    moved = ports.reapply_changes(lab)
+    if moved:
+        progress(f"{moved} switch port(s) changed live set again")

@@ -55,6 +55,11 @@ def netns_prefix(lab: str) -> str:
     return f"{PREFIX}{hashlib.sha256(str(current.resolve()).encode()).hexdigest()[:4]}-{lab}-"
 
 
+LIVE_CHANGES = ("ports.json", "faults.json")
+"""Files of the lab's state that record live changes (ports moved, faults injected): gone at a fresh `up`, kept in
+the lab's snapshots and brought back with them."""
+
+
 @dataclass
 class LabRecord:
     """What a lab is and what it has created so far."""

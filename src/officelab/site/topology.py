@@ -206,11 +206,12 @@ class Topology:
         ]
         return segments
 
+    @cached_property
+    def _segment_by_member(self) -> dict[Attachment, Segment]:
+        return {member: segment for segment in self.segments for member in segment.members}
+
     def segment_of(self, node: str, interface: str) -> Segment | None:
-        for segment in self.segments:
-            if (node, interface) in segment.members:
-                return segment
-        return None
+        return self._segment_by_member.get((node, interface))
 
     def vlan_of(self, node: str, interface: str) -> Vlan | None:
         """The VLAN a layer-3 interface is plugged into (through its switch port), if any."""

@@ -52,7 +52,8 @@ def test_calls_run_one_after_the_other() -> None:
     for call, (_, caller, parties) in zip(calls, CALLS, strict=True):
         kind = call.id.split(":")[1]
         trunk = ("sip:trunk",) if kind in ("out", "in") else ()
-        assert call.depends == (*(f"sip:register:{n}" for n in parties), *trunk, *previous), call.id
+        assert call.depends == (*(f"sip:register:{n}" for n in parties), *trunk), call.id  # what it needs
+        assert call.after == previous, call.id  # one call at a time, but a failed call blocks no other
         assert call.place == caller and call.expect and call.group == "telephony"
         assert call.criteria == CALL_CRITERIA.get(kind, ("TRI-CP8-C2", "TRI-CP1-C2")), call.id
         assert call.deadline >= 15
@@ -65,3 +66,19 @@ def test_a_site_without_telephony_has_no_telephony_checks() -> None:
     assert alone("telephony", "tpe") == {}
     bare = without("cabinet-martin", ("telephony",))
     assert bare.telephony is None and alone("telephony", bare) == {}
+
+
+def test_the_busy_call_holder_is_never_the_phone_the_busy_forward_goes_to() -> None:
+    """102 forwards to 104 when busy. 104 cannot hold 102 busy (it would answer 486 itself), and 101 calling is the
+    only other way: so with these three phones no busy call can be made, and none is derived (it used to hold the
+    call with 104). On the default site (102 busy goes to voicemail) 104 holds the call."""
+    from officelab.site.catalog import builtin_sites
+    from officelab.site.loader import load_text
+
+    text = builtin_sites()["cabinet-martin"].read_text()
+    changed = text.replace("phone: phone-102, voicemail: true}", 'phone: phone-102, forward_busy: "104"}')
+    assert changed != text
+    checks = alone("telephony", load_text(changed, "busy.yaml"))
+    assert [c.id for c in checks.values() if c.id.startswith("sip:busy:")] == []
+    default = alone("telephony")["sip:busy:101->102"]
+    assert default.probe.hold_node == "phone-104"  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ and what the policy decides for a flow. Shared by the nftables realiser and the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 
 from officelab.domains.firewall.model import Action, FirewallService
 from officelab.site.model import Node, Site
@@ -57,6 +57,22 @@ def zone_of(topo: Topology, router: Node, fw: FirewallService, node: str, ifname
     return None
 
 
+def uplink_zone(router: Node, fw: FirewallService) -> str | None:
+    """The zone of the router's uplink (its interface with a gateway): towards the internet."""
+    uplinks = {i.name for i in router.interfaces if i.gateway is not None}
+    return next((zone for zone, members in fw.zones.items() if uplinks & set(members.interfaces)), None)
+
+
+def zone_of_address(topo: Topology, router: Node, fw: FirewallService, address: IPv4Address) -> str | None:
+    """The zone an address is in: the zone of the subnet behind the router that holds it, else (beyond its
+    uplink: the emulated internet) the uplink's zone."""
+    uplink = uplink_zone(router, fw)
+    for zone, nets in zone_subnets(topo, router, fw).items():
+        if zone != uplink and any(address in IPv4Network(n) for n in nets):
+            return zone
+    return uplink
+
+
 @dataclass(frozen=True)
 class Flow:
     src_zone: str
@@ -68,6 +84,12 @@ class Flow:
 
 def decide(fw: FirewallService, flow: Flow) -> Action:
     """What the site's policy says about a new flow: the first matching rule, else the zones' policy, else the default."""
+    return decision(fw, flow)[0]
+
+
+def decision(fw: FirewallService, flow: Flow) -> tuple[Action, str]:
+    """`decide`, with what decided, named as the live ruleset's comments name it: ``rule NAME``, ``policy A -> B``
+    or ``default``."""
     for rule in fw.rules:
         if rule.from_ != flow.src_zone or rule.to != flow.dst_zone:
             continue
@@ -77,11 +99,11 @@ def decide(fw: FirewallService, flow: Flow) -> Action:
             continue
         if rule.destination is not None and flow.destination not in rule.destination.network:
             continue
-        return rule.action
+        return rule.action, f"rule {rule.name}"
     for policy in fw.policies:
         if policy.from_ == flow.src_zone and policy.to == flow.dst_zone:
-            return policy.action
-    return fw.default
+            return policy.action, f"policy {policy.from_} -> {policy.to}"
+    return fw.default, "default"
 
 
 def nat_address(site: Site) -> IPv4Address | None:

@@ -6,6 +6,7 @@ Other domains depend on a host's checks through `ip_checks`, `gateway_check` and
 
 from __future__ import annotations
 
+from officelab.domains.network.facts import scope_dns
 from officelab.domains.network.model import ArpProbe, DhcpProbe, DnsProbe, IpConfigProbe, LinkProbe, PingProbe
 from officelab.recette.context import Derivation
 from officelab.site.model import NodeKind
@@ -64,7 +65,12 @@ def _hosts(ctx: Derivation) -> None:
             f"Le serveur DHCP répond dans le VLAN {vid} ({vlan.name})",
             f"DHCP server answers in VLAN {vid} ({vlan.name})",
             on=hp.node.name,
-            probe=DhcpProbe(interface=hp.iface.name, subnet=vlan.subnet, gateway=vlan.gateway),
+            probe=DhcpProbe(
+                interface=hp.iface.name,
+                subnet=vlan.subnet,
+                gateway=vlan.gateway,
+                dns=scope_dns(ctx.topo, vlan, ctx.topo.segment_of(hp.node.name, hp.iface.name), vlan.gateway),
+            ),
             criteria=(*INFRA, "TAI-CP7-C1"),
             depends=(f"link:{hp.node.name}:{hp.iface.name}",),
             group="services",

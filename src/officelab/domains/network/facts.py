@@ -11,7 +11,7 @@ from ipaddress import IPv4Address
 
 from officelab.domains.firewall.facts import Flow, decide, zone_of
 from officelab.domains.firewall.model import Action
-from officelab.site.model import Node, Site
+from officelab.site.model import Node, Site, Vlan, split_endpoint
 from officelab.site.topology import Segment, Topology, fixed_address
 
 
@@ -44,6 +44,15 @@ def search_domains(topo: Topology) -> list[str]:
     """The site's DNS domain, then the AD domain if there is one."""
     d = topo.site.directory
     return [topo.site.site.domain, *([d.domain] if d is not None else [])]
+
+
+def scope_dns(topo: Topology, vlan: Vlan, segment: Segment | None, own: IPv4Address | None) -> list[IPv4Address]:
+    """The DNS servers a VLAN's DHCP scope hands out: the site's list, else the domain controller where the segment
+    may query it, else the DHCP server's own address on the VLAN (``own``)."""
+    if vlan.dhcp is not None and vlan.dhcp.dns:
+        return list(vlan.dhcp.dns)
+    dc = directory_dns(topo, segment)
+    return [dc] if dc is not None else ([own] if own is not None else [])
 
 
 def dns_server_for(topo: Topology, node: Node) -> tuple[list[IPv4Address], str]:
@@ -97,3 +106,26 @@ def dc_address(site: Site) -> IPv4Address:
     address = fixed_address(site.node(d.controller))
     assert address is not None, "validation requires a DC with a static address"
     return address
+
+
+def uplink_trunks(site: Site, switch: str) -> list[tuple[str, str]]:
+    """The cables from ``switch`` up to the router, each as (the port at the switch end, the port at the other
+    end), nearest first; only switches' ports are listed as the first of a pair."""
+    routers = {n.name for n in site.nodes if n.kind.routes}
+    bridges = {n.name for n in site.nodes if n.kind.bridges}
+    graph: dict[str, list[tuple[str, str, str]]] = {}
+    for lk in site.links:
+        a, b = split_endpoint(lk.a)[0], split_endpoint(lk.b)[0]
+        graph.setdefault(a, []).append((b, lk.a, lk.b))
+        graph.setdefault(b, []).append((a, lk.b, lk.a))
+    paths: dict[str, list[tuple[str, str]]] = {switch: []}
+    todo = [switch]
+    while todo:
+        current = todo.pop(0)
+        if current in routers:
+            return [(here, there) for here, there in paths[current] if split_endpoint(here)[0] in bridges]
+        for nxt, here, there in graph.get(current, []):
+            if nxt not in paths and (nxt in bridges or nxt in routers):
+                paths[nxt] = [*paths[current], (here, there)]
+                todo.append(nxt)
+    return []

@@ -69,6 +69,7 @@ class DhcpProbe(ProbeSpecBase):
     interface: str
     subnet: Subnet | None = None
     gateway: Address | None = None
+    dns: list[Address] = Field(default_factory=list, description="the DNS servers the offer must give, in order (empty: not checked)")
     timeout: float = Field(default=4.0, gt=0, le=60)
 
 

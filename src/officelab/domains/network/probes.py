@@ -94,6 +94,15 @@ def ipconfig_probe(spec: IpConfigProbe, place: Place) -> ProbeResult:
         return ProbeResult(
             False, Layer.NETWORK, f"{spec.interface} has {addrs[0]}, outside the expected subnet {spec.subnet}", sent, received
         )
+    planned = next((a for a in addrs if spec.subnet is not None and a.ip in spec.subnet), None)
+    if planned is not None and spec.subnet is not None and planned.network.prefixlen != spec.subnet.prefixlen:
+        return ProbeResult(
+            False,
+            Layer.NETWORK,
+            f"{spec.interface} has {planned}: mask /{planned.network.prefixlen}, the plan's subnet is {spec.subnet}",
+            sent,
+            received,
+        )
     if spec.gateway is not None and str(spec.gateway) not in gateways:
         return ProbeResult(
             False, Layer.NETWORK, f"default route is {', '.join(gateways) or 'missing'}, expected via {spec.gateway}", sent, received
@@ -150,6 +159,16 @@ def dhcp_probe(spec: DhcpProbe, place: Place) -> ProbeResult:
             False,
             Layer.APPLICATION,
             f"DHCP hands out router {offer.get('router') or 'none'}, expected {spec.gateway}",
+            sent,
+            received,
+            data=data,
+        )
+    offered_dns = [d for d in (offer.get("dns") or "").split(",") if d]
+    if spec.dns and offered_dns != [str(d) for d in spec.dns]:
+        return ProbeResult(
+            False,
+            Layer.APPLICATION,
+            f"DHCP hands out DNS {', '.join(offered_dns) or 'none'}, expected {', '.join(map(str, spec.dns))}",
             sent,
             received,
             data=data,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address
 
-from officelab.domains.network.facts import dc_address, directory_dns, dns_server_for, management_dns, search_domains
+from officelab.domains.network.facts import dc_address, dns_server_for, management_dns, scope_dns, search_domains
 from officelab.runtime.plan import AddressLeased, DaemonPlan, FilePlan, LabPlan, PortListening, Readiness, Stage
 from officelab.runtime.render import templates
 from officelab.site.model import Node, NodeKind
@@ -68,7 +68,7 @@ def _dnsmasq(plan: LabPlan, topo: Topology, node: Node) -> None:
                     "netmask": vlan.subnet.netmask,
                     "lease": vlan.dhcp.lease,
                     "router": vlan.gateway or own,
-                    "dns": [str(a) for a in vlan.dhcp.dns] or [str(directory_dns(topo, topo.segment_of(node.name, name)) or own)],
+                    "dns": [str(a) for a in scope_dns(topo, vlan, topo.segment_of(node.name, name), own)],
                 }
             )
     reservations: list[dict[str, object]] = []

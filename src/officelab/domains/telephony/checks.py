@@ -59,7 +59,7 @@ def derive(ctx: Derivation) -> None:
 
 
 def _call_checks(ctx: Derivation, t: Telephony, trunk_id: str) -> None:
-    """One real call per behaviour of the dial plan, one at a time (a phone holds one call): between phones,
+    """One real call per behaviour of the dial plan, one after another (a phone holds one call): between phones,
     each forward, voicemail, no answer, each ring group, out through the trunk and in to each public number."""
 
     auto = [e for e in t.extensions if e.phone is not None and e.answer == "auto"]
@@ -85,17 +85,22 @@ def _call_checks(ctx: Derivation, t: Telephony, trunk_id: str) -> None:
     previous: tuple[str, ...] = ()
     for kind, caller_number, dialled in wanted:
         planned = None
+        busy_from = None
         for number in [caller_number] if caller_number else (phones if kind == "busy" else [e.number for e in auto]):
             caller = caller_party(ctx.site, number)
-            # busy: a third phone calls the extension first and holds the call
-            holder = next((p for p in phones if p not in (number, dialled)), None) if kind == "busy" else None
-            busy_from = caller_party(ctx.site, holder) if holder is not None else None
-            if kind == "busy" and busy_from is None:
-                continue
-            planned = call_probe(ctx.site, caller, dialled, busy_from=busy_from, seconds=1) if caller is not None else None
-            if caller is not None and planned is not None and number not in planned[2]:
+            # busy: a third phone calls the extension first and holds the call; never the phone the busy forward
+            # goes to, which would then answer 486 itself
+            holders = [p for p in phones if p not in (number, dialled)] if kind == "busy" else [None]
+            for holder in holders:
+                busy_from = caller_party(ctx.site, holder) if holder is not None else None
+                if kind == "busy" and busy_from is None:
+                    continue
+                planned = call_probe(ctx.site, caller, dialled, busy_from=busy_from, seconds=1) if caller is not None else None
+                if caller is not None and planned is not None and number not in planned[2] and holder not in planned[2]:
+                    break
+                planned = None
+            if planned is not None:
                 break
-            planned = None
         if planned is None or caller is None:
             continue
         spec, answering, path = planned
@@ -116,7 +121,10 @@ def _call_checks(ctx: Derivation, t: Telephony, trunk_id: str) -> None:
             on=caller.node,
             probe=spec,
             criteria=CALL_CRITERIA.get(kind, ("TRI-CP8-C2", "TRI-CP1-C2")),
-            depends=(*registered, *((trunk_id,) if kind in ("out", "in") else ()), *previous),
+            # A call needs its phones' registrations (and the trunk); it only follows the previous call, one at
+            # a time because a phone holds one call, so a failed call blocks no other.
+            depends=(*registered, *((trunk_id,) if kind in ("out", "in") else ())),
+            after=previous,
             deadline=15 + ringing,
             group="telephony",
         )

@@ -42,8 +42,8 @@ class RtspProbe(ProbeSpecBase):
 
 
 class RecordingProbe(ProbeSpecBase):
-    """The recorder's segments of one camera, on the recorder node: the newest complete one holds at least
-    ``ratio`` of the frames the camera sends (fps × duration)."""
+    """The recorder's segments of one camera, on the recorder node: a segment completed while the probe watches
+    holds at least ``ratio`` of the frames the camera sends (fps × duration), and no more than it can send."""
 
     kind: Literal["recording"] = "recording"
     directory: str

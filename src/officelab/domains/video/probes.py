@@ -75,21 +75,28 @@ def rtsp_probe(spec: RtspProbe, place: Place) -> ProbeResult:
 
 @probe("recording")
 def recording_probe(spec: RecordingProbe, place: Place) -> ProbeResult:
-    sent = f"ffprobe -count_frames on the newest complete segment in {spec.directory}"
+    sent = f"ffprobe -count_frames on a segment of {spec.directory} completed while watching"
     deadline = time.monotonic() + spec.timeout
+
+    def newest_first() -> list[str]:
+        return place.run(["sh", "-c", f"ls -1t {spec.directory}/*.mp4 2>/dev/null"], timeout=5).stdout.split()
+
+    # A segment completed while the probe watches: an old one would pass for a recorder that stopped since.
+    first = newest_first()[:1]
     while True:
-        listing = place.run(["sh", "-c", f"ls -1t {spec.directory}/*.mp4 2>/dev/null"], timeout=5).stdout.split()
-        if len(listing) >= 2:  # the newest is still being written
+        listing = newest_first()
+        if len(listing) >= 2 and listing[:1] != first:  # a new segment began: the one before it is complete
             segment = listing[1]
             break
         if time.monotonic() > deadline:
+            newest = listing[0].rsplit("/", 1)[-1] if listing else "none"
             return ProbeResult(
                 False,
                 Layer.APPLICATION,
-                f"the recorder wrote no complete segment in {spec.directory} within "
-                f"{spec.timeout:.0f} s (camera unreachable from the recorder?)",
+                f"the recorder completed no segment in {spec.directory} within {spec.timeout:.0f} s "
+                "(recorder stopped, or camera unreachable from it?)",
                 sent,
-                f"{len(listing)} file(s)",
+                f"{len(listing)} file(s), newest {newest}",
             )
         time.sleep(0.5)  # segments are closed every few seconds: poll the directory until the deadline
     argv = [
@@ -113,6 +120,15 @@ def recording_probe(spec: RecordingProbe, place: Place) -> ProbeResult:
     got, seconds = int(frames[1]), float(duration[1])
     expected = spec.fps * seconds
     received = f"{segment.rsplit('/', 1)[-1]}: {got} frames in {seconds:.1f} s (camera: {spec.fps} fps)"
+    if got > expected * 1.1 + 2:  # more than the camera can send in that time: a burst, not a measure
+        return ProbeResult(
+            False,
+            Layer.APPLICATION,
+            f"the recorder got {got} frames in {seconds:.1f} s, more than the camera sends ({spec.fps} fps): "
+            "its timestamps broke (a burst, or a stream restarted), not a steady recording",
+            sent,
+            received,
+        )
     if got < spec.ratio * expected:
         return ProbeResult(
             False, Layer.APPLICATION, f"the recorder got {got} frames of {expected:.0f} ({got / expected:.0%})", sent, received

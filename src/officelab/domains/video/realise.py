@@ -48,7 +48,12 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
             # The camera's URL holds its password: ffmpeg reads it from a file only root on the recorder reads
             # (an ffconcat list of one stream), never from its command line, which any `ps` shows.
             source = f"nvr/{camera.node}.ffconcat"
-            playlist = f"ffconcat version 1.0\nfile '{camera_url(site, camera)}'\noption rtsp_transport tcp\n"
+            # Timestamps from the arrival clock: the camera's jump when its shared stream restarts or another client
+            # joins, and with them ffmpeg cut one "4 s" segment holding minutes of frames (the 1343 % the check saw).
+            playlist = (
+                f"ffconcat version 1.0\nfile '{camera_url(site, camera)}'\noption rtsp_transport tcp\n"
+                "option use_wallclock_as_timestamps 1\n"
+            )
             plan.files.append(FilePlan(node.name, source, playlist, mode=0o600))
             argv = [
                 "ffmpeg",
