@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from officelab.core.deadline import wait_for
 from officelab.diagnosis.walk import diagnose
 from officelab.faults import engine
 from officelab.faults.model import Fault, GroundTruth
@@ -83,6 +84,22 @@ def test_fault_fails_its_ground_truth_and_clears(lab: Lab, fault: Fault) -> None
     touched = {o.check.id for o in result.outcomes if o.status is not Status.PASS}
     after = failed(run_on_lab(lab, with_needs(derive_suite(lab.site()), touched)))
     assert after == {}, f"{fault.label()} cleared, yet: {after}"
+
+
+def test_a_refused_recorder_logs_no_password(lab: Lab) -> None:
+    """While a camera refuses the recorder, ffmpeg names the camera's URL in its errors: the log has it hidden."""
+    site = lab.site()
+    assert site.video is not None and site.video.recorder
+    camera = site.video.cameras[0]
+    log = lab.dir.node_dir(site.video.recorder) / "log" / f"record-{camera.node}.log"
+    entry = engine.inject(lab, engine.make(site, "camera-password-changed", {"camera": camera.node}))
+    try:
+        refused = wait_for(lambda: "401" in log.read_text(errors="replace"), 20)
+    finally:
+        engine.clear(lab, [entry.id])
+    text = log.read_text(errors="replace")
+    assert refused, "the recorder was refused (and said so in its log)"
+    assert camera.password not in text and ":***@" in text
 
 
 def test_the_lab_ends_green(lab: Lab) -> None:

@@ -221,6 +221,7 @@ class Lab:
                     node_dir=str(plan.node_dir(d.node)),
                     env=d.env,
                     confined=d.confined,
+                    masked=d.masked,
                 )
             )
             for d in daemons

@@ -143,6 +143,8 @@ class DaemonPlan:
     env: dict[str, str] = field(default_factory=dict)
     confined: bool = False
     """It gives people shells (sshd): they get no capability that would undo the node's view."""
+    masked: bool = False
+    """Its output may name a URL with its password (ffmpeg's errors): the supervisor logs it with passwords hidden."""
 
     @property
     def key(self) -> str:

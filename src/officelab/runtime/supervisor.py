@@ -19,10 +19,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from officelab.core.secrets import hide_url_passwords
 from officelab.runtime import kernel, nodefs
@@ -46,6 +47,7 @@ class DaemonSpec:
     env: dict[str, str] = field(default_factory=dict)
     restart: bool = True
     confined: bool = False  # a daemon that gives people shells (sshd): see NodeContext.enter
+    masked: bool = False  # its output goes through `hide_url_passwords` on its way to the log
 
 
 @dataclass
@@ -89,6 +91,14 @@ def _signal_group(pid: int, signum: int) -> None:
     except ProcessLookupError:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signum)
+
+
+def _copy_masked(output: IO[bytes], log: Path) -> None:
+    """Copy a daemon's output to its log line by line, every URL's password hidden, until the daemon closes it."""
+    with output, open(log, "ab") as sink:
+        for line in output:
+            sink.write(hide_url_passwords(line.decode(errors="replace")).encode())
+            sink.flush()
 
 
 def _child_setup(ctx: NodeContext, confined: bool) -> None:
@@ -147,8 +157,8 @@ class Supervisor:
                     proc = subprocess.Popen(
                         spec.argv,
                         stdin=subprocess.DEVNULL,
-                        stdout=log,
-                        stderr=log,
+                        stdout=subprocess.PIPE if spec.masked else log,
+                        stderr=subprocess.STDOUT if spec.masked else log,
                         env=env,
                         preexec_fn=lambda: _child_setup(ctx, spec.confined),
                         close_fds=True,
@@ -160,6 +170,8 @@ class Supervisor:
                 log.write(f"--- cannot start: {exc}\n".encode())
                 daemon.state, daemon.exit_code = "exited", 127
                 return
+        if spec.masked and proc.stdout is not None:
+            threading.Thread(target=_copy_masked, args=(proc.stdout, log_dir / log.name.rsplit("/", 1)[-1]), daemon=True).start()
         daemon.pid, daemon.start = proc.pid, process_start_time(proc.pid)
         daemon.state, daemon.exit_code, daemon.started_at = "running", None, time.time()
         self.by_pid[proc.pid] = spec.name

@@ -81,4 +81,5 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
                 str(v.keep_segments),
                 str(node_dir / "run" / "nvr" / camera.node / "segment-%05d.mp4"),
             ]
-            plan.daemons.append(DaemonPlan(f"record-{camera.node}", node.name, argv, stage=Stage.RECORDERS))
+            # ffmpeg names the camera's URL, password included, in its errors: the log gets it hidden.
+            plan.daemons.append(DaemonPlan(f"record-{camera.node}", node.name, argv, stage=Stage.RECORDERS, masked=True))
