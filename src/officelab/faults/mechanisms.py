@@ -43,12 +43,17 @@ def restore_file(lab: Lab, undo: Undo) -> None:
         raise OfficeLabError(f"{undo['node']}: {undo['file']} was changed since the fault: put back {undo['old'].strip()!r} by hand")
 
 
-def restart(lab: Lab, daemon: str) -> None:
-    """Stop a daemon and start it again (a configuration it reads only at start), waiting until it is ready."""
-    lab.stop_daemon(daemon)
+def start(lab: Lab, daemon: str) -> None:
+    """Start a stopped daemon again and wait until it is ready (its port listening…), not only running."""
     lab.start_daemon(daemon)
     plan = lab.plan()
     lab.wait_daemons_ready(plan, [d for d in plan.daemons if d.key == daemon])
+
+
+def restart(lab: Lab, daemon: str) -> None:
+    """Stop a daemon and start it again (a configuration it reads only at start), waiting until it is ready."""
+    lab.stop_daemon(daemon)
+    start(lab, daemon)
 
 
 def reload(lab: Lab, daemon: str) -> None:
@@ -88,7 +93,4 @@ class DaemonStopped(Fault):
         return {"daemon": name}
 
     def clear(self, lab: Lab, undo: Undo) -> None:
-        name = undo["daemon"]
-        lab.start_daemon(name)
-        plan = lab.plan()
-        lab.wait_daemons_ready(plan, [d for d in plan.daemons if d.key == name])
+        start(lab, undo["daemon"])

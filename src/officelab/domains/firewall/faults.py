@@ -92,7 +92,28 @@ def _from_zone(site: Site, zone: str) -> tuple[str, ...]:
     return tuple(c.id for c in t.checks(site) if c.place in hosts)
 
 
-class PolicyRemoved(Fault):
+class _RuleRemoved(Fault):
+    """A rule deleted from the firewall's live ruleset (found by its comment), put back where it was."""
+
+    chain: ClassVar[str]
+
+    def rule(self, site: Site) -> str:
+        """The comment of the rule(s) it deletes, as the ruleset names them."""
+        raise NotImplementedError
+
+    def inject(self, lab: Lab) -> Undo:
+        site = lab.site()
+        found = _firewall(site)
+        assert found is not None
+        return _delete(lab, found[0].name, self.chain, self.rule(site))
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        _put_back(lab, undo)
+
+
+class PolicyRemoved(_RuleRemoved):
+    chain: ClassVar[str] = "forward"
+
     kind: ClassVar[str] = "firewall-rule-removed"
     title_fr: ClassVar[str] = "Règle de pare-feu supprimée"
     title_en: ClassVar[str] = "Firewall rule removed"
@@ -131,13 +152,8 @@ class PolicyRemoved(Fault):
             _from_zone(site, self.source),
         )
 
-    def inject(self, lab: Lab) -> Undo:
-        found = _firewall(lab.site())
-        assert found is not None
-        return _delete(lab, found[0].name, "forward", f"policy {self.source} -> {self.target}")
-
-    def clear(self, lab: Lab, undo: Undo) -> None:
-        _put_back(lab, undo)
+    def rule(self, site: Site) -> str:
+        return f"policy {self.source} -> {self.target}"
 
 
 class FlowOpened(Fault):
@@ -192,7 +208,9 @@ class FlowOpened(Fault):
         _delete(lab, undo["node"], "forward", "opened by hand")
 
 
-class NatRemoved(Fault):
+class NatRemoved(_RuleRemoved):
+    chain: ClassVar[str] = "postrouting"
+
     kind: ClassVar[str] = "nat-removed"
     title_fr: ClassVar[str] = "Traduction d'adresses (NAT) supprimée"
     title_en: ClassVar[str] = "Address translation (NAT) removed"
@@ -233,17 +251,15 @@ class NatRemoved(Fault):
             tuple(c.id for c in t.checks(site) if c.place in inside),
         )
 
-    def inject(self, lab: Lab) -> Undo:
-        site = lab.site()
+    def rule(self, site: Site) -> str:
         found = _firewall(site)
         assert found is not None
-        return _delete(lab, found[0].name, "postrouting", f"NAT to {found[1].nat.masquerade[0].out}")
-
-    def clear(self, lab: Lab, undo: Undo) -> None:
-        _put_back(lab, undo)
+        return f"NAT to {found[1].nat.masquerade[0].out}"
 
 
-class PortForwardRemoved(Fault):
+class PortForwardRemoved(_RuleRemoved):
+    chain: ClassVar[str] = "prerouting"
+
     kind: ClassVar[str] = "port-forward-removed"
     title_fr: ClassVar[str] = "Redirection de port supprimée"
     title_en: ClassVar[str] = "Port forward removed"
@@ -280,13 +296,8 @@ class PortForwardRemoved(Fault):
             t.ids(site, f"forward:{self.name}"),
         )
 
-    def inject(self, lab: Lab) -> Undo:
-        found = _firewall(lab.site())
-        assert found is not None
-        return _delete(lab, found[0].name, "prerouting", f"forward {self.name}")
-
-    def clear(self, lab: Lab, undo: Undo) -> None:
-        _put_back(lab, undo)
+    def rule(self, site: Site) -> str:
+        return f"forward {self.name}"
 
 
 def catalogue() -> tuple[type[Fault], ...]:

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from officelab.core.errors import OfficeLabError
 from officelab.faults import truth as t
-from officelab.faults.mechanisms import DaemonStopped
+from officelab.faults.mechanisms import DaemonStopped, start
 from officelab.faults.model import Fault, GroundTruth, Undo
 from officelab.probes import Layer
 from officelab.site.model import Site
@@ -86,9 +86,7 @@ class QueuePaused(Fault):
             changed = section[0].replace(state[0], f"State {wanted}", 1)
             path.write_text(text[: section.start()] + changed + text[section.end() :])
         finally:
-            lab.start_daemon(daemon)
-            plan = lab.plan()
-            lab.wait_daemons_ready(plan, [d for d in plan.daemons if d.key == daemon])
+            start(lab, daemon)
         return state[1]
 
 
