@@ -24,7 +24,7 @@ demo: setup
 test: setup
 	bash scripts/run-tests.sh
 
-# Every fault type of the catalogue, live on the default site (about 25 minutes); `make test` runs a sample.
+# Every fault type of the catalogue, live on the default site (about 35 minutes for the 52 types); `make test` runs a sample.
 test-faults: setup
 	OFFICELAB_ALL_FAULTS=1 $(PYTEST) -q tests/live/test_faults.py
 

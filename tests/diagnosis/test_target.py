@@ -7,9 +7,9 @@ from ipaddress import IPv4Address
 import pytest
 
 from officelab.core.errors import OfficeLabError
-from officelab.diagnosis.target import resolve
+from officelab.diagnosis.target import for_user, resolve, who
 from officelab.domains.firewall.facts import uplink_zone, zone_of_address
-from officelab.site.loader import load_site
+from officelab.site.loader import load_site, load_text
 from officelab.site.topology import Topology
 
 SITE = load_site("cabinet-martin")
@@ -58,3 +58,32 @@ def test_zones_of_addresses() -> None:
     assert uplink_zone(router, fw) == "wan"
     assert zone_of_address(topo, router, fw, IPv4Address("10.10.40.5")) == "servers"
     assert zone_of_address(topo, router, fw, IPv4Address("203.0.113.80")) == "wan"  # a documentation range, yet the internet here
+
+
+def test_an_ad_user_starts_from_their_workstation_with_their_own_checks() -> None:
+    site = load_site("cabinet-martin")
+    assert who(site, "pc-accueil") == ("pc-accueil", None)
+    assert who(site, "pdurand") == ("pc-compta-1", "pdurand")
+    with pytest.raises(OfficeLabError, match="no workstation in the site: add `workstation: NODE`"):
+        who(site, "jpetit")
+    with pytest.raises(OfficeLabError, match="neither a node nor a user"):
+        who(site, "nobody")
+    share = resolve(site, "share:compta")
+    assert len({c.id.split(":")[3] for c in share.checks}) > 1, "the share's checks are several users'"
+    for_user(share, "pdurand")
+    assert share.checks and all(c.id.split(":")[3] == "pdurand" for c in share.checks)
+    other = resolve(site, "share:compta")
+    for_user(other, "stagiaire")  # nothing of theirs: the service's checks stay
+    assert other.checks == resolve(site, "share:compta").checks
+
+
+def test_a_workstation_must_be_a_joined_computer() -> None:
+    text = load_site_text().replace('Durand#2026",\n       workstation: pc-compta-1}', 'Durand#2026",\n       workstation: pc-accueil}')
+    with pytest.raises(OfficeLabError, match="'pc-accueil' is not a computer joined to the domain"):
+        load_text(text, "cabinet-martin.yaml")
+
+
+def load_site_text() -> str:
+    from officelab.site.catalog import builtin_sites
+
+    return builtin_sites()["cabinet-martin"].read_text()

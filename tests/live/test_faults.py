@@ -117,5 +117,5 @@ def with_needs(checks: list[Check], wanted: set[str]) -> list[Check]:
         if current in needed or current not in by_id:
             continue
         needed.add(current)
-        todo.extend(by_id[current].depends)
+        todo.extend(by_id[current].all_depends())
     return [c for c in checks if c.id in needed]

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from officelab.diagnosis.recette import localise
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab
 from officelab.recette.secrets import secret_values
@@ -87,8 +88,12 @@ def test_pulled_cable(lab: Lab) -> None:
         lab.set_link("sw-floor:ge2", up=True)
     assert failed(result) == {"link:pc-compta-1:eth0": "no carrier on eth0: cable unplugged or switch port down"}
     assert {"ip:pc-compta-1:eth0", "gw:pc-compta-1", "dns:pc-compta-1"} <= set(blocked(result))
-    # pc-compta-1 is also where the directory checks run from: they are blocked by the same cause, not failed.
     assert set(blocked(result).values()) == {"link:pc-compta-1:eth0"}
+    # pc-compta-1 is also the directory's first client: its checks ran from the next one, and passed (blocking
+    # stays local: only what really needs pc-compta-1 is blocked).
+    assert set(blocked(result)) == {"ip:pc-compta-1:eth0", "gw:pc-compta-1", "dns:pc-compta-1", "ad:testjoin:pc-compta-1"}
+    moved = {o.check.id: o.ran_at for o in result.outcomes if o.check.id.startswith("ad:login:")}
+    assert moved and all(place != "pc-compta-1" for place in moved.values()), moved
     assert "TAI-CP3-C3" in failing_criteria(result)
 
 
@@ -149,8 +154,12 @@ def test_port_in_the_wrong_vlan(lab: Lab) -> None:
     lab.set_port_vlan("sw-floor:ge3", "voice")
     try:
         result = run_on_lab(lab)
+        localise(lab, result)
     finally:
         lab.set_port_vlan("sw-floor:ge3", "users")
+    # The recette's cause is walked bottom-up from where it failed: it names the port and the fix.
+    found = result.localised["ip:pc-compta-2:eth0"]
+    assert found.where == "sw-floor:ge3" and "switchport access vlan 10" in found.fix_en
     causes = failed(result)
     assert set(causes) == {"ip:pc-compta-2:eth0"}, causes
     assert "outside 10.10.10.0/24: pc-compta-2:eth0 is in the wrong VLAN" in causes["ip:pc-compta-2:eth0"]

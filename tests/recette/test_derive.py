@@ -30,8 +30,9 @@ def test_suite_is_consistent_and_mapped_to_real_criteria(checks) -> None:  # typ
 
 
 def test_every_host_is_checked_bottom_up(checks) -> None:  # type: ignore[no-untyped-def]
-    assert checks["ip:pc-accueil:eth0"].depends == ("link:pc-accueil:eth0", "dhcp:vlan10")
-    assert checks["gw:pc-accueil"].depends == ("ip:pc-accueil:eth0",)
+    floor = ("trunk:sw-floor:ge24", "trunk:sw-core:ge1")
+    assert checks["ip:pc-accueil:eth0"].depends == ("link:pc-accueil:eth0", *floor, "dhcp:vlan10")
+    assert checks["gw:pc-accueil"].depends == (*floor, "ip:pc-accueil:eth0")
     assert checks["dns:pc-accueil"].depends == ("gw:pc-accueil",)
     ip = checks["ip:pc-direction:eth0"].probe
     assert isinstance(ip, IpConfigProbe) and ip.dhcp and ip.address == IPv4Address("10.10.10.30"), "the reservation is checked"

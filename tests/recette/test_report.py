@@ -76,3 +76,34 @@ def test_terminal_names_the_cause_once(result: SuiteResult) -> None:
     text = buffer.getvalue()
     assert "NOT ACCEPTED: 1 passed, 1 failed, 1 not run" in text
     assert text.count("no carrier on eth0") == 1 and "1 checks not run, blocked by this cause: gw:pc" in text
+
+
+def test_not_built_checks_and_localised_causes_are_in_every_report(result: SuiteResult, tmp_path: Path) -> None:
+    from officelab.recette.model import Localised, NotBuilt
+
+    result.not_built = [NotBuilt("sip:busy:102", "Appel occupé", "Busy call", "no third phone can hold the extension busy", "telephony")]
+    result.localised = {"link:pc": Localised("sw-floor:ge2", "câble débranché", "cable unplugged", "rebrancher", "plug it back in", 1)}
+    data = report.to_json(result, "en")
+    assert data["not_built"] == [
+        {
+            "id": "sip:busy:102",
+            "title": "Busy call",
+            "group": "telephony",
+            "status": "not built",
+            "why": "no third phone can hold the extension busy",
+        }
+    ]
+    assert data["localised"] == {"link:pc": {"where": "sw-floor:ge2", "cause": "cable unplugged", "fix": "plug it back in", "probes": 1}}
+    report.write_junit(result, tmp_path / "r.xml")
+    suite = ET.parse(tmp_path / "r.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "4" and suite.get("skipped") == "2"
+    skipped = [s.get("message") for s in suite.iter("skipped")]
+    assert "not built: no third phone can hold the extension busy" in skipped
+    buf = StringIO()
+    report.print_terminal(result, Console(file=buf, width=200, color_system=None), "en")
+    text = buf.getvalue()
+    assert "→ sw-floor:ge2: cable unplugged" in text and "plug it back in" in text
+    assert "Checks that cannot be built on this site (1)" in text and "sip:busy:102" in text
+    report.write_html(result, tmp_path / "r.html", "en")
+    page = (tmp_path / "r.html").read_text()
+    assert "sw-floor:ge2" in page and "no third phone can hold the extension busy" in page

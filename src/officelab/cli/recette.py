@@ -43,11 +43,14 @@ def check(
             "a trainer's choice, on purpose.",
         ),
     ] = False,
+    localise_: Annotated[
+        bool, typer.Option("--localise/--no-localise", help="Walk each failed check bottom-up to say where the fault is.")
+    ] = True,
 ) -> None:
     """The recette: prove, criterion by criterion, what works and what does not. Exit 0 only if all required checks pass."""
     from officelab.criteria import catalogue
     from officelab.recette import report
-    from officelab.recette.derive import derive_suite
+    from officelab.recette.derive import derive_suite, not_built
     from officelab.recette.run import load_plan, run_here, run_on_lab, select
     from officelab.recette.secrets import Masker, secret_values
 
@@ -80,6 +83,9 @@ def check(
             out.print(
                 Text.assemble(shown(c.id), "  ", (c.place, "dim"), "  ", must, shown(c.title(lang)), "  ", (", ".join(c.criteria), "dim"))
             )
+        if here is None and criterion is None and node is None:
+            for n in not_built(target.site()):
+                out.print(Text.assemble(n.id, "  ", ("not built", "yellow"), "  ", n.title(lang), "  ", (n.why, "dim")))
         return
     if here is None:
         require_root()
@@ -91,6 +97,13 @@ def check(
             spinner.update(f"recette: {done[0]}/{len(checks)} checks")
 
         result = run_here(here, progress) if here is not None else run_on_lab(target, checks, progress)
+    if here is None and criterion is None and node is None:
+        result.not_built = not_built(target.site())
+    if here is None and localise_ and not result.ok:
+        from officelab.diagnosis.recette import localise
+
+        with out.status("localising the failures (bottom-up diagnosis)…"):
+            localise(target, result)
     result.secrets |= site_secrets
     report.print_terminal(result, out, lang, verbose, reveal_secrets)
     unwritten = False

@@ -78,6 +78,8 @@ class Controller:
             self.client.publish(f"{self.topics[then['device']]}/set", str(wanted), qos=1)
 
     def run(self) -> None:
+        # A device retries every few seconds when the broker goes away (paho's default backs off to two minutes).
+        self.client.reconnect_delay_set(min_delay=1, max_delay=5)
         self.client.connect(self.config["host"], int(self.config["port"]), keepalive=30)
         self.client.loop_start()
         self.stop.wait()

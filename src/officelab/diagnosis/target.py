@@ -1,6 +1,6 @@
 """What a diagnosis goes towards, read from the technician's words: a host name, an FQDN, an address, a URL, a
 service of the site (``print:Compta``, ``share:compta``, ``call:102``, ``camera:cam-entree``,
-``mqtt:thermostat``) or a check id; with what the site's design says about it (its node, its address, the port
+``mqtt:thermostat``, ``backup:partages``) or a check id; with what the site's design says about it (its node, its address, the port
 and protocol its service answers on, and the derived checks that prove the service)."""
 
 from __future__ import annotations
@@ -66,6 +66,9 @@ def _service(site: Site, text: str, kind: str, what: str, checks: list[Check]) -
         return _of_node(site, text, site.telephony.pbx, "udp", 5060, calls)
     elif kind == "camera" and site.video is not None and what in {c.node for c in site.video.cameras}:
         return _of_node(site, text, what, "tcp", 554, prefixed(f"cam:rtsp:{what}"))
+    elif kind == "backup" and any(j.name == what for j in site.backups):
+        job = next(j for j in site.backups if j.name == what)
+        return _of_node(site, text, job.target, "tcp", 22, prefixed(f"backup:{what}"))  # its repository, over SFTP
     elif kind == "mqtt" and site.automation is not None and what in {d.name for d in site.automation.devices}:
         port = 8883 if site.automation.tls else 1883
         return _of_node(site, text, site.automation.broker, "tcp", port, prefixed(f"mqtt:data:{what}"))
@@ -102,10 +105,32 @@ def _of_check(site: Site, text: str, check: Check) -> Target:
     )
 
 
+def who(site: Site, source: str) -> tuple[str, str | None]:
+    """Where a diagnosis starts: a node, or an AD user's workstation; with the user's login (None for a node)."""
+    if source in {n.name for n in site.nodes}:
+        return source, None
+    user = next((u for u in site.directory.users if u.login == source), None) if site.directory else None
+    if user is None:
+        raise OfficeLabError(f"{source!r} is neither a node nor a user of the site's directory")
+    if user.workstation is None:
+        raise OfficeLabError(f"user {source} has no workstation in the site: add `workstation: NODE` to the user in the site file")
+    return user.workstation, user.login
+
+
+def for_user(target: Target, login: str) -> None:
+    """Keep the service checks that are this user's (their share rights, their print job), when there are any."""
+    mine = [c for c in target.checks if f":{login}:" in f"{c.id}:"]
+    if mine:
+        target.checks = mine
+
+
 def resolve(site: Site, text: str) -> Target:
     """The target ``text`` means on ``site``; refused with the forms it may take."""
     checks = derive_suite(site)
     by_id = {c.id: c for c in checks}
+    kind, sep, what = text.partition(":")
+    if text in by_id and kind == "backup":
+        return _service(site, text, kind, what, checks)  # a command on the source: what it reaches is the target's SFTP
     if text in by_id:
         return _of_check(site, text, by_id[text])
     if text.startswith(("http://", "https://")):
@@ -114,8 +139,7 @@ def resolve(site: Site, text: str) -> Target:
         target = resolve(site, host) if host else Target(text)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         return Target(text, host=host, name=target.name, node=target.node, address=target.address, proto="tcp", port=port, url=text)
-    kind, sep, what = text.partition(":")
-    if sep and kind in ("print", "share", "call", "camera", "mqtt"):
+    if sep and kind in ("print", "share", "call", "camera", "mqtt", "backup"):
         return _service(site, text, kind, what, checks)
     try:
         address = IPv4Address(text)
@@ -129,5 +153,5 @@ def resolve(site: Site, text: str) -> Target:
         return _of_node(site, text, short, "icmp", None, [])
     if "." in text:
         return Target(text, host=text, name=text)
-    forms = "a node, an FQDN, an address, a URL, print:QUEUE, share:NAME, call:NUMBER, camera:NODE, mqtt:DEVICE or a check id"
+    forms = "a node, an FQDN, an address, a URL, print:QUEUE, share:NAME, call:NUMBER, camera:NODE, mqtt:DEVICE, backup:JOB or a check id"
     raise OfficeLabError(f"{text!r} is nothing this site has: give {forms}")

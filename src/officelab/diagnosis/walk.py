@@ -11,64 +11,22 @@ import time
 from ipaddress import IPv4Address, ip_address
 from typing import TYPE_CHECKING
 
-from officelab.core.errors import OfficeLabError
-from officelab.core.probe import ProbeSpecBase
-from officelab.diagnosis.model import Diagnosis, Step
-from officelab.diagnosis.target import Target, node_at, resolve
-from officelab.domains.firewall.facts import Flow, decision, nat_address, uplink_zone, zone_of, zone_of_address
-from officelab.domains.firewall.model import Action
-from officelab.domains.network.facts import uplink_trunks
-from officelab.domains.network.model import ArpProbe, DnsProbe, HttpProbe, IpConfigProbe, LinkProbe, PingProbe, TcpProbe
-from officelab.probes import Layer, ProbeResult, run_probe
-from officelab.runtime.place import NodePlace
+from officelab.diagnosis.filtering import Filtering
+from officelab.diagnosis.model import Diagnosis
+from officelab.diagnosis.steps import Stop
+from officelab.diagnosis.target import for_user, node_at, resolve, who
+from officelab.domains.network.facts import dhcp_servers, uplink_trunks
+from officelab.domains.network.model import ArpProbe, DhcpProbe, DnsProbe, HttpProbe, IpConfigProbe, LinkProbe, PingProbe, TcpProbe
+from officelab.probes import Layer
 from officelab.runtime.ports import port_behaviour
 from officelab.site.model import Site, split_endpoint
-from officelab.site.topology import HostPort, Topology
 
 if TYPE_CHECKING:
     from officelab.runtime.lab import Lab
 
 
-class Stop(Exception):
-    """The walk found the broken layer."""
-
-
-class Walk:
-    def __init__(self, lab: Lab, source: str, target: Target) -> None:
-        self.lab, self.site = lab, lab.site()
-        self.topo = Topology(self.site)
-        self.target = target
-        ports = self.topo.ports_of(self.site.node(source)) if source in {n.name for n in self.site.nodes} else []
-        if not ports:
-            hosts = ", ".join(sorted({hp.node.name for hp in self.topo.hosts})[:8])
-            raise OfficeLabError(f"{source!r} is not a host of the site with a cabled interface (e.g. {hosts}…)")
-        self.host: HostPort = ports[0]
-        self.source = source
-        self.diagnosis = Diagnosis(source, target.text)
-
-    # ------------------------------------------------------------------ helpers
-    def probe(self, spec: ProbeSpecBase, node: str | None = None) -> ProbeResult:
-        where = node or self.source
-        return run_probe(spec, NodePlace(where, self.lab.context(where)))
-
-    def step(self, layer: Layer, fr: str, en: str, ok: bool, evidence: str, probe: str = "") -> bool:
-        self.diagnosis.steps.append(Step(layer, fr, en, ok, evidence, probe))
-        return ok
-
-    def conclude(self, cause_fr: str, cause_en: str, where: str, fix_fr: str, fix_en: str, *criteria: str) -> None:
-        d = self.diagnosis
-        d.found, d.cause_fr, d.cause_en, d.where, d.fix_fr, d.fix_en = True, cause_fr, cause_en, where, fix_fr, fix_en
-        d.criteria = ("TRI-CT", "TAI-CP11", *criteria)
-        raise Stop
-
-    @property
-    def ifname(self) -> str:
-        return self.host.iface.name
-
-    def cable_end(self) -> str | None:
-        endpoint = f"{self.source}:{self.ifname}"
-        link = next((lk for lk in self.site.links if endpoint in (lk.a, lk.b)), None)
-        return None if link is None else (link.b if link.a == endpoint else link.a)
+class Walk(Filtering):
+    """The layers, bottom-up."""
 
     # ------------------------------------------------------------------ the layers
     def physical(self) -> None:
@@ -155,6 +113,23 @@ class Walk:
         spec = IpConfigProbe(interface=self.ifname, subnet=subnet, address=hp.fixed, gateway=hp.gateway, dhcp=hp.iface.dhcp)
         result = self.probe(spec)
         self.step(Layer.NETWORK, "configuration IP", "IP configuration", result.ok, result.summary, "ipconfig")
+        duplicate = str(result.data.get("duplicate_mac") or "")
+        if duplicate:
+            owner = self.owner_of(duplicate)
+            self.conclude(
+                f"l'adresse {hp.fixed} de {self.source} est aussi revendiquée par {owner or duplicate} (adresse en double)",
+                f"{self.source}'s address {hp.fixed} is also claimed by {owner or duplicate} (duplicate address)",
+                owner or duplicate,
+                f"retirer {hp.fixed} de {owner or 'l’hôte ' + duplicate} et lui donner une adresse libre",
+                f"remove {hp.fixed} from {owner or 'the host at ' + duplicate} and give it a free address",
+                "TRI-CP1",
+            )
+        if not result.ok and hp.iface.dhcp and "no DHCP offer" in result.summary:
+            self.dhcp_log()
+        if not result.ok and hp.iface.dhcp and hp.vlan is not None:  # an offer outside the plan: whose?
+            heard = self.probe(DhcpProbe(interface=self.ifname, subnet=subnet, servers=dhcp_servers(self.topo, hp.vlan)))
+            self.step(Layer.APPLICATION, "serveurs DHCP du segment", "DHCP servers on the segment", heard.ok, heard.summary, "dhcp")
+            self.rogue(heard)
         if not result.ok:
             via = "DHCP" if hp.iface.dhcp else "static"
             self.conclude(
@@ -166,6 +141,37 @@ class Walk:
                 "TRI-CP1",
                 "TRI-CP5",
             )
+
+    def dhcp_log(self) -> None:
+        """No offer: what the DHCP server's log says about this host's request, as a technician reads it."""
+        mac, vid = self.topo.mac(self.source, self.ifname), self.host.vlan.id if self.host.vlan else "?"
+        for node in self.site.nodes:
+            log = self.lab.dir.node_dir(node.name) / "log" / "dnsmasq.log"
+            if node.services.dhcp is None or not log.exists():
+                continue
+            with log.open("rb") as f:
+                f.seek(max(0, log.stat().st_size - 65536))
+                lines = [ln for ln in f.read().decode(errors="replace").splitlines() if mac in ln and "DHCPDISCOVER" in ln]
+            said = lines[-1].split(mac, 1)[1].strip() if lines else ""
+            self.step(Layer.APPLICATION, f"journal DHCP de {node.name}", f"DHCP log of {node.name}", not said, said or "no refusal logged")
+            if said == "no address available":
+                self.conclude(
+                    f"l'étendue DHCP du VLAN {vid} sur {node.name} est épuisée : « {said} » pour {mac}",
+                    f"VLAN {vid}'s DHCP scope on {node.name} is exhausted: '{said}' for {mac}",
+                    f"{node.name}: DHCP pool of VLAN {vid} exhausted",
+                    f"agrandir l'étendue du VLAN {vid} (ou raccourcir les baux, libérer des adresses)",
+                    f"enlarge VLAN {vid}'s scope (or shorten the leases, free addresses)",
+                    "TRI-CP5",
+                )
+            if said:
+                self.conclude(
+                    f"le serveur DHCP {node.name} refuse la demande de {self.source} : « {said} »",
+                    f"DHCP server {node.name} refuses {self.source}'s request: '{said}'",
+                    f"{node.name}: DHCP scope of VLAN {vid}",
+                    f"vérifier l'étendue du VLAN {vid} sur {node.name}",
+                    f"check VLAN {vid}'s scope on {node.name}",
+                    "TRI-CP5",
+                )
 
     def gateway(self) -> None:
         gw = self.host.gateway
@@ -200,6 +206,9 @@ class Walk:
             decided = self.firewall(IPv4Address(unanswered[1]), "udp", 53)
             if decided is not None:
                 self.live_rule(decided)
+        own = (self.site.site.domain, *((self.site.directory.domain,) if self.site.directory else ()))
+        if not result.ok and not t.name.rstrip(".").endswith(own):  # a name of the internet: asked of the forwarder
+            self.forwarders()
         if not result.ok:
             self.conclude(
                 f"la résolution de {t.name} échoue ou donne une autre adresse que celle du plan : {result.summary}",
@@ -212,33 +221,27 @@ class Walk:
         addresses = [a for a in result.data.get("answers") or [] if _is_address(a)]  # after a CNAME's target
         return IPv4Address(addresses[0]) if addresses else t.address
 
-    def firewall(self, address: IPv4Address | None, proto: str = "", port: int | None = None) -> tuple[str, str] | None:
-        """What the design's policy decides for this flow (the target's, or ``proto``/``port`` to ``address``): (the
-        firewall node, what decides it), or None when no firewall is crossed."""
-        router = next((n for n in self.site.nodes if n.services.firewall is not None), None)
-        t = self.target
-        proto, port = (proto, port) if proto else (t.proto, t.port)
-        if router is None or router.services.firewall is None or address is None:
-            return None
-        fw = router.services.firewall
-        src = zone_of(self.topo, router, fw, self.source, self.ifname)
-        dst = zone_of_address(self.topo, router, fw, address)
-        if src is None or dst is None or src == dst:
-            return None
-        action, rule = decision(fw, Flow(src, dst, proto, port, address))
-        allowed = action is Action.ACCEPT
-        what = f"{src} → {dst} {proto}{f'/{port}' if port else ''}"
-        self.step(Layer.TRANSPORT, f"politique du pare-feu ({what})", f"firewall policy ({what})", allowed, f"{rule}: {action.value}")
-        if not allowed:
-            self.conclude(
-                f"la politique du site interdit ce flux ({what}, {rule}) : ce n'est pas une panne, c'est la conception",
-                f"the site's policy forbids this flow ({what}, {rule}): not a fault, the design",
-                f"{router.name}: {rule}",
-                "si le besoin est réel, faire évoluer la politique (règle à ajouter, validée)",
-                "if the need is real, change the policy (a rule to add, approved)",
-                "TRI-CP4",
-            )
-        return router.name, rule
+    def forwarders(self) -> None:
+        """The site's DNS servers forward to the resolvers of the design (read from their running configuration)."""
+        for node in self.site.nodes:
+            dns = node.services.dns
+            config = self.lab.dir.node_dir(node.name) / "dnsmasq.conf"
+            if dns is None or node.kind.on_internet or not dns.forwarders or not config.exists():
+                continue
+            live = re.findall(r"^server=([0-9.]+)$", config.read_text(), flags=re.M)
+            planned = [str(f) for f in dns.forwarders]
+            ok = live == planned
+            seen = f"{node.name} forwards to {', '.join(live) or 'nobody'}" + ("" if ok else f"; the design says {', '.join(planned)}")
+            self.step(Layer.APPLICATION, f"redirecteurs DNS de {node.name}", f"DNS forwarders of {node.name}", ok, seen)
+            if not ok:
+                self.conclude(
+                    f"le serveur DNS {node.name} redirige vers {', '.join(live) or 'personne'} au lieu de {', '.join(planned)}",
+                    f"DNS server {node.name} forwards to {', '.join(live) or 'nobody'} instead of {', '.join(planned)}",
+                    f"{node.name}: DNS forwarder {', '.join(live) or 'none'}",
+                    f"remettre le redirecteur {', '.join(planned)} (server=) et redémarrer le service",
+                    f"set the forwarder back to {', '.join(planned)} (server=) and restart the service",
+                    "TRI-CP5",
+                )
 
     def transport(self, address: IPv4Address | None, decided: tuple[str, str] | None) -> None:
         t = self.target
@@ -278,57 +281,6 @@ class Walk:
             f"check that {where}'s service runs and listens, and that the host is reachable",
         )
 
-    def outside(self, address: IPv4Address) -> bool:
-        """Is the address beyond the router's uplink (the emulated internet)?"""
-        router = next((n for n in self.site.nodes if n.services.firewall is not None), None)
-        if router is None or router.services.firewall is None:
-            return False
-        fw = router.services.firewall
-        return zone_of_address(self.topo, router, fw, address) == uplink_zone(router, fw)
-
-    def live_rule(self, decided: tuple[str, str]) -> None:
-        """The rule the design's decision names is in the firewall's running ruleset (conclude if it is not)."""
-        node, rule = decided
-        present = rule == "default" or any(f'comment "{rule}"' in line for line in self.live_rules(node))
-        seen = "in the live ruleset" if present else "missing from the live ruleset"
-        self.step(Layer.TRANSPORT, f"règle « {rule} » sur {node}", f"rule '{rule}' on {node}", present, seen)
-        if not present:
-            self.conclude(
-                f"la règle « {rule} » du pare-feu {node}, qui autorise ce flux, manque dans sa configuration active",
-                f"firewall {node}'s rule '{rule}', which allows this flow, is missing from its running configuration",
-                f"{node}: {rule}",
-                f"rétablir la règle « {rule} » (nft) et l'enregistrer",
-                f"put rule '{rule}' back (nft) and save it",
-                "TRI-CP4",
-            )
-
-    def port_forward(self, address: IPv4Address | None) -> None:
-        """Towards the site's public address: is the port forward the design has for this port in the live ruleset?"""
-        t = self.target
-        router = next((n for n in self.site.nodes if n.services.firewall is not None), None)
-        if router is None or router.services.firewall is None or address is None or address != nat_address(self.site):
-            return
-        forward = next((f for f in router.services.firewall.nat.forwards if f.proto == t.proto and f.port == t.port), None)
-        if forward is None:
-            return
-        present = any(f'comment "forward {forward.name}"' in line for line in self.live_rules(router.name, "prerouting"))
-        self.step(
-            Layer.NETWORK, f"redirection {forward.name}", f"port forward {forward.name}", present, f"{t.proto}/{t.port} → {forward.to}"
-        )
-        if not present:
-            self.conclude(
-                f"la redirection {forward.name} ({t.proto}/{t.port} → {forward.to}) manque dans la configuration active de {router.name}",
-                f"port forward {forward.name} ({t.proto}/{t.port} → {forward.to}) is missing from {router.name}'s running configuration",
-                f"{router.name}: forward {forward.name}",
-                f"rétablir la redirection {forward.name}",
-                f"put port forward {forward.name} back",
-                "TRI-CP4",
-            )
-
-    def live_rules(self, node: str, chain: str = "forward") -> list[str]:
-        listing = self.lab.run(node, ["nft", "list", "chain", "inet", "officelab", chain], timeout=10)
-        return listing.stdout.splitlines()
-
     def service(self) -> None:
         if self.target.url and not self.target.checks:
             result = self.probe(HttpProbe(url=self.target.url))
@@ -349,6 +301,7 @@ class Walk:
             holds = result.ok is check.expect  # a check that something must NOT work holds when its probe fails
             self.step(result.layer, check.title_fr, check.title_en, holds, result.summary, check.probe.kind)
             if not holds:
+                self.rogue(result)
                 where = self.target.node or check.place
                 self.conclude(
                     f"le service répond mais refuse ou échoue ({check.title_fr}) : {result.summary}",
@@ -368,10 +321,17 @@ def _is_address(text: str) -> bool:
 
 
 def diagnose(lab: Lab, source: str, target_text: str) -> Diagnosis:
-    """Walk from ``source`` (a host of the site) towards ``target_text``, bottom-up (see the module)."""
+    """Walk from ``source`` (a host of the site, or an AD user: from their workstation, with their own checks of the
+    service) towards ``target_text``, bottom-up (see the module)."""
     site: Site = lab.site()
     start = time.monotonic()
-    walk = Walk(lab, source, resolve(site, target_text))
+    node, user = who(site, source)
+    target = resolve(site, target_text)
+    if user is not None:
+        for_user(target, user)
+    walk = Walk(lab, node, target)
+    if user is not None:
+        walk.diagnosis.source = f"{user} ({node})"
     try:
         walk.physical()
         walk.switching()

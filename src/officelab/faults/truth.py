@@ -43,10 +43,10 @@ def addressing(site: Site, nodes: Iterable[str]) -> tuple[str, ...]:
                 words.add(str(address))
     found = []
     for check in checks(site):
-        if check.place in names:
+        if any(v.place in names for v in check.vantages):
             found.append(check.id)
             continue
-        text = json.dumps(check.probe.model_dump(mode="json"))
+        text = json.dumps([(v.probe or check.probe).model_dump(mode="json") for v in check.vantages])
         if any(_mentions(text, w) for w in words):
             found.append(check.id)
     return tuple(found)
@@ -101,22 +101,25 @@ def topology(site: Site) -> Topology:
 
 def roots(site: Site, failing: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split checks that a fault makes fail into those the recette runs and sees fail (none of what they depend
-    on fails too) and those it reports blocked under them: (roots, blocked)."""
+    on fails too, at one of the places they can run from at least) and those it reports blocked under them:
+    (roots, blocked)."""
     wanted = set(failing)
     by_id = {c.id: c for c in checks(site)}
+    memo: dict[str, bool] = {}
 
-    def needs(check_id: str) -> set[str]:
-        seen: set[str] = set()
-        todo = list(by_id[check_id].depends) if check_id in by_id else []
-        while todo:
-            current = todo.pop()
-            if current not in seen:
-                seen.add(current)
-                todo.extend(by_id[current].depends if current in by_id else ())
-        return seen
+    def down(check_id: str) -> bool:
+        """The check fails or is blocked."""
+        return check_id in wanted or blocked(check_id)
+
+    def blocked(check_id: str) -> bool:
+        if check_id not in memo:
+            memo[check_id] = False  # the suite has no cycle; this only guards the recursion
+            check = by_id.get(check_id)
+            memo[check_id] = check is not None and all(any(down(d) for d in v.depends) for v in check.vantages)
+        return memo[check_id]
 
     ordered = [c.id for c in checks(site) if c.id in wanted]
-    root = tuple(i for i in ordered if not (needs(i) & wanted))
+    root = tuple(i for i in ordered if not blocked(i))
     return root, tuple(i for i in ordered if i not in root)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from officelab.core.errors import Problem
 from officelab.domains import parts
 from officelab.recette.context import Derivation
-from officelab.recette.model import Check
+from officelab.recette.model import Check, NotBuilt
 from officelab.site.model import Site, SiteCheck
 
 
@@ -32,14 +32,24 @@ def check_from_spec(spec: SiteCheck, place: str, group: str) -> Check:
     )
 
 
-def derive_suite(site: Site) -> list[Check]:
-    """Every check the site's model implies, plus the site's own."""
+def derive(site: Site) -> Derivation:
     ctx = Derivation(site)
     for domain in parts("checks"):
         domain.derive(ctx)
     for custom in site.checks:
         ctx.add(check_from_spec(custom, custom.from_, "site"))
-    return ctx.checks
+    return ctx
+
+
+def derive_suite(site: Site) -> list[Check]:
+    """Every check the site's model implies, plus the site's own."""
+    return derive(site).checks
+
+
+def not_built(site: Site) -> list[NotBuilt]:
+    """The checks the site implies that cannot be built on it, with why."""
+    ctx = derive(site)
+    return [n for n in ctx.unbuilt if n.id not in ctx.ids]
 
 
 def reference_problems(site: Site) -> list[Problem]:

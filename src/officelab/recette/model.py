@@ -18,6 +18,16 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class Vantage:
+    """Another place a check can run from, with everything the check needs when it runs there (that host's own
+    checks), and that place's version of the probe (its interface name) when it differs."""
+
+    place: str
+    depends: tuple[str, ...] = ()
+    probe: ProbeSpec | None = None
+
+
+@dataclass(frozen=True)
 class Check:
     """A probe, where it runs, what must hold (reach, or must NOT reach), and the criteria it evidences."""
 
@@ -33,9 +43,54 @@ class Check:
     after: tuple[str, ...] = ()  # run after these (their outcome whatever it is): sharing a resource, not needing it
     deadline: float = 6.0  # a positive check is retried until it passes or this many seconds pass
     group: str = "network"
+    fallbacks: tuple[Vantage, ...] = ()  # where else it runs when ``place``'s own checks fail (blocking stays local)
 
     def title(self, lang: str) -> str:
         return self.title_fr if lang == "fr" else self.title_en
+
+    @property
+    def vantages(self) -> tuple[Vantage, ...]:
+        """Where it may run, in order of preference: ``place`` first."""
+        return (Vantage(self.place, self.depends, self.probe), *self.fallbacks)
+
+    def all_depends(self) -> tuple[str, ...]:
+        """Every check it may need, wherever it runs."""
+        return tuple(dict.fromkeys(d for v in self.vantages for d in v.depends))
+
+
+@dataclass(frozen=True)
+class NotBuilt:
+    """A check the site implies but that cannot be built on it, and why (reported, never silently dropped)."""
+
+    id: str
+    title_fr: str
+    title_en: str
+    why: str
+    group: str
+
+    def title(self, lang: str) -> str:
+        return self.title_fr if lang == "fr" else self.title_en
+
+    def to_dict(self, lang: str = "en") -> dict[str, str]:
+        return {"id": self.id, "title": self.title(lang), "group": self.group, "status": "not built", "why": self.why}
+
+
+@dataclass(frozen=True)
+class Localised:
+    """Where a failed check's fault is, as the bottom-up diagnosis from its place found it."""
+
+    where: str
+    cause_fr: str
+    cause_en: str
+    fix_fr: str
+    fix_en: str
+    probes: int
+
+    def cause(self, lang: str) -> str:
+        return self.cause_fr if lang == "fr" else self.cause_en
+
+    def fix(self, lang: str) -> str:
+        return self.fix_fr if lang == "fr" else self.fix_en
 
 
 @dataclass
@@ -47,6 +102,11 @@ class Outcome:
     attempts: int = 0
     blocked_by: str | None = None  # the failed check at the root of a blocked one
     duration: float = 0.0
+    place: str = ""  # where it ran ("": its own place; another when a need of its place failed)
+
+    @property
+    def ran_at(self) -> str:
+        return self.place or self.check.place
 
     def secrets(self) -> set[str]:
         """The secret values this outcome's probe carries (its passwords, its URLs' passwords)."""
@@ -59,7 +119,7 @@ class Outcome:
         data = {
             "id": c.id,
             "title": c.title(lang),
-            "place": c.place,
+            "place": self.ran_at,
             "group": c.group,
             "expect": "reach" if c.expect else "blocked",
             "criteria": list(c.criteria),
@@ -100,6 +160,8 @@ class SuiteResult:
     duration: float = 0.0
     technician: str = ""
     secrets: set[str] = field(default_factory=set)  # more values to mask wherever they appear (the site's passwords)
+    not_built: list[NotBuilt] = field(default_factory=list)
+    localised: dict[str, Localised] = field(default_factory=dict)  # a failed check → its diagnosis's conclusion
 
     def masker(self) -> Masker:
         """The masker of this result's reports: it knows the site's secrets and every probe's."""
@@ -108,7 +170,11 @@ class SuiteResult:
     def masked(self) -> SuiteResult:
         """A copy for a report, with every secret masked (see `officelab.recette.secrets`)."""
         masker = self.masker()
-        return replace(self, outcomes=[o.masked(masker) for o in self.outcomes])
+        localised = {
+            i: Localised(masker.text(d.where), masker.text(d.cause_fr), masker.text(d.cause_en), d.fix_fr, d.fix_en, d.probes)
+            for i, d in self.localised.items()
+        }
+        return replace(self, outcomes=[o.masked(masker) for o in self.outcomes], localised=localised)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)

@@ -43,6 +43,7 @@ WORDS = {
         "sent": "Envoyé",
         "received": "Reçu",
         "none": "Aucun critère n'est couvert",
+        "not_built": "Vérifications impossibles à construire sur ce site",
     },
     "en": {
         "title": "Acceptance test",
@@ -68,6 +69,7 @@ WORDS = {
         "sent": "Sent",
         "received": "Received",
         "none": "No criterion is covered",
+        "not_built": "Checks that cannot be built on this site",
     },
 }
 MARK = {Status.PASS: "[green]✓[/]", Status.FAIL: "[red]✗[/]", Status.BLOCKED: "[yellow]–[/]"}
@@ -131,12 +133,19 @@ def print_terminal(result: SuiteResult, console: Console, lang: str = "en", verb
             blocked = roots.get(outcome.check.id, [])
             console.print(
                 f" {MARK[Status.FAIL]} [bold]{escape(outcome.check.id)}[/] — {escape(outcome.check.title(lang))} @ "
-                f"{escape(outcome.check.place)}\n     [red]{escape(outcome.cause)}[/]"
+                f"{escape(outcome.ran_at)}\n     [red]{escape(outcome.cause)}[/]"
                 f" [dim]({outcome.result.layer.value if outcome.result else '?'})[/]"
             )
+            found = result.localised.get(outcome.check.id)
+            if found is not None:
+                console.print(f"     → [bold]{escape(found.where)}[/]: {escape(found.cause(lang))}\n       {escape(found.fix(lang))}")
             if blocked:
                 names = ", ".join(o.check.id for o in blocked[:6]) + (" …" if len(blocked) > 6 else "")
                 console.print(f"     [yellow]{len(blocked)} {w['checks']} {w['blocked_by']}[/]: {escape(names)}")
+    if result.not_built:
+        console.print(f"\n[bold]{w['not_built']}[/] ({len(result.not_built)})")
+        for n in result.not_built:
+            console.print(f"   [dim]-[/] {escape(n.id)} — {escape(n.title(lang))}: [dim]{escape(n.why)}[/]")
     console.print(f"\n[bold]{w['by']}[/]")
     for competency_id, rows in by_criterion(result, cat):
         console.print(f" [bold]{competency_id}[/] {escape(cat.competency(competency_id).title(lang))}")
@@ -170,6 +179,11 @@ def to_json(result: SuiteResult, lang: str = "en", reveal: bool = False) -> dict
             for row in rows
         ],
         "checks": [o.to_dict(lang, reveal=reveal, masker=masker) for o in result.outcomes],
+        "not_built": [n.to_dict(lang) for n in result.not_built],
+        "localised": {
+            i: {"where": d.where, "cause": d.cause(lang), "fix": d.fix(lang), "probes": d.probes}
+            for i, d in shown(result, reveal).localised.items()
+        },
     }
 
 
@@ -205,6 +219,11 @@ def write_junit(result: SuiteResult, path: Path, lang: str = "en", reveal: bool 
                 failure.text = f"sent: {o.result.sent}\nreceived: {o.result.received}"
         elif o.status is Status.BLOCKED:
             ET.SubElement(case, "skipped", message=o.cause)
+    for n in result.not_built:
+        case = ET.SubElement(suite, "testcase", classname=f"{result.site}.{n.group}", name=f"{n.id} — {n.title(lang)}", time="0")
+        ET.SubElement(case, "skipped", message=f"not built: {n.why}")
+    suite.set("tests", str(len(result.outcomes) + len(result.not_built)))
+    suite.set("skipped", str(result.count(Status.BLOCKED) + len(result.not_built)))
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)

@@ -13,7 +13,7 @@ from pydantic import Field
 from officelab.core.errors import OfficeLabError, Problem, SiteInvalid
 from officelab.core.model import Model
 from officelab.probes.place import LocalPlace, Place
-from officelab.recette.derive import check_from_spec, derive_suite
+from officelab.recette.derive import check_from_spec, derive_suite, not_built
 from officelab.recette.engine import order_problems, run_suite
 from officelab.recette.model import Check, Outcome, SuiteResult
 from officelab.runtime.lab import Lab
@@ -41,7 +41,7 @@ def select(
     }
     stack = list(wanted)
     while stack:
-        for dep in by_id[stack.pop()].depends:
+        for dep in by_id[stack.pop()].all_depends():
             if dep not in wanted:
                 wanted.add(dep)
                 stack.append(dep)
@@ -53,7 +53,6 @@ def run_on_lab(lab: Lab, checks: list[Check] | None = None, progress: Callable[[
     site = lab.site()
     if not lab.is_up():
         raise OfficeLabError(f"lab {lab.name} is not up: run `officelab up --lab {lab.name}`")
-    checks = derive_suite(site) if checks is None else checks
     places: dict[str, Place] = {}
 
     def place_for(node: str) -> Place:
@@ -62,6 +61,10 @@ def run_on_lab(lab: Lab, checks: list[Check] | None = None, progress: Callable[[
         return places[node]
 
     result = SuiteResult(site=site.name, lab=lab.name, started=time.time(), technician=technician())
+    whole = checks is None
+    checks = derive_suite(site) if checks is None else checks
+    if whole:
+        result.not_built = not_built(site)
     start = time.monotonic()
     result.outcomes = run_suite(checks, place_for, progress=progress)
     result.duration = time.monotonic() - start

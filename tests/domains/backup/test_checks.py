@@ -16,7 +16,7 @@ def test_each_job_is_restored_on_its_source() -> None:
     assert set(checks) == {"backup:partages"}
     job = checks["backup:partages"]
     assert job.place == "srv-files" and job.expect and job.group == "backup"
-    assert job.depends == ip_checks(derivation("cabinet-martin"), "srv-files") == ("ip:srv-files:eth0",)
+    assert job.depends == ip_checks(derivation("cabinet-martin"), "srv-files") == ("ip:srv-files:eth0", "trunk:sw-core:ge1")
     assert job.criteria == ("TAI-CP4-C2",) and job.deadline == 60
     assert isinstance(job.probe, CommandProbe) and job.probe.argv[-1] == "verify" and job.probe.expect == "identical"
 

@@ -7,7 +7,8 @@ from officelab.domains.directory.checks import client_base, dc_ready, for_domain
 from officelab.domains.directory.model import KerberosProbe, LdapProbe
 from officelab.domains.network.checks import INFRA, ip_checks
 from officelab.domains.network.model import DnsProbe
-from officelab.recette.context import Derivation
+from officelab.recette.context import Derivation, On
+from officelab.recette.model import Vantage
 from officelab.site.model import Node
 from tests.domains.derived import alone, assert_sound, derivation, site, suite, without
 
@@ -39,13 +40,19 @@ def test_cabinet_martin_checks_its_whole_directory() -> None:
 
 def test_the_directory_is_checked_bottom_up_from_its_client() -> None:
     checks, ctx = alone("directory"), derivation("cabinet-martin")
-    assert checks["ad:srv"].depends == (f"gw:{CLIENT}",)
-    assert checks["ad:dc"].depends == ("ad:srv",) and checks["ad:ldaps"].depends == ("ad:dc",)
+    gw = f"gw:{CLIENT}"
+    assert checks["ad:srv"].depends == (gw,)
+    assert checks["ad:dc"].depends == (gw, "ad:srv") and checks["ad:ldaps"].depends == (gw, "ad:dc")
     for check in checks.values():
         if check.id.startswith("ad:testjoin:"):
-            assert check.depends == ("ad:dc", *ip_checks(ctx, check.place)) and len(check.depends) == 2, "and the computer's own address"
+            assert check.depends == ("ad:dc", *ip_checks(ctx, check.place)), "and the computer's own address"
+            assert check.depends[1] == f"ip:{check.place}:eth0" and all(d.startswith("trunk:") for d in check.depends[2:])
+            assert not check.fallbacks, "a computer's own secret is checked on that computer"
         elif check.id not in ("ad:srv", "ad:dc"):
-            assert check.depends == ("ad:dc",), check.id
+            assert check.depends == (gw, "ad:dc"), check.id
+            # When the client's own checks fail, the next joined workstation runs it, needing its own gateway.
+            assert [v.depends for v in check.fallbacks] == [(f"gw:{v.place}", "ad:dc") for v in check.fallbacks], check.id
+            assert len(check.fallbacks) == 2 and CLIENT not in {v.place for v in check.fallbacks}
     assert checks["ad:srv"].criteria == ("TRI-CP6-C1", *INFRA) and checks["ad:dc"].criteria == ("TAI-CP6-C1", *INFRA)
     assert "TRI-CP5-C3" in checks["ad:ldaps"].criteria, "LDAPS is the encrypted access"
     assert checks["ad:login:amartin"].criteria == ("TAI-CP6-C1", "TRI-CP6-C2")
@@ -62,14 +69,16 @@ def test_the_queries_name_derived_checks() -> None:
     assert dc_ready(ctx) == "ad:dc" and dc_ready(ctx) in alone("directory")
     assert all(login_check(u) in alone("directory") for u in USERS)
     base = client_base(ctx)
-    assert base == (CLIENT, (f"gw:{CLIENT}",)) and set(base[1]) <= ids
-    seen: list[tuple[str, str, tuple[str, ...]]] = []
+    assert base is not None and base[1] == ()
+    first = base[0][0]
+    assert isinstance(first, Vantage) and first == Vantage(CLIENT, (f"gw:{CLIENT}",)) and set(first.depends) <= ids
+    seen: list[tuple[str, On, tuple[str, ...]]] = []
 
-    def record(ctx: Derivation, server: Node, where: str, base: tuple[str, ...]) -> None:
+    def record(ctx: Derivation, server: Node, where: On, base: tuple[str, ...]) -> None:
         seen.append((server.name, where, base))
 
     for_domain_servers(ctx, lambda n: n.services.files is not None or n.services.print is not None, record)
-    assert seen == [("srv-files", CLIENT, (f"gw:{CLIENT}",))]
+    assert seen == [("srv-files", base[0], ())]
 
 
 def test_a_site_without_directory_has_no_directory_checks() -> None:

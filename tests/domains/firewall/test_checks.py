@@ -26,6 +26,7 @@ TARGETS = {  # zone -> (label, node): a web server on tcp/80, else a fixed host 
     "iot": (("icmp", "cam-entree"),),
     "voice": (("icmp", "srv-ipbx"),),
     "wan": (("tcp/80", "www"), ("icmp", "dns-public")),
+    "guests": (("icmp", "guest-1"),),  # DHCP hosts only: pinged at the address they hold when the check runs
 }
 ALLOWED = {
     ("users", "wan"), ("users", "servers"), ("users", "dmz"), ("voice", "wan"), ("voice", "servers"), ("iot", "servers"),
@@ -42,7 +43,7 @@ def test_firewall_checks_are_sound(name: str) -> None:
 def test_the_matrix_of_cabinet_martin_covers_every_pair_of_zones() -> None:
     checks = alone("firewall")
     expected = {f"flow:{src}->{dst}:{label}" for src in SOURCES for dst, entries in TARGETS.items() if dst != src for label, _ in entries}
-    assert family(checks, "flow:") == expected and len(expected) == 56, "no flow from the internet (no client there)"
+    assert family(checks, "flow:") == expected and len(expected) == 62, "no flow from the internet (no client there)"
     assert set(checks) == expected | {"forward:web-dmz"}, "the UDP forward (voip-rtp) has no check"
     ctx = derivation("cabinet-martin")
     for src, client in SOURCES.items():
@@ -53,6 +54,8 @@ def test_the_matrix_of_cabinet_martin_covers_every_pair_of_zones() -> None:
                 assert check.depends == (f"gw:{client}", *ip_checks(ctx, node)), "the client's gateway, then the target's address"
                 assert check.expect is ((src, dst) in ALLOWED), check.id
                 assert isinstance(check.probe, TcpProbe if label == "tcp/80" else PingProbe)
+                if dst == "guests":
+                    assert isinstance(check.probe, PingProbe) and check.probe.address_of == f"{node}:wlan0", check.id
                 if check.expect:
                     assert check.criteria == (*REMOTE, *(INTERNET if dst == "wan" else ())), check.id
                 else:
@@ -61,7 +64,7 @@ def test_the_matrix_of_cabinet_martin_covers_every_pair_of_zones() -> None:
 
 def test_named_flows_of_cabinet_martin() -> None:
     checks = alone("firewall")
-    assert checks["flow:users->servers:tcp/80"].depends == ("gw:pc-accueil", "ip:srv-app:eth0")
+    assert checks["flow:users->servers:tcp/80"].depends == ("gw:pc-accueil", "ip:srv-app:eth0", "trunk:sw-core:ge1")
     assert checks["flow:users->wan:tcp/80"].depends == ("gw:pc-accueil",), "the internet's servers are not hosts"
     assert checks["flow:users->wan:tcp/80"].expect and not checks["flow:mgmt->wan:tcp/80"].expect, "no internet from mgmt"
     assert not checks["flow:users->iot:icmp"].expect, "rejected by policy"
@@ -88,7 +91,7 @@ def test_planned_flows_are_the_flows_derived(name: str) -> None:
     planned = planned_flows(ctx, router, fw)
     assert [f.id for f in planned] == [i for i in checks if i.startswith("flow:")]
     for flow in planned:
-        assert checks[flow.id].expect is flow.allowed and checks[flow.id].place == flow.client.node.name
+        assert checks[flow.id].expect is flow.allowed and checks[flow.id].place == flow.where[0].place
         assert checks[flow.id].probe == flow.probe
 
 
@@ -111,7 +114,7 @@ def test_allowed_flow_names_only_flows_that_must_work(name: str) -> None:
 @pytest.mark.parametrize("name", SITES)
 def test_zone_sources_are_where_the_flows_start(name: str) -> None:
     ctx = derivation(name)
-    sources = {zone: hp.node.name for zone, hp in zone_sources(ctx, *firewall(ctx)).items()}
+    sources = {zone: hosts[0].node.name for zone, hosts in zone_sources(ctx, *firewall(ctx)).items()}
     assert sources == (SOURCES if name == "cabinet-martin" else {"lan": "pc-caisse"})
     for zone, node in sources.items():
         assert f"gw:{node}" in suite(name)

@@ -18,18 +18,26 @@ def test_cabinet_martin_prints_on_its_queue() -> None:
     checks, ctx = alone("printing"), derivation("cabinet-martin")
     assert set(checks) == {"print:srv-files", "printer:prn-1", "print:Compta:amartin", "print:Compta:jpetit"}
     base = client_base(ctx)
-    assert base is not None and base[0] == "pc-compta-1"
-    assert checks["print:srv-files"].place == base[0] and checks["print:srv-files"].depends == base[1]
+    assert base is not None and not isinstance(base[0], str) and base[0][0].place == "pc-compta-1"
+    assert checks["print:srv-files"].place == "pc-compta-1" and checks["print:srv-files"].depends == ("gw:pc-compta-1",)
     assert checks["print:srv-files"].criteria == ("TRI-CP6-C4",)
     printer = checks["printer:prn-1"]
     assert printer.place == "pc-admin", "from the management VLAN"
-    assert printer.depends == ("gw:pc-admin", *ip_checks(ctx, "prn-1")) == ("gw:pc-admin", "ip:prn-1:eth0")
+    floor = ("trunk:sw-floor:ge24", "trunk:sw-core:ge1")
+    assert printer.depends == ("gw:pc-admin", *ip_checks(ctx, "prn-1")) == ("gw:pc-admin", "ip:prn-1:eth0", *floor)
+    assert all(v.depends == (f"gw:{v.place}", "ip:prn-1:eth0", *floor) for v in printer.fallbacks)
     assert isinstance(printer.probe, IppProbe) and printer.probe.uri == "ipp://10.10.10.20:631/ipp/print"
     member, outsider = checks["print:Compta:amartin"], checks["print:Compta:jpetit"]
     assert member.expect and not outsider.expect, "jpetit is in no group of the queue"
     for job in (member, outsider):
-        assert job.place == "pc-compta-1" and job.depends == ("print:srv-files", "ip:prn-1:eth0") and job.deadline == 15.0
+        assert (
+            job.place == "pc-compta-1"
+            and job.depends == ("gw:pc-compta-1", "print:srv-files", "ip:prn-1:eth0", *floor)
+            and job.deadline == 15.0
+        )
         assert isinstance(job.probe, PrintProbe) and job.probe.queue == "Compta" and job.probe.server == "srv-files.ad.cabinet-martin.lan"
+        # The printer's job list is read from the print server: the policy lets only it reach the printer.
+        assert job.probe.printer_seen_from == "srv-files"
     assert member.criteria == ("TRI-CP6-C4", "TAI-CP6-C2") and outsider.criteria == ("TRI-CP6-C3", "TAI-CP6-C2")
 
 

@@ -35,10 +35,10 @@ def test_each_camera_is_checked_from_the_recorder_and_a_neighbour() -> None:
 
 def test_every_camera_check_waits_for_its_stream() -> None:
     checks, ctx = alone("video"), derivation("cabinet-martin")
-    assert checks["cam:rtsp:cam-entree"].depends == ("ip:nvr:eth0", "ip:cam-entree:eth0")
+    assert checks["cam:rtsp:cam-entree"].depends == ("ip:nvr:eth0", "trunk:sw-core:ge1", "ip:cam-entree:eth0", "trunk:sw-floor:ge24")
     for cam, neighbour in CAMERAS.items():
         rtsp = f"cam:rtsp:{cam}"
-        assert checks[rtsp].depends == (*ip_checks(ctx, "nvr"), *ip_checks(ctx, cam))
+        assert checks[rtsp].depends == tuple(dict.fromkeys((*ip_checks(ctx, "nvr"), *ip_checks(ctx, cam))))
         assert checks[f"cam:nvr:{cam}"].depends == checks[f"cam:auth:{cam}"].depends == checks[f"cam:snapshot:{cam}"].depends == (rtsp,)
         assert checks[f"cam:onvif:{cam}"].depends == (rtsp, *ip_checks(ctx, neighbour))
         assert checks[f"cam:onvif-stream:{cam}"].depends == (f"cam:onvif:{cam}",)

@@ -38,7 +38,8 @@ def test_each_page_depends_on_its_name_and_its_allowed_flow() -> None:
         if not check.id.startswith("web:"):
             continue
         zone = check.id.split(":")[1]
-        assert check.place == sources[zone].node.name and check.depends[0] == dns_check(ctx, check.place)
+        assert check.place == sources[zone][0].node.name and check.depends[0] == dns_check(ctx, check.place)
+        assert all(v.depends[0] == dns_check(ctx, v.place) and v.depends[1:] == check.depends[1:] for v in check.fallbacks)
         flow = suite("cabinet-martin")[check.depends[-1]]
         assert flow.id.startswith(f"flow:{zone}->") and flow.expect, "a page depends only on a flow that must work"
         assert isinstance(check.probe, HttpProbe) and check.probe.url.startswith("http://") and check.probe.contains

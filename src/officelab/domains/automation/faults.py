@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 import secrets
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
+from officelab.domains.automation.facts import broker_address
+from officelab.domains.automation.realise import broker_names, make_certificates
 from officelab.faults import truth as t
 from officelab.faults.mechanisms import DaemonStopped, edit_file, reload, restart, restore_file
 from officelab.faults.model import Fault, GroundTruth, Undo
@@ -91,23 +95,22 @@ class DeviceWrongPassword(_DeviceFault):
     evidence: ClassVar[str] = "mqtt:data"
 
     def vantage(self, site: Site) -> tuple[str, str, str] | None:
-        return None  # its data check still reads the device's last retained message: a walk sees nothing yet
+        return t.place_of(site, f"mqtt:data:{self.device}"), f"mqtt:{self.device}", self.device
 
     def truth(self, site: Site) -> GroundTruth:
         node = _devices(site)[self.device]
         data = f"mqtt:data:{self.device}"
-        # The broker keeps the device's last (retained) state, so its data check still reads one; what fails is
-        # every rule that needs fresh data from it.
-        uses = [c.id for c in t.checks(site) if c.id.startswith(("mqtt:rule:", "mqtt:command:")) and data in c.depends]
-        fails, blocked = t.roots(site, uses)
+        # The broker keeps the device's last (retained) state; its availability topic says it is offline, which
+        # the data check reads too. What needs its data is blocked under it.
+        uses = tuple(c.id for c in t.checks(site) if c.id.startswith(("mqtt:rule:", "mqtt:command:")) and data in c.all_depends())
         return GroundTruth(
             f"{self.device} ({node}) se connecte au broker avec un mauvais mot de passe : il est refusé",
             f"{self.device} ({node}) connects to the broker with a wrong password: it is refused",
             f"{node}: MQTT credentials of {self.device}",
             f"corriger le mot de passe MQTT de {self.device}",
             f"correct {self.device}'s MQTT password",
-            fails,
-            (data, *blocked, "mqtt:rule:*", "mqtt:command:*"),
+            t.ids(site, data),
+            uses,
         )
 
     def inject(self, lab: Lab) -> Undo:
@@ -152,6 +155,60 @@ class BrokerStopped(DaemonStopped):
         )
 
 
+CERTIFICATE = ("broker.pem", "broker.key")
+
+
+class BrokerCertificateOtherCa(Fault):
+    """The broker's certificate replaced by one that another CA signed (a certificate renewed from the wrong
+    authority), then the broker restarted: the clients, which trust only the site's CA, refuse the TLS session."""
+
+    kind: ClassVar[str] = "broker-certificate-other-ca"
+    title_fr: ClassVar[str] = "Certificat du broker signé par une autre autorité"
+    title_en: ClassVar[str] = "Broker certificate from another CA"
+    layer: ClassVar[Layer] = Layer.TRANSPORT
+    difficulty: ClassVar[int] = 3
+    competencies: ClassVar[tuple[str, ...]] = (*SKILLS, "TRI-CP4")
+    kept_in_state: ClassVar[bool] = True
+
+    @classmethod
+    def candidates(cls, site: Site) -> list[Fault]:
+        return [cls()] if site.automation is not None and site.automation.tls else []
+
+    def problems(self, site: Site) -> list[str]:
+        return [] if self.candidates(site) else ["this site has no MQTT broker over TLS"]
+
+    def vantage(self, site: Site) -> tuple[str, str, str] | None:
+        return t.place_of(site, "mqtt:broker"), "mqtt:broker", "site's CA"
+
+    def truth(self, site: Site) -> GroundTruth:
+        broker = _broker(site)
+        return GroundTruth(
+            f"le certificat du broker MQTT ({broker}) est signé par une autre autorité que celle du site : TLS refusé",
+            f"the MQTT broker's certificate ({broker}) is signed by another CA than the site's: TLS refused",
+            f"{broker}: mosquitto certificate",
+            "réinstaller un certificat du broker signé par l'autorité du site, puis redémarrer mosquitto",
+            "install a broker certificate signed by the site's CA again, then restart mosquitto",
+            t.ids(site, "mqtt:broker"),
+        )
+
+    def inject(self, lab: Lab) -> Undo:
+        site = lab.site()
+        broker = _broker(site)
+        tls = lab.dir.node_dir(broker) / "mosquitto" / "tls"
+        with tempfile.TemporaryDirectory() as other:
+            make_certificates(Path(other), broker_address(site), broker, broker_names(site))
+            for name in CERTIFICATE:
+                (tls / name).write_bytes((Path(other) / name).read_bytes())
+        restart(lab, f"{broker}/mosquitto")
+        return {"node": broker}
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        # The site's certificate is still in the lab's PKI, where `up` made it (the node never sees the CA key).
+        tls, pki = lab.dir.node_dir(undo["node"]) / "mosquitto" / "tls", lab.dir.path / "pki"
+        for name in CERTIFICATE:
+            (tls / name).write_bytes((pki / name).read_bytes())
+        restart(lab, f"{undo['node']}/mosquitto")
+
+
 def catalogue() -> tuple[type[Fault], ...]:
-    # DeviceWrongPassword is left out: the broker keeps its last retained state, so no check sees it yet.
-    return (AclOpened, BrokerStopped)
+    return (AclOpened, DeviceWrongPassword, BrokerStopped, BrokerCertificateOtherCa)

@@ -74,4 +74,5 @@ class MqttProbe(ProbeSpecBase):
     watch: str = ""
     field: str = "power"
     expect: str = ""
+    online: bool = Field(default=True, description="read: the device's availability topic must also say online")
     timeout: float = Field(default=5.0, gt=0, le=60)

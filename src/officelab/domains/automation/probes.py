@@ -72,15 +72,27 @@ def mqtt_probe(spec: MqttProbe, place: Place) -> ProbeResult:
             info.wait_for_publish(spec.timeout)
             return _publish_result(spec, sent, info, outcome.get(f"puback-{info.mid}"))
         watched = spec.watch or spec.topic
+        if spec.action == "read" and spec.online:
+            client.subscribe(f"{spec.topic}/availability", qos=1)  # retained: "offline" once the device is gone
         client.subscribe(f"{watched}/state", qos=1)
         if spec.action == "command":
             sent += f"; PUBLISH {spec.topic}/set {spec.payload}"
             client.publish(f"{spec.topic}/set", spec.payload, qos=1)
         deadline = time.monotonic() + spec.timeout
         while time.monotonic() < deadline:
+            seen = dict(messages)
+            if spec.action == "read" and spec.online and seen.get(f"{spec.topic}/availability", "online") != "online":
+                return ProbeResult(
+                    False,
+                    Layer.APPLICATION,
+                    f"{spec.topic} is {seen[f'{spec.topic}/availability']}: the device is not connected to the broker "
+                    "(its last state is only the broker's retained copy)",
+                    sent,
+                    f"{spec.topic}/availability: {seen[f'{spec.topic}/availability']}",
+                )
             for topic, payload in list(messages):
                 state = _parse(payload)
-                if spec.action == "read" and state:
+                if spec.action == "read" and state and (not spec.online or f"{spec.topic}/availability" in seen):
                     return ProbeResult(
                         True,
                         Layer.APPLICATION,

@@ -2,8 +2,8 @@
 every user's logon (refused when disabled) and Kerberos ticket, every group's exact members, every computer's
 account and machine secret.
 
-Shares and print queues, checked from the same client, depend on it through `client_base`, `dc_ready` and
-`login_check`.
+Shares and print queues, checked from the same clients, depend on it through `client_base`, `dc_ready` and
+`login_check`. The client is the first joined workstation; when its own checks fail, the next ones.
 """
 
 from __future__ import annotations
@@ -11,34 +11,35 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from officelab.domains.directory.model import KerberosProbe, LdapProbe
-from officelab.domains.network.checks import INFRA, dns_check, ip_checks
+from officelab.domains.network.checks import INFRA, dns_check, host_vantages, ip_checks
 from officelab.domains.network.model import CommandProbe, DnsProbe
-from officelab.recette.context import Derivation
+from officelab.recette.context import Derivation, On
+from officelab.recette.model import Vantage
 from officelab.site.model import Node, NodeKind
-from officelab.site.topology import HostPort
 
-ServerChecks = Callable[[Derivation, Node, str, tuple[str, ...]], None]
-"""Checks of one server, run from the directory's client ``where`` once ``base`` passes."""
+ServerChecks = Callable[[Derivation, Node, On, tuple[str, ...]], None]
+"""Checks of one server, run from the directory's clients ``where`` once ``base`` passes."""
 
 
-def directory_client(ctx: Derivation) -> HostPort | None:
-    """Where directory checks run from: the first joined workstation, else the first host that may use the DC."""
+def directory_clients(ctx: Derivation) -> tuple[Vantage, ...]:
+    """Where directory checks run from: joined workstations, else hosts that may use the DC (each needing its
+    gateway)."""
     d = ctx.site.directory
     assert d is not None
     hosts = [hp for hp in ctx.hosts if hp.gateway is not None and hp.node.name != d.controller]
     joined = [hp for hp in hosts if hp.node.name in d.computers and hp.node.kind is not NodeKind.SERVER]
-    candidates = joined or [hp for hp in hosts if dns_check(ctx, hp.node.name) is not None]
-    return candidates[0] if candidates else None
+    others = [hp for hp in hosts if dns_check(ctx, hp.node.name) is not None and hp not in joined]
+    return host_vantages(ctx, joined, also=others) if joined else host_vantages(ctx, others)
 
 
 def derive(ctx: Derivation) -> None:
     d = ctx.site.directory
     if d is None:
         return
-    client = directory_client(ctx)
-    if client is None:
+    where = directory_clients(ctx)
+    if not where:
+        ctx.not_built("ad:dc", "Le contrôleur de domaine répond", "The domain controller answers", "no host may use the DC", "directory")
         return
-    where, base = client.node.name, (f"gw:{client.node.name}",)
     dc_fqdn = f"{d.controller}.{d.domain}"
     admin = f"Administrator@{d.domain}"
 
@@ -62,7 +63,7 @@ def derive(ctx: Derivation) -> None:
         on=where,
         probe=DnsProbe(name=f"_ldap._tcp.{d.domain}", type="SRV", expect=dc_fqdn),
         criteria=("TRI-CP6-C1", *INFRA),
-        depends=base,
+        depends=(),
         group="directory",
     )
     ctx.check(
@@ -166,9 +167,7 @@ def for_domain_servers(ctx: Derivation, serves: Callable[[Node], bool], derive: 
             derive(ctx, server, *client)
 
 
-def client_base(ctx: Derivation) -> tuple[str, tuple[str, ...]] | None:
-    """Where the domain's services are checked from, and what that client's checks need first."""
-    client = directory_client(ctx) if ctx.site.directory is not None else None
-    if client is None:
-        return None
-    return client.node.name, (f"gw:{client.node.name}",)
+def client_base(ctx: Derivation) -> tuple[On, tuple[str, ...]] | None:
+    """Where the domain's services are checked from (each vantage with what it needs), and what else they need."""
+    where = directory_clients(ctx) if ctx.site.directory is not None else ()
+    return (where, ()) if where else None

@@ -50,6 +50,9 @@ class DirectoryUser(Model):
     password: str = Field(min_length=1)
     must_change: bool = False
     enabled: bool = True
+    workstation: NodeName | None = Field(
+        default=None, description="the computer the user works on (a joined one): where `diagnose USER …` starts"
+    )
 
 
 class Directory(Model):

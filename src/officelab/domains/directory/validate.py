@@ -106,6 +106,12 @@ def validate(v: Validation) -> None:
         for m, group in enumerate(user.groups):
             if group not in groups:
                 v.add((*base, "users", k, "groups", m), f"unknown group {group!r}", f"groups: {', '.join(sorted(groups)) or 'none'}")
+        if user.workstation is not None and user.workstation not in d.computers:
+            v.add(
+                (*base, "users", k, "workstation"),
+                f"{user.workstation!r} is not a computer joined to the domain",
+                f"name one of `computers`: {', '.join(d.computers) or 'none'}",
+            )
         if user.ou is not None and user.ou not in d.ous:
             v.add((*base, "users", k, "ou"), f"unknown OU {user.ou!r}", f"OUs: {', '.join(d.ous) or 'none'}")
         if len(user.password) < d.password_policy.min_length:

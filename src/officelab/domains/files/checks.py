@@ -7,7 +7,7 @@ from __future__ import annotations
 from officelab.domains.directory.checks import dc_ready, for_domain_servers, login_check
 from officelab.domains.files.model import ShareRight, SmbProbe
 from officelab.domains.network.model import TcpProbe
-from officelab.recette.context import Derivation
+from officelab.recette.context import Derivation, On
 from officelab.site.model import Node
 
 
@@ -15,7 +15,7 @@ def derive(ctx: Derivation) -> None:
     for_domain_servers(ctx, lambda node: node.services.files is not None, _shares)
 
 
-def _shares(ctx: Derivation, server: Node, where: str, base: tuple[str, ...]) -> None:
+def _shares(ctx: Derivation, server: Node, where: On, base: tuple[str, ...]) -> None:
     d = ctx.site.directory
     assert d is not None and server.services.files is not None
     fqdn = f"{server.name}.{d.domain}"

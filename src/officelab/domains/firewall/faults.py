@@ -5,6 +5,7 @@ kept with its position, so that clearing puts it back where it was."""
 from __future__ import annotations
 
 import re
+from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
@@ -89,7 +90,7 @@ def _flows(site: Site, source: str, target: str, expect: bool) -> tuple[str, ...
 def _from_zone(site: Site, zone: str) -> tuple[str, ...]:
     """The checks run from the zone's hosts: any of them may cross the changed flow."""
     hosts = _hosts_in(site, zone)
-    return tuple(c.id for c in t.checks(site) if c.place in hosts)
+    return tuple(c.id for c in t.checks(site) if any(v.place in hosts for v in c.vantages))
 
 
 class _RuleRemoved(Fault):
@@ -248,7 +249,7 @@ class NatRemoved(_RuleRemoved):
             f"rétablir la traduction d'adresses (masquerade) vers {out}",
             f"put the address translation (masquerade) towards {out} back",
             self._internet_flows(site),
-            tuple(c.id for c in t.checks(site) if c.place in inside),
+            tuple(c.id for c in t.checks(site) if any(v.place in inside for v in c.vantages)),
         )
 
     def rule(self, site: Site) -> str:
@@ -300,5 +301,55 @@ class PortForwardRemoved(_RuleRemoved):
         return f"forward {self.name}"
 
 
+class PortForwardElsewhere(PortForwardRemoved):
+    """A port forward's rule replaced, where it was, by one that sends the traffic to a wrong address (a typo)."""
+
+    kind: ClassVar[str] = "port-forward-elsewhere"
+    title_fr: ClassVar[str] = "Redirection de port vers une mauvaise adresse"
+    title_en: ClassVar[str] = "Port forward pointing elsewhere"
+    difficulty: ClassVar[int] = 3
+
+    to: str = Field(default="", description="the wrong internal address (default: the planned one + 1)")
+
+    def planned(self, site: Site) -> str:
+        found = _firewall(site)
+        assert found is not None
+        return str(next(f for f in found[1].nat.forwards if f.name == self.name).to)
+
+    def wrong(self, site: Site) -> str:
+        return self.to or str(IPv4Address(self.planned(site)) + 1)
+
+    def vantage(self, site: Site) -> tuple[str, str, str] | None:
+        check = f"forward:{self.name}"
+        return t.place_of(site, check), check, self.wrong(site)
+
+    def truth(self, site: Site) -> GroundTruth:
+        found = _firewall(site)
+        assert found is not None
+        planned, wrong = self.planned(site), self.wrong(site)
+        return GroundTruth(
+            f"la redirection {self.name} du pare-feu {found[0].name} envoie vers {wrong} au lieu de {planned}",
+            f"port forward {self.name} on firewall {found[0].name} sends to {wrong} instead of {planned}",
+            f"{found[0].name}: forward {self.name} → {wrong}",
+            f"corriger la destination de la redirection {self.name} ({planned})",
+            f"correct the destination of port forward {self.name} ({planned})",
+            t.ids(site, f"forward:{self.name}"),
+        )
+
+    def inject(self, lab: Lab) -> Undo:
+        site = lab.site()
+        undo = super().inject(lab)
+        wrong = {
+            **undo,
+            "rules": [{**r, "text": r["text"].replace(f"to {self.planned(site)}", f"to {self.wrong(site)}")} for r in undo["rules"]],
+        }
+        _put_back(lab, wrong)
+        return undo
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        _delete(lab, undo["node"], undo["chain"], self.rule(lab.site()))
+        _put_back(lab, undo)
+
+
 def catalogue() -> tuple[type[Fault], ...]:
-    return (PolicyRemoved, FlowOpened, NatRemoved, PortForwardRemoved)
+    return (PolicyRemoved, FlowOpened, NatRemoved, PortForwardRemoved, PortForwardElsewhere)

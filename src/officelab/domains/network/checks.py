@@ -1,15 +1,24 @@
-"""The network's part of the recette: every host bottom-up (cable → addressing → gateway → DNS), DHCP in every
-VLAN, DNS records, layer-2 isolation between VLANs, switch management and the WAN uplink.
+"""The network's part of the recette: every cable between switches (trunks), every host bottom-up (cable →
+addressing → gateway → DNS), DHCP in every VLAN, DNS records, layer-2 isolation between VLANs, switch management
+and the WAN uplink.
 
-Other domains depend on a host's checks through `ip_checks`, `gateway_check` and `dns_check`.
+A check shared by a VLAN or the site (DHCP, DNS records, isolation, management) runs from a host of it and moves
+to another one when that host's own checks fail, so that one host's fault blocks only that host's checks; a
+host's checks depend on the trunks up to the router, so that a pulled trunk is one root cause, named by its ends.
+
+Other domains depend on a host's checks through `ip_checks`, `gateway_check`, `dns_check` and `host_vantages`.
 """
 
 from __future__ import annotations
 
-from officelab.domains.network.facts import scope_dns
+from collections.abc import Callable, Iterable
+
+from officelab.domains.network.facts import dhcp_servers, scope_dns, uplink_trunks
 from officelab.domains.network.model import ArpProbe, DhcpProbe, DnsProbe, IpConfigProbe, LinkProbe, PingProbe
+from officelab.probes.spec import ProbeSpec
 from officelab.recette.context import Derivation
-from officelab.site.model import NodeKind
+from officelab.recette.model import Vantage
+from officelab.site.model import NodeKind, split_endpoint
 from officelab.site.topology import HostPort
 
 OBJECT_KINDS = (NodeKind.PRINTER, NodeKind.CAMERA, NodeKind.IOT)
@@ -27,6 +36,7 @@ DEVICE = ("TAI-CP3-C4",)
 
 
 def derive(ctx: Derivation) -> None:
+    _trunks(ctx)
     _infrastructure(ctx)
     _hosts(ctx)
     _dns_records(ctx)
@@ -34,13 +44,36 @@ def derive(ctx: Derivation) -> None:
 
 
 def ip_checks(ctx: Derivation, node: str) -> tuple[str, ...]:
-    """The addressing checks of ``node``'s cabled interfaces (none for a node that is not a host)."""
-    return tuple(f"ip:{hp.node.name}:{hp.iface.name}" for hp in ctx.hosts if hp.node.name == node)
+    """What a check that addresses ``node`` needs: the addressing checks of its cabled interfaces, and the trunks
+    between it and the router (none for a node that is not a host)."""
+    ports = [hp for hp in ctx.hosts if hp.node.name == node]
+    return tuple(
+        dict.fromkeys([*(f"ip:{hp.node.name}:{hp.iface.name}" for hp in ports), *(t for hp in ports for t in trunk_checks(ctx, hp))])
+    )
 
 
 def gateway_check(ctx: Derivation, node: str) -> str | None:
     """The check that ``node`` reaches its gateway, if it has one."""
     return f"gw:{node}" if any(hp.node.name == node and hp.gateway is not None for hp in ctx.hosts) else None
+
+
+def trunk_checks(ctx: Derivation, hp: HostPort) -> tuple[str, ...]:
+    """The checks of the cables between ``hp``'s switch and the router, nearest first."""
+    switch = ctx.access_switch(hp)
+    if not switch or not ctx.site.node(switch).kind.bridges:
+        return ()
+    return tuple(f"trunk:{here}" for here, _ in uplink_trunks(ctx.site, switch))
+
+
+def host_vantages(
+    ctx: Derivation,
+    hosts: Iterable[HostPort],
+    needs: Callable[[HostPort], Iterable[str]] | None = None,
+    probe: Callable[[HostPort], ProbeSpec] | None = None,
+    also: Iterable[HostPort] = (),
+) -> tuple[Vantage, ...]:
+    """Vantage points among ``hosts`` (then ``also``) for a shared check, each needing its gateway check (default)."""
+    return ctx.vantages(hosts, needs or (lambda hp: (f"gw:{hp.node.name}",)), probe, also)
 
 
 def dns_check(ctx: Derivation, node: str) -> str | None:
@@ -53,26 +86,33 @@ def dns_check(ctx: Derivation, node: str) -> str | None:
 
 # ------------------------------------------------------------------ hosts, bottom-up
 def _hosts(ctx: Derivation) -> None:
-    dhcp_reps: dict[int, HostPort] = {}
+    in_vlan: dict[int, list[HostPort]] = {}
     for hp in ctx.hosts:
-        if hp.iface.dhcp and hp.vlan is not None and hp.vlan.id not in dhcp_reps:
-            dhcp_reps[hp.vlan.id] = hp
-    for vid, hp in dhcp_reps.items():
-        vlan = hp.vlan
+        if hp.vlan is not None and not hp.node.kind.routes and hp.node.services.dhcp is None:
+            in_vlan.setdefault(hp.vlan.id, []).append(hp)
+    for vid, members in in_vlan.items():
+        clients = [hp for hp in members if hp.iface.dhcp]
+        if not clients:
+            continue
+        vlan = clients[0].vlan
         assert vlan is not None
+
+        def discover(hp: HostPort) -> ProbeSpec:
+            segment = ctx.topo.segment_of(hp.node.name, hp.iface.name)
+            dns = scope_dns(ctx.topo, vlan, segment, vlan.gateway)  # noqa: B023 (used at once)
+            servers = dhcp_servers(ctx.topo, vlan)  # noqa: B023 (used at once)
+            return DhcpProbe(interface=hp.iface.name, subnet=vlan.subnet, gateway=vlan.gateway, dns=dns, servers=servers)  # noqa: B023
+
+        # Its own DHCP clients first; a fixed host of the VLAN asks too when none is usable.
+        candidates = [*clients, *(hp for hp in members if not hp.iface.dhcp)]
+        first = candidates[0]
         ctx.check(
             f"dhcp:vlan{vid}",
             f"Le serveur DHCP répond dans le VLAN {vid} ({vlan.name})",
             f"DHCP server answers in VLAN {vid} ({vlan.name})",
-            on=hp.node.name,
-            probe=DhcpProbe(
-                interface=hp.iface.name,
-                subnet=vlan.subnet,
-                gateway=vlan.gateway,
-                dns=scope_dns(ctx.topo, vlan, ctx.topo.segment_of(hp.node.name, hp.iface.name), vlan.gateway),
-            ),
+            on=ctx.vantages(candidates, lambda hp: (f"link:{hp.node.name}:{hp.iface.name}", *trunk_checks(ctx, hp)), discover),
+            probe=discover(first),
             criteria=(*INFRA, "TAI-CP7-C1"),
-            depends=(f"link:{hp.node.name}:{hp.iface.name}",),
             group="services",
         )
     for hp in ctx.hosts:
@@ -88,9 +128,10 @@ def _hosts(ctx: Derivation) -> None:
             group="hosts",
         )
         subnet = hp.vlan.subnet if hp.vlan is not None else (hp.iface.address.network if hp.iface.address else None)
+        trunks = trunk_checks(ctx, hp)
         depends = [f"link:{name}:{ifname}"]
         if hp.iface.dhcp and hp.vlan is not None:
-            depends.append(f"dhcp:vlan{hp.vlan.id}")
+            depends += [*trunks, f"dhcp:vlan{hp.vlan.id}"]
         ctx.check(
             f"ip:{name}:{ifname}",
             f"{name} a une adresse conforme au plan d'adressage",
@@ -111,7 +152,7 @@ def _hosts(ctx: Derivation) -> None:
                 on=name,
                 probe=PingProbe(target=str(hp.gateway)),
                 criteria=("TRI-CP1-C1", *access, *objects, *DEVICE),
-                depends=(f"ip:{name}:{ifname}",),
+                depends=(*trunks, f"ip:{name}:{ifname}"),
                 group="hosts",
             )
         if ctx.internal_dns and hp.gateway is not None and not hp.node.kind.on_internet:
@@ -129,21 +170,25 @@ def _hosts(ctx: Derivation) -> None:
 
 
 def _dns_records(ctx: Derivation) -> None:
-    client = next((hp for hp in ctx.hosts if hp.iface.dhcp and hp.gateway is not None), None)
-    if client is None or not ctx.internal_dns:
+    clients = [hp for hp in ctx.hosts if hp.iface.dhcp and hp.gateway is not None and not hp.node.kind.on_internet]
+    if not clients or not ctx.internal_dns:
         return
+    resolving = [hp for hp in ctx.hosts if dns_check(ctx, hp.node.name) is not None]
     for hp in ctx.hosts:
-        if hp.fixed is None or hp.node.name == client.node.name:
+        if hp.fixed is None or hp.node.kind.on_internet:
             continue
         fqdn = f"{hp.node.name}.{ctx.domain}"
+        # Asked from DHCP clients (they use the resolver the site hands out), else from a fixed host that uses the
+        # site's DNS; never from the host itself. Each needs its own resolver to answer (its `dns:` check).
+        others = [c for c in resolving if c.node.name != hp.node.name and not c.iface.dhcp]
+        where = host_vantages(ctx, (c for c in clients if c.node.name != hp.node.name), lambda c: (f"dns:{c.node.name}",), also=others)
         ctx.check(
             f"dnsrec:{hp.node.name}",
             f"{fqdn} pointe vers {hp.fixed}",
             f"{fqdn} points to {hp.fixed}",
-            on=client.node.name,
+            on=where,
             probe=DnsProbe(name=fqdn, expect=str(hp.fixed)),
             criteria=(*INFRA, "TAI-CP5-C5"),
-            depends=(f"gw:{client.node.name}",),
             group="services",
         )
         if hp.node.kind is NodeKind.SERVER:
@@ -151,39 +196,65 @@ def _dns_records(ctx: Derivation) -> None:
                 f"ptr:{hp.node.name}",
                 f"{hp.fixed} a un nom inverse ({fqdn})",
                 f"{hp.fixed} has a reverse name ({fqdn})",
-                on=client.node.name,
+                on=where,
                 probe=DnsProbe(name=str(hp.fixed), type="PTR", expect=fqdn),
                 criteria=(*INFRA, "TAI-CP5-C5"),
-                depends=(f"gw:{client.node.name}",),
                 group="services",
             )
 
 
 # ------------------------------------------------------------------ layer 2 and infrastructure
 def _isolation(ctx: Derivation) -> None:
-    sources: dict[int, HostPort] = {}
+    sources: dict[int, list[HostPort]] = {}
     targets: dict[int, HostPort] = {}
     for hp in ctx.hosts:
         if hp.vlan is None:
             continue
         if hp.gateway is not None:
-            sources.setdefault(hp.vlan.id, hp)
+            sources.setdefault(hp.vlan.id, []).append(hp)
         if hp.fixed is not None:
             targets.setdefault(hp.vlan.id, hp)
-    for a, src in sources.items():
+    for a, members in sources.items():
         for b, dst in targets.items():
             if a == b or dst.fixed is None:
                 continue
+            target = dst.fixed
             ctx.check(
                 f"l2:vlan{a}->vlan{b}",
                 f"VLAN {a} isolé du VLAN {b} au niveau 2 ({dst.node.name})",
                 f"VLAN {a} isolated from VLAN {b} at layer 2 ({dst.node.name})",
-                on=src.node.name,
-                probe=ArpProbe(interface=src.iface.name, target=dst.fixed),
+                on=ctx.vantages(
+                    members,
+                    lambda hp: (f"ip:{hp.node.name}:{hp.iface.name}",),
+                    lambda hp: ArpProbe(interface=hp.iface.name, target=target),  # noqa: B023 (used at once)
+                ),
+                probe=ArpProbe(interface=members[0].iface.name, target=target),
                 criteria=(*POLICY, "TAI-CP5-C2"),
                 expect=False,
-                depends=(f"ip:{src.node.name}:{src.iface.name}",),
                 group="isolation",
+            )
+
+
+def _trunks(ctx: Derivation) -> None:
+    """Each cable between switches, or from a switch up to the router, checked from its lower switch's end."""
+    done: set[frozenset[str]] = set()
+    for switch in ctx.site.nodes:
+        if not switch.kind.bridges:
+            continue
+        for here, there in uplink_trunks(ctx.site, switch.name):
+            cable = frozenset((here, there))
+            if cable in done:
+                continue
+            done.add(cable)
+            node, port = split_endpoint(here)
+            ctx.check(
+                f"trunk:{here}",
+                f"Le lien {here} ↔ {there} est actif",
+                f"The link {here} ↔ {there} is up",
+                on=node,
+                probe=LinkProbe(interface=port),
+                criteria=(*CONNECTED, *INFRA),
+                group="infrastructure",
             )
 
 
@@ -192,18 +263,25 @@ def _infrastructure(ctx: Derivation) -> None:
         if switch.management is None:
             continue
         vid = ctx.topo.vlan_id(switch.management.vlan)
-        src = next((hp for hp in ctx.hosts if hp.vlan is not None and hp.vlan.id == vid and hp.gateway is not None), None)
-        if src is None:
+        admins = [hp for hp in ctx.hosts if hp.vlan is not None and hp.vlan.id == vid and hp.gateway is not None]
+        if not admins:
+            ctx.not_built(
+                f"mgmt:{switch.name}",
+                f"{switch.name} répond sur son adresse d'administration",
+                f"{switch.name} answers on its management address",
+                f"no host of VLAN {vid} (its management VLAN) to ask from",
+                "infrastructure",
+            )
             continue
         address = switch.management.address.ip
         ctx.check(
             f"mgmt:{switch.name}",
             f"{switch.name} répond sur son adresse d'administration {address}",
             f"{switch.name} answers on its management address {address}",
-            on=src.node.name,
+            on=host_vantages(ctx, admins),
             probe=PingProbe(target=str(address)),
             criteria=INFRA,
-            depends=(f"gw:{src.node.name}",),
+            depends=tuple(f"trunk:{here}" for here, _ in uplink_trunks(ctx.site, switch.name)),  # its own way up
             group="infrastructure",
         )
     for router in ctx.site.nodes:

@@ -55,6 +55,20 @@ def scope_dns(topo: Topology, vlan: Vlan, segment: Segment | None, own: IPv4Addr
     return [dc] if dc is not None else ([own] if own is not None else [])
 
 
+def dhcp_servers(topo: Topology, vlan: Vlan) -> list[IPv4Address]:
+    """The site's DHCP servers of a VLAN, by the address they answer from: a router from its gateway address, a
+    server from its own address in the VLAN."""
+    found = []
+    for node in topo.site.nodes:
+        if node.services.dhcp is None or vlan.dhcp is None:
+            continue
+        if node.kind.routes and vlan.gateway is not None:
+            found.append(vlan.gateway)
+        else:
+            found += [i.address.ip for i in node.interfaces if i.address is not None and i.address.ip in vlan.subnet]
+    return found
+
+
 def dns_server_for(topo: Topology, node: Node) -> tuple[list[IPv4Address], str]:
     """The DNS servers a statically addressed node uses, and its search domains.
 

@@ -51,7 +51,8 @@ class IpConfigProbe(ProbeSpecBase):
     """The interface has an address (in ``subnet``, or exactly ``address``) and the default route is ``gateway``.
 
     With ``dhcp: true`` a real DHCP exchange is also made on the interface (the offer is checked, nothing
-    is configured), which tells a port in the wrong VLAN from a stale lease.
+    is configured), which tells a port in the wrong VLAN from a stale lease. With ``address`` and ``unique``, no
+    other host may answer ARP for that address (duplicate address detection, RFC 5227).
     """
 
     kind: Literal["ipconfig"] = "ipconfig"
@@ -60,6 +61,7 @@ class IpConfigProbe(ProbeSpecBase):
     address: Address | None = None
     gateway: Address | None = None
     dhcp: bool = False
+    unique: bool = Field(default=True, description="with `address`: no other host of the segment may claim it (ARP probe)")
 
 
 class DhcpProbe(ProbeSpecBase):
@@ -70,6 +72,9 @@ class DhcpProbe(ProbeSpecBase):
     subnet: Subnet | None = None
     gateway: Address | None = None
     dns: list[Address] = Field(default_factory=list, description="the DNS servers the offer must give, in order (empty: not checked)")
+    servers: list[Address] = Field(
+        default_factory=list, description="the DHCP servers allowed to answer: any other one is a rogue server (empty: not checked)"
+    )
     timeout: float = Field(default=4.0, gt=0, le=60)
 
 
@@ -83,11 +88,16 @@ class ArpProbe(ProbeSpecBase):
 
 
 class PingProbe(ProbeSpecBase):
-    """ICMP echo to ``target`` (an address or a name)."""
+    """ICMP echo to ``target`` (an address or a name), or to the address ``address_of`` holds when it runs."""
 
     kind: Literal["ping"] = "ping"
     target: str
     count: int = Field(default=1, ge=1, le=20)
+    address_of: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$",
+        description="NODE:INTERFACE of a lab host whose current address is pinged (a DHCP host); `target` names it",
+    )
 
 
 class DnsProbe(ProbeSpecBase):

@@ -4,11 +4,11 @@ network; on each queue an allowed user's page really arrives at the printer, and
 from __future__ import annotations
 
 from officelab.domains.directory.checks import for_domain_servers
-from officelab.domains.network.checks import ip_checks
+from officelab.domains.network.checks import host_vantages, ip_checks
 from officelab.domains.network.model import TcpProbe
 from officelab.domains.printing.facts import allowed_users, printer_uri
 from officelab.domains.printing.model import IppProbe, PrintProbe
-from officelab.recette.context import Derivation
+from officelab.recette.context import Derivation, On
 from officelab.site.model import Node
 
 
@@ -16,7 +16,7 @@ def derive(ctx: Derivation) -> None:
     for_domain_servers(ctx, lambda node: node.services.print is not None, _queues)
 
 
-def _queues(ctx: Derivation, server: Node, where: str, base: tuple[str, ...]) -> None:
+def _queues(ctx: Derivation, server: Node, where: On, base: tuple[str, ...]) -> None:
     d = ctx.site.directory
     assert d is not None and server.services.print is not None
     fqdn = f"{server.name}.{d.domain}"
@@ -31,28 +31,26 @@ def _queues(ctx: Derivation, server: Node, where: str, base: tuple[str, ...]) ->
         depends=base,
         group="printing",
     )
-    admin = next(
-        (
-            hp
-            for hp in ctx.hosts
-            if hp.vlan is not None
-            and hp.node.management is None
-            and hp.gateway is not None
-            and any(n.management is not None and ctx.topo.vlan_id(n.management.vlan) == hp.vlan.id for n in ctx.site.nodes)
-        ),
-        None,
-    )
+    admins = [
+        hp
+        for hp in ctx.hosts
+        if hp.vlan is not None
+        and hp.node.management is None
+        and hp.gateway is not None
+        and any(n.management is not None and ctx.topo.vlan_id(n.management.vlan) == hp.vlan.id for n in ctx.site.nodes)
+    ]
+    admin = host_vantages(ctx, admins)
     for queue in server.services.print.queues:
         uri = printer_uri(ctx.site, queue.printer)
-        if admin is not None:
+        if admin:
             ctx.check(
                 f"printer:{queue.printer}",
                 f"L'imprimante {queue.printer} répond depuis l'administration (IPP)",
                 f"Printer {queue.printer} answers from the management network (IPP)",
-                on=admin.node.name,
+                on=admin,
                 probe=IppProbe(uri=uri),
                 criteria=("TRI-CP1-C3",),
-                depends=(f"gw:{admin.node.name}", *ip_checks(ctx, queue.printer)),
+                depends=ip_checks(ctx, queue.printer),
                 group="printing",
             )
         allowed = allowed_users(ctx.site, queue.groups)
@@ -68,7 +66,7 @@ def _queues(ctx: Derivation, server: Node, where: str, base: tuple[str, ...]) ->
                 f"{user.login} {verb_fr} imprimer sur {queue.name}",
                 f"{user.login} {verb_en} print on {queue.name}",
                 on=where,
-                probe=PrintProbe(server=fqdn, queue=queue.name, user=user.login, printer=uri),
+                probe=PrintProbe(server=fqdn, queue=queue.name, user=user.login, printer=uri, printer_seen_from=server.name),
                 criteria=("TRI-CP6-C4", "TAI-CP6-C2") if ok else ("TRI-CP6-C3", "TAI-CP6-C2"),
                 expect=ok,
                 depends=(service, *ip_checks(ctx, queue.printer)),

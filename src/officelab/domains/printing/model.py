@@ -42,6 +42,12 @@ class PrintProbe(ProbeSpecBase):
     queue: str
     user: str
     printer: str = Field(description="the printer's IPP URI, e.g. ipp://10.10.10.20:631/ipp/print")
+    printer_seen_from: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="the lab node that asks the printer for its job list, one the design lets reach the printer "
+        "(the print server); default: where the job is sent from",
+    )
     timeout: float = Field(default=10.0, gt=0, le=120)
 
 

@@ -55,9 +55,12 @@ def print_probe(spec: PrintProbe, place: Place) -> ProbeResult:
             False, Layer.APPLICATION, f"the job was refused: {out.splitlines()[-1] if out else result.returncode}", sent, out[-200:]
         )
     accepted = out.splitlines()[0] if out else "accepted"
+    # A workstation may not be allowed to reach the printers' VLAN (only the print server is): ask the printer
+    # from where the design says it is reachable.
+    watcher = place.neighbour(spec.printer_seen_from) if spec.printer_seen_from else place
     deadline = time.monotonic() + spec.timeout
     while True:
-        if f"job-name (nameWithoutLanguage) = {title}" in _completed_jobs(place, spec.printer, 3):
+        if f"job-name (nameWithoutLanguage) = {title}" in _completed_jobs(watcher, spec.printer, 3):
             return ProbeResult(
                 True,
                 Layer.APPLICATION,

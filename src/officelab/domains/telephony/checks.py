@@ -59,8 +59,9 @@ def derive(ctx: Derivation) -> None:
 
 
 def _call_checks(ctx: Derivation, t: Telephony, trunk_id: str) -> None:
-    """One real call per behaviour of the dial plan, one after another (a phone holds one call): between phones,
-    each forward, voicemail, no answer, each ring group, out through the trunk and in to each public number."""
+    """One real call per behaviour of the dial plan: between phones, each forward, voicemail, no answer, each ring
+    group, out through the trunk and in to each public number. Calls that share no phone, mailbox or trunk line
+    run side by side; a call runs after the earlier ones that use what it uses (a phone holds one call)."""
 
     auto = [e for e in t.extensions if e.phone is not None and e.answer == "auto"]
     wanted: list[tuple[str, str, str]] = []  # (kind, caller number, dialled)
@@ -82,7 +83,7 @@ def _call_checks(ctx: Derivation, t: Telephony, trunk_id: str) -> None:
         wanted.append(("out", "", t.trunk.prefix + line.number))
         wanted += [("in", line.number, d.number) for d in t.trunk.numbers]
     phones = [e.number for e in t.extensions if e.phone is not None]
-    previous: tuple[str, ...] = ()
+    last_user: dict[str, str] = {}  # a phone, mailbox or the trunk → the last call derived that uses it
     for kind, caller_number, dialled in wanted:
         planned = None
         busy_from = None
@@ -102,6 +103,14 @@ def _call_checks(ctx: Derivation, t: Telephony, trunk_id: str) -> None:
             if planned is not None:
                 break
         if planned is None or caller is None:
+            why = (
+                "no third phone can hold the extension busy (the phone its busy forward goes to would answer 486 itself)"
+                if kind == "busy"
+                else "no phone of the site can place this call"
+            )
+            ctx.not_built(
+                f"sip:{kind}:{dialled}", f"Appel de test ({kind}) vers {dialled}", f"Test call ({kind}) to {dialled}", why, "telephony"
+            )
             continue
         spec, answering, path = planned
         # time the call rings before it is answered: phones nobody answers and hunt groups on its way
@@ -114,6 +123,11 @@ def _call_checks(ctx: Derivation, t: Telephony, trunk_id: str) -> None:
         title_fr, title_en = (text.format(**names) for text in CALL_TITLES[kind])
         parties = (caller.label, answering.label, dialled, busy_from.label if busy_from is not None else "")
         registered = [f"sip:register:{n}" for n in dict.fromkeys(parties) if n in phones]
+        # What the call occupies while it lasts: its parties, every number on its way, the members a group rings
+        # on the way, and the trunk line.
+        ringing_members = [m for g in t.ring_groups if g.number in path for m in g.members]
+        uses = {*parties, *path, *ringing_members, *(("trunk",) if kind in ("out", "in") else ())} - {""}
+        after = tuple(dict.fromkeys(last_user[u] for u in sorted(uses) if u in last_user))
         ctx.check(
             check_id,
             title_fr,
@@ -121,14 +135,14 @@ def _call_checks(ctx: Derivation, t: Telephony, trunk_id: str) -> None:
             on=caller.node,
             probe=spec,
             criteria=CALL_CRITERIA.get(kind, ("TRI-CP8-C2", "TRI-CP1-C2")),
-            # A call needs its phones' registrations (and the trunk); it only follows the previous call, one at
-            # a time because a phone holds one call, so a failed call blocks no other.
+            # A call needs its phones' registrations (and the trunk); it only follows the calls that use what it
+            # uses, so a failed call blocks no other.
             depends=(*registered, *((trunk_id,) if kind in ("out", "in") else ())),
-            after=previous,
+            after=after,
             deadline=15 + ringing,
             group="telephony",
         )
-        previous = (check_id,)
+        last_user.update(dict.fromkeys(uses, check_id))
 
 
 # The derived test calls, by behaviour of the dial plan: (French, English) titles.

@@ -1,10 +1,12 @@
 """Faults of the network, bottom-up (one module per layer): `links` (cable, port, interface, VLANs, trunks),
-`addressing` (a static host's address, mask, gateway, route), `services` (DHCP scopes and options, DNS records, the
-DNS/DHCP server)."""
+`addressing` (a static host's address, mask, gateway, route, a duplicate address), `dhcp` (scopes and options),
+`dns` (records, forwarder, the DNS/DHCP server)."""
 
 from __future__ import annotations
 
-from officelab.domains.network.faults.addressing import RouteMissing, WrongAddress, WrongGateway, WrongMask
+from officelab.domains.network.faults.addressing import DuplicateAddress, RouteMissing, WrongAddress, WrongGateway, WrongMask
+from officelab.domains.network.faults.dhcp import DhcpScopeExhausted, DhcpScopeRemoved, DhcpWrongDns, DhcpWrongRouter, RogueDhcpServer
+from officelab.domains.network.faults.dns import DnsDhcpServerStopped, DnsForwarderWrong, DnsRecordMissing, DnsRecordWrong
 from officelab.domains.network.faults.links import (
     CablePulled,
     InterfaceDown,
@@ -12,14 +14,6 @@ from officelab.domains.network.faults.links import (
     PortShutdown,
     PortWrongVlan,
     TrunkVlanMissing,
-)
-from officelab.domains.network.faults.services import (
-    DhcpScopeRemoved,
-    DhcpWrongDns,
-    DhcpWrongRouter,
-    DnsDhcpServerStopped,
-    DnsRecordMissing,
-    DnsRecordWrong,
 )
 from officelab.faults.model import Fault
 
@@ -36,10 +30,14 @@ def catalogue() -> tuple[type[Fault], ...]:
         WrongMask,
         WrongGateway,
         RouteMissing,
+        DuplicateAddress,
         DhcpScopeRemoved,
+        DhcpScopeExhausted,
         DhcpWrongRouter,
         DhcpWrongDns,
+        RogueDhcpServer,
         DnsRecordMissing,
         DnsRecordWrong,
+        DnsForwarderWrong,
         DnsDhcpServerStopped,
     )

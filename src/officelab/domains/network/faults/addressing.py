@@ -1,4 +1,5 @@
-"""Faults of layer 3 on a host with a static address: a wrong address, mask or gateway, a missing default route."""
+"""Faults of layer 3 on a host with a static address: a wrong address, mask or gateway, a missing default route,
+its address claimed by another host (duplicate address)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from officelab.faults import truth as t
 from officelab.faults.mechanisms import run
 from officelab.faults.model import Fault, GroundTruth, Undo
 from officelab.probes import Layer
-from officelab.site.model import Site
+from officelab.site.model import Site, split_endpoint
 from officelab.site.topology import HostPort
 
 if TYPE_CHECKING:
@@ -217,3 +218,79 @@ class RouteMissing(_StaticFault):
     def clear(self, lab: Lab, undo: Undo) -> None:
         iface = self.hostport(lab.site()).iface.name
         run(lab, self.node, ["ip", "route", "replace", "default", "via", undo["gateway"], "dev", iface], "restoring the route")
+
+
+class DuplicateAddress(Fault):
+    """Another host of the segment is given a static host's address by mistake, and announces it (gratuitous ARP),
+    as a host does when its address is configured: the neighbours' ARP caches now send part of the traffic there."""
+
+    kind: ClassVar[str] = "duplicate-ip"
+    title_fr: ClassVar[str] = "Adresse IP en double"
+    title_en: ClassVar[str] = "Duplicate IP address"
+    layer: ClassVar[Layer] = Layer.NETWORK
+    difficulty: ClassVar[int] = 3
+    competencies: ClassVar[tuple[str, ...]] = (*TROUBLESHOOT, "TRI-CP1", "TAI-CP3", "TAI-CP5")
+
+    victim: str = Field(description="the static host whose address is claimed")
+    intruder: str = Field(description="NODE:INTERFACE of the host of the same VLAN that claims it")
+
+    @staticmethod
+    def _pairs(site: Site) -> list[tuple[HostPort, HostPort]]:
+        hosts = cabled_hosts(site)
+        return [
+            (v, i)
+            for v in _static_hosts(site)
+            for i in hosts
+            if i.node.name != v.node.name and i.vlan is not None and v.vlan is not None and i.vlan.id == v.vlan.id
+        ]
+
+    @classmethod
+    def candidates(cls, site: Site) -> list[Fault]:
+        return [cls(victim=v.node.name, intruder=f"{i.node.name}:{i.iface.name}") for v, i in cls._pairs(site)]
+
+    def pair(self, site: Site) -> tuple[HostPort, HostPort] | None:
+        return next(
+            ((v, i) for v, i in self._pairs(site) if v.node.name == self.victim and f"{i.node.name}:{i.iface.name}" == self.intruder), None
+        )
+
+    def problems(self, site: Site) -> list[str]:
+        if self.pair(site) is None:
+            some = ", ".join(f"{v.node.name} ← {i.node.name}:{i.iface.name}" for v, i in self._pairs(site)[:3])
+            return [f"{self.intruder} is not a host in the same VLAN as the static host {self.victim} (e.g. {some})"]
+        return []
+
+    def vantage(self, site: Site) -> tuple[str, str, str] | None:
+        return self.victim, t.other_server(site, self.victim), split_endpoint(self.intruder)[0]
+
+    def truth(self, site: Site) -> GroundTruth:
+        found = self.pair(site)
+        assert found is not None
+        victim = found[0]
+        address = victim.iface.address
+        return GroundTruth(
+            f"{self.intruder} s'est vu attribuer l'adresse {address} de {self.victim} (adresse en double)",
+            f"{self.intruder} was given {self.victim}'s address {address} (duplicate address)",
+            self.intruder,
+            f"retirer {address} de {self.intruder} et lui donner une adresse libre du plan",
+            f"remove {address} from {self.intruder} and give it a free address of the plan",
+            t.ids(site, f"ip:{self.victim}:{victim.iface.name}"),
+            elsewhere(site, {self.victim}),  # what reaches the victim may reach the intruder instead
+        )
+
+    def inject(self, lab: Lab) -> Undo:
+        found = self.pair(lab.site())
+        assert found is not None
+        address = found[0].iface.address
+        node, iface = split_endpoint(self.intruder)
+        run(lab, node, ["ip", "address", "add", str(address), "dev", iface], "adding the duplicate address")
+        run(lab, node, ["busybox", "arping", "-U", "-c", "1", "-I", iface, str(address.ip)], "announcing it (gratuitous ARP)")  # type: ignore[union-attr]
+        return {"address": str(address)}
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        found = self.pair(lab.site())
+        assert found is not None
+        node, iface = split_endpoint(self.intruder)
+        run(lab, node, ["ip", "address", "del", undo["address"], "dev", iface], "removing the duplicate address")
+        # The rightful owner announces itself again, as a technician does (arping -U) so that caches heal at once.
+        address = undo["address"].split("/")[0]
+        run(lab, self.victim, ["busybox", "arping", "-U", "-c", "1", "-I", found[0].iface.name, address], "announcing the owner")

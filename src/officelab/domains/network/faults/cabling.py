@@ -35,7 +35,7 @@ def far_end(site: Site, endpoint: str) -> str | None:
 
 
 def elsewhere(site: Site, nodes: set[str]) -> tuple[str, ...]:
-    """Checks of other places that address these nodes: they fail with them (checks on the nodes themselves are
-    blocked under the nodes' own failed checks)."""
-    placed = {c.id for c in t.checks(site) if c.place in nodes}
+    """Checks of other places that address these nodes: they fail with them (checks that can run only on the nodes
+    themselves are blocked under the nodes' own failed checks)."""
+    placed = {c.id for c in t.checks(site) if all(v.place in nodes for v in c.vantages)}
     return tuple(i for i in t.addressing(site, nodes) if i not in placed)

@@ -1,6 +1,5 @@
-"""Faults of the directory, made on the domain controller with samba-tool as an administrator would: a user
-disabled, expired, locked out by wrong passwords, with a changed password, removed from a group; an SRV record
-removed; the domain controller stopped."""
+"""Faults of user accounts, made on the DC with samba-tool as an administrator would (or by real wrong passwords):
+a user disabled, expired, with a changed password, locked out, removed from a group."""
 
 from __future__ import annotations
 
@@ -9,9 +8,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
-from officelab.domains.directory.model import Directory, DirectoryUser
+from officelab.core.errors import OfficeLabError
+from officelab.domains.directory.model import DirectoryUser
 from officelab.faults import truth as t
-from officelab.faults.mechanisms import DaemonStopped, run
 from officelab.faults.model import Fault, GroundTruth, Undo
 from officelab.probes import Layer
 from officelab.site.model import Site
@@ -19,26 +18,7 @@ from officelab.site.model import Site
 if TYPE_CHECKING:
     from officelab.runtime.lab import Lab
 
-SKILLS = ("TRI-CT", "TAI-CP11", "TRI-CP6", "TAI-CP6")
-
-
-def _directory(site: Site) -> Directory | None:
-    return site.directory
-
-
-def _samba_tool(lab: Lab, *args: str, stdin: str | None = None, admin: bool = False) -> str:
-    """samba-tool on the DC; ``admin``: as the Administrator, whose password Samba reads from PASSWD."""
-    d = lab.site().directory
-    assert d is not None
-    conf = str(lab.dir.node_dir(d.controller) / "etc" / "samba" / "smb.conf")
-    argv = ["samba-tool", *args, "-s", conf, *(["-U", "Administrator"] if admin else [])]
-    env = {"PASSWD": d.admin_password} if admin else None
-    return run(lab, d.controller, argv, f"samba-tool {' '.join(args[:2])}", stdin=stdin, env=env)
-
-
-def _user_checks(site: Site, login: str) -> tuple[str, ...]:
-    """What a user's account failing makes fail: the user's shares and prints (the checks that log in as them)."""
-    return tuple(c.id for c in t.checks(site) if c.group in ("shares", "printing") and f":{login}" in c.id)
+from officelab.domains.directory.faults.samba import SKILLS, directory, samba_tool, user_checks
 
 
 class _UserFault(Fault):
@@ -47,7 +27,7 @@ class _UserFault(Fault):
 
     @classmethod
     def candidates(cls, site: Site) -> list[Fault]:
-        d = _directory(site)
+        d = directory(site)
         checked = {c.id.rsplit(":", 1)[1] for c in t.checks(site) if c.id.startswith("ad:login:")}
         return [cls(user=u.login) for u in (d.users if d else []) if u.enabled and u.login in checked and cls.fits(u)]
 
@@ -56,13 +36,13 @@ class _UserFault(Fault):
         return True
 
     def account(self, site: Site) -> DirectoryUser:
-        d = _directory(site)
+        d = directory(site)
         found = next((u for u in (d.users if d else []) if u.login == self.user), None)
         assert found is not None
         return found
 
     def problems(self, site: Site) -> list[str]:
-        d = _directory(site)
+        d = directory(site)
         if d is None:
             return ["this site has no directory"]
         logins = [u.login for u in d.users if u.enabled]
@@ -73,7 +53,7 @@ class _UserFault(Fault):
         return t.place_of(site, check), check, self.user
 
     def login_truth(self, site: Site, cause_fr: str, cause_en: str, fix_fr: str, fix_en: str) -> GroundTruth:
-        d = _directory(site)
+        d = directory(site)
         assert d is not None
         return GroundTruth(
             cause_fr,
@@ -82,7 +62,7 @@ class _UserFault(Fault):
             fix_fr,
             fix_en,
             t.ids(site, f"ad:login:{self.user}", f"ad:kerberos:{self.user}"),
-            _user_checks(site, self.user),
+            user_checks(site, self.user),
         )
 
 
@@ -104,11 +84,11 @@ class UserDisabled(_UserFault):
         )
 
     def inject(self, lab: Lab) -> Undo:
-        _samba_tool(lab, "user", "disable", self.user)
+        samba_tool(lab, "user", "disable", self.user)
         return {}
 
     def clear(self, lab: Lab, undo: Undo) -> None:
-        _samba_tool(lab, "user", "enable", self.user)
+        samba_tool(lab, "user", "enable", self.user)
 
 
 class UserExpired(_UserFault):
@@ -129,11 +109,11 @@ class UserExpired(_UserFault):
         )
 
     def inject(self, lab: Lab) -> Undo:
-        _samba_tool(lab, "user", "setexpiry", self.user, "--days=0")
+        samba_tool(lab, "user", "setexpiry", self.user, "--days=0")
         return {}
 
     def clear(self, lab: Lab, undo: Undo) -> None:
-        _samba_tool(lab, "user", "setexpiry", self.user, "--noexpiry")
+        samba_tool(lab, "user", "setexpiry", self.user, "--noexpiry")
 
 
 class PasswordChanged(_UserFault):
@@ -155,12 +135,81 @@ class PasswordChanged(_UserFault):
 
     def inject(self, lab: Lab) -> Undo:
         other = f"Chg#{secrets.token_hex(6)}"  # random, never shown: what matters is that it is not theirs
-        _samba_tool(lab, "user", "setpassword", self.user, stdin=f"{other}\n{other}\n")
+        samba_tool(lab, "user", "setpassword", self.user, stdin=f"{other}\n{other}\n")
         return {}
 
     def clear(self, lab: Lab, undo: Undo) -> None:
         password = self.account(lab.site()).password
-        _samba_tool(lab, "user", "setpassword", self.user, stdin=f"{password}\n{password}\n")
+        samba_tool(lab, "user", "setpassword", self.user, stdin=f"{password}\n{password}\n")
+
+
+LOCKOUT = {"account-lockout-threshold": "3", "account-lockout-duration": "30", "reset-account-lockout-after": "30"}
+"""The lockout policy the fault sets when the domain has none (0: never locked out), as many companies do."""
+
+SETTINGS = {
+    "account-lockout-threshold": "Account lockout threshold (attempts)",
+    "account-lockout-duration": "Account lockout duration (mins)",
+    "reset-account-lockout-after": "Reset account lockout after (mins)",
+}
+
+
+class UserLockedOut(_UserFault):
+    """Somebody typed a wrong password too many times at the user's workstation (real Kerberos pre-authentications
+    refused by the DC) until the domain's lockout policy locked the account out."""
+
+    kind: ClassVar[str] = "user-locked-out"
+    title_fr: ClassVar[str] = "Compte utilisateur verrouillé (trop d'essais)"
+    title_en: ClassVar[str] = "User account locked out (too many attempts)"
+    layer: ClassVar[Layer] = Layer.APPLICATION
+    difficulty: ClassVar[int] = 2
+    competencies: ClassVar[tuple[str, ...]] = SKILLS
+
+    def truth(self, site: Site) -> GroundTruth:
+        return self.login_truth(
+            site,
+            f"le compte de {self.user} est verrouillé après des mots de passe erronés répétés",
+            f"{self.user}'s account is locked out after repeated wrong passwords",
+            f"déverrouiller le compte (samba-tool user unlock {self.user}) et rappeler la politique de mots de passe",
+            f"unlock the account (samba-tool user unlock {self.user}) and remind the password policy",
+        )
+
+    def locked(self, lab: Lab) -> bool:
+        shown = samba_tool(lab, "user", "show", self.user, "--attributes=lockoutTime")
+        return any(line.startswith("lockoutTime:") and line.split(":", 1)[1].strip() not in ("", "0") for line in shown.splitlines())
+
+    def inject(self, lab: Lab) -> Undo:
+        d = directory(lab.site())
+        assert d is not None
+        shown = samba_tool(lab, "domain", "passwordsettings", "show", admin=True)
+        before = {
+            opt: next((ln.split(":", 1)[1].strip() for ln in shown.splitlines() if ln.startswith(label)), "0")
+            for opt, label in SETTINGS.items()
+        }
+        if before["account-lockout-threshold"] == "0":
+            samba_tool(lab, "domain", "passwordsettings", "set", *(f"--{k}={v}" for k, v in LOCKOUT.items()), admin=True)
+        attempts = (
+            int(before["account-lockout-threshold"])
+            if before["account-lockout-threshold"] != "0"
+            else int(LOCKOUT["account-lockout-threshold"])
+        )
+        where = t.place_of(lab.site(), f"ad:login:{self.user}")
+        for _ in range(attempts + 1):
+            # kinit refuses (wrong password): that is the point; what counts is the DC's bad-password count.
+            lab.run(
+                where, ["kinit", f"{self.user}@{d.realm}"], timeout=10, input=f"not-{secrets.token_hex(4)}\n", env={"KRB5CCNAME": "MEMORY:"}
+            )
+        if not self.locked(lab):
+            self.restore(lab, before)
+            raise OfficeLabError(f"{self.user} was not locked out after {attempts + 1} wrong passwords: fault not injected")
+        return {"settings": before}
+
+    def restore(self, lab: Lab, settings: dict[str, str]) -> None:
+        if settings["account-lockout-threshold"] == "0":
+            samba_tool(lab, "domain", "passwordsettings", "set", *(f"--{k}={v}" for k, v in settings.items()), admin=True)
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        samba_tool(lab, "user", "unlock", self.user, admin=True)
+        self.restore(lab, undo["settings"])
 
 
 class RemovedFromGroup(Fault):
@@ -177,12 +226,12 @@ class RemovedFromGroup(Fault):
 
     @classmethod
     def candidates(cls, site: Site) -> list[Fault]:
-        d = _directory(site)
+        d = directory(site)
         checked = {c.id.split(":", 2)[2] for c in t.checks(site) if c.id.startswith("ad:group:")}
         return [cls(user=u.login, group=g) for u in (d.users if d else []) if u.enabled for g in u.groups if g in checked]
 
     def problems(self, site: Site) -> list[str]:
-        d = _directory(site)
+        d = directory(site)
         user = next((u for u in (d.users if d else []) if u.login == self.user), None)
         if user is None:
             return [f"{self.user} is not a user of the directory"]
@@ -195,7 +244,7 @@ class RemovedFromGroup(Fault):
         return t.place_of(site, check), check, self.group
 
     def truth(self, site: Site) -> GroundTruth:
-        d = _directory(site)
+        d = directory(site)
         assert d is not None
         uses = tuple(c.id for c in t.checks(site) if c.group in ("shares", "printing") and f":{self.user}" in c.id)
         return GroundTruth(
@@ -209,96 +258,8 @@ class RemovedFromGroup(Fault):
         )
 
     def inject(self, lab: Lab) -> Undo:
-        _samba_tool(lab, "group", "removemembers", self.group, self.user)
+        samba_tool(lab, "group", "removemembers", self.group, self.user)
         return {}
 
     def clear(self, lab: Lab, undo: Undo) -> None:
-        _samba_tool(lab, "group", "addmembers", self.group, self.user)
-
-
-class SrvRecordRemoved(Fault):
-    kept_in_state: ClassVar[bool] = True
-    kind: ClassVar[str] = "srv-record-removed"
-    title_fr: ClassVar[str] = "Enregistrement SRV du domaine supprimé"
-    title_en: ClassVar[str] = "Domain SRV record removed"
-    layer: ClassVar[Layer] = Layer.APPLICATION
-    difficulty: ClassVar[int] = 3
-    competencies: ClassVar[tuple[str, ...]] = SKILLS
-
-    @classmethod
-    def candidates(cls, site: Site) -> list[Fault]:
-        return [cls()] if t.ids(site, "ad:srv") else []
-
-    def problems(self, site: Site) -> list[str]:
-        return [] if t.ids(site, "ad:srv") else ["this site has no directory whose SRV records the recette checks"]
-
-    def _record(self, site: Site) -> tuple[str, str]:
-        d = _directory(site)
-        assert d is not None
-        return "_ldap._tcp", f"{d.controller}.{d.domain} 389 0 100"
-
-    def vantage(self, site: Site) -> tuple[str, str, str] | None:
-        return t.place_of(site, "ad:srv"), "ad:srv", "_ldap"
-
-    def truth(self, site: Site) -> GroundTruth:
-        d = _directory(site)
-        assert d is not None
-        name, value = self._record(site)
-        return GroundTruth(
-            f"l'enregistrement SRV {name}.{d.domain} a été supprimé : les postes ne trouvent plus le contrôleur",
-            f"the SRV record {name}.{d.domain} was removed: computers no longer find the controller",
-            f"{d.controller}: DNS {name}.{d.domain} SRV",
-            f"recréer l'enregistrement (samba_dnsupdate, ou samba-tool dns add … {name} SRV '{value}')",
-            f"create the record again (samba_dnsupdate, or samba-tool dns add … {name} SRV '{value}')",
-            t.ids(site, "ad:srv"),
-        )
-
-    def _dns(self, lab: Lab, action: str) -> None:
-        d = lab.site().directory
-        assert d is not None
-        name, value = self._record(lab.site())
-        _samba_tool(lab, "dns", action, "127.0.0.1", d.domain, name, "SRV", value, admin=True)
-
-    def inject(self, lab: Lab) -> Undo:
-        self._dns(lab, "delete")
-        return {}
-
-    def clear(self, lab: Lab, undo: Undo) -> None:
-        self._dns(lab, "add")
-
-
-class ControllerStopped(DaemonStopped):
-    kind: ClassVar[str] = "dc-stopped"
-    title_fr: ClassVar[str] = "Contrôleur de domaine arrêté"
-    title_en: ClassVar[str] = "Domain controller stopped"
-    layer: ClassVar[Layer] = Layer.APPLICATION
-    difficulty: ClassVar[int] = 1
-    competencies: ClassVar[tuple[str, ...]] = SKILLS
-    daemon_name: ClassVar[str] = "domain controller"
-
-    @classmethod
-    def target(cls, site: Site) -> str | None:
-        d = _directory(site)
-        return f"{d.controller}/samba" if d else None
-
-    def vantage(self, site: Site) -> tuple[str, str, str] | None:
-        d = _directory(site)
-        return (t.place_of(site, "ad:dc"), "ad:dc", d.controller) if d else None
-
-    def truth(self, site: Site) -> GroundTruth:
-        d = _directory(site)
-        assert d is not None
-        # The DC is also the DNS of the domain's clients: what they resolve fails with it.
-        return GroundTruth(
-            f"le service Samba AD de {d.controller} est arrêté (annuaire, Kerberos et DNS du domaine)",
-            f"the Samba AD service on {d.controller} is stopped (directory, Kerberos and the domain's DNS)",
-            f"{d.controller}/samba",
-            f"redémarrer Samba sur {d.controller}",
-            f"start Samba on {d.controller} again",
-            t.ids(site, "ad:srv"),
-            ("ad:*", "smb:*", "print:*", "backup:*", "dns:*", "dnsrec:*", "web:*", "ptr:*"),
-        )
-
-
-def catalogue() -> tuple[type[Fault], ...]:
-    return (UserDisabled, UserExpired, PasswordChanged, RemovedFromGroup, SrvRecordRemoved, ControllerStopped)
+        samba_tool(lab, "group", "addmembers", self.group, self.user)
