@@ -50,7 +50,8 @@ def check(
     """The recette: prove, criterion by criterion, what works and what does not. Exit 0 only if all required checks pass."""
     from officelab.criteria import catalogue
     from officelab.recette import report
-    from officelab.recette.derive import derive_suite, not_built
+    from officelab.recette.derive import derive, unbuilt_checks
+    from officelab.recette.model import NotBuilt
     from officelab.recette.run import load_plan, run_here, run_on_lab, select
     from officelab.recette.secrets import Masker, secret_values
 
@@ -68,10 +69,13 @@ def check(
         fail(f"unknown criterion {criterion!r}: see `officelab criteria`", 2)
     target = Lab(lab)
     site_secrets: set[str] = set()
+    unbuilt: list[NotBuilt] = []
     if here is None:
         site = target.site()
         site_secrets = secret_values(site)
-        checks = select(derive_suite(site), criterion, node)
+        derived = derive(site)
+        unbuilt = unbuilt_checks(derived) if criterion is None and node is None else []
+        checks = select(derived.checks, criterion, node)
         if node is not None and not any(c.place == node for c in checks):
             fail(f"no check runs on node {node!r} in lab {lab}", 2)
     else:
@@ -83,8 +87,8 @@ def check(
             out.print(
                 Text.assemble(shown(c.id), "  ", (c.place, "dim"), "  ", must, shown(c.title(lang)), "  ", (", ".join(c.criteria), "dim"))
             )
-        if here is None and criterion is None and node is None:
-            for n in not_built(target.site()):
+        if here is None:
+            for n in unbuilt:
                 out.print(Text.assemble(n.id, "  ", ("not built", "yellow"), "  ", n.title(lang), "  ", (n.why, "dim")))
         return
     if here is None:
@@ -97,8 +101,8 @@ def check(
             spinner.update(f"recette: {done[0]}/{len(checks)} checks")
 
         result = run_here(here, progress) if here is not None else run_on_lab(target, checks, progress)
-    if here is None and criterion is None and node is None:
-        result.not_built = not_built(target.site())
+    if here is None:
+        result.not_built = unbuilt
     if here is None and localise_ and not result.ok:
         from officelab.diagnosis.recette import localise
 

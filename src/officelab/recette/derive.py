@@ -33,6 +33,7 @@ def check_from_spec(spec: SiteCheck, place: str, group: str) -> Check:
 
 
 def derive(site: Site) -> Derivation:
+    """The whole derivation: its checks, and (`unbuilt_checks`) what could not be built."""
     ctx = Derivation(site)
     for domain in parts("checks"):
         domain.derive(ctx)
@@ -46,10 +47,13 @@ def derive_suite(site: Site) -> list[Check]:
     return derive(site).checks
 
 
-def not_built(site: Site) -> list[NotBuilt]:
-    """The checks the site implies that cannot be built on it, with why."""
-    ctx = derive(site)
+def unbuilt_checks(ctx: Derivation) -> list[NotBuilt]:
+    """The checks a derivation's site implies that cannot be built on it, with why."""
     return [n for n in ctx.unbuilt if n.id not in ctx.ids]
+
+
+def not_built(site: Site) -> list[NotBuilt]:
+    return unbuilt_checks(derive(site))
 
 
 def reference_problems(site: Site) -> list[Problem]:

@@ -13,7 +13,7 @@ from pydantic import Field
 from officelab.core.errors import OfficeLabError, Problem, SiteInvalid
 from officelab.core.model import Model
 from officelab.probes.place import LocalPlace, Place
-from officelab.recette.derive import check_from_spec, derive_suite, not_built
+from officelab.recette.derive import check_from_spec, derive, unbuilt_checks
 from officelab.recette.engine import order_problems, run_suite
 from officelab.recette.model import Check, Outcome, SuiteResult
 from officelab.runtime.lab import Lab
@@ -61,10 +61,9 @@ def run_on_lab(lab: Lab, checks: list[Check] | None = None, progress: Callable[[
         return places[node]
 
     result = SuiteResult(site=site.name, lab=lab.name, started=time.time(), technician=technician())
-    whole = checks is None
-    checks = derive_suite(site) if checks is None else checks
-    if whole:
-        result.not_built = not_built(site)
+    if checks is None:
+        derived = derive(site)
+        checks, result.not_built = derived.checks, unbuilt_checks(derived)
     start = time.monotonic()
     result.outcomes = run_suite(checks, place_for, progress=progress)
     result.duration = time.monotonic() - start

@@ -43,11 +43,35 @@ def dhcp_hosts(site: Site, vid: int) -> list[HostPort]:
     return [hp for hp in Topology(site).hosts if hp.iface.dhcp and hp.vlan is not None and hp.vlan.id == vid]
 
 
-class _DhcpFault(Fault):
-    """A change to one VLAN's DHCP scope in the DHCP server's configuration, then the server restarted (dnsmasq
-    reads its scopes at start). The leases already given outlive it; a renewal may not."""
+class DnsmasqEdit(Fault):
+    """A line of the site's DNS/DHCP server's configuration changed, then the server restarted (dnsmasq reads its
+    scopes and forwarders at start; its cache goes with it)."""
 
     kept_in_state: ClassVar[bool] = True
+
+    def line(self, site: Site) -> tuple[str, str]:
+        """The configuration line changed: (as it is, as the fault makes it)."""
+        raise NotImplementedError
+
+    def change(self, lab: Lab, node: str) -> tuple[str, str]:
+        """The change on this lab (by default `line`, from the site alone)."""
+        return self.line(lab.site())
+
+    def inject(self, lab: Lab) -> Undo:
+        node = dnsmasq_node(lab.site())
+        assert node is not None
+        old, new = self.change(lab, node)
+        undo = edit_file(lab, node, "dnsmasq.conf", old, new)
+        restart(lab, f"{node}/dnsmasq")
+        return undo
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        restore_file(lab, undo)
+        restart(lab, f"{undo['node']}/dnsmasq")
+
+
+class _DhcpFault(DnsmasqEdit):
+    """A change to one VLAN's DHCP scope. The leases already given outlive it; a renewal may not."""
 
     vlan: int = Field(description="the VLAN id of a DHCP scope")
 
@@ -58,22 +82,6 @@ class _DhcpFault(Fault):
     def problems(self, site: Site) -> list[str]:
         known = scopes(site)
         return [] if self.vlan in known else [f"VLAN {self.vlan} has no DHCP scope (scopes: {', '.join(map(str, known)) or 'none'})"]
-
-    def line(self, site: Site) -> tuple[str, str]:
-        """The configuration line changed: (as it is, as the fault makes it)."""
-        raise NotImplementedError
-
-    def inject(self, lab: Lab) -> Undo:
-        node = dnsmasq_node(lab.site())
-        assert node is not None
-        old, new = self.line(lab.site())
-        undo = edit_file(lab, node, "dnsmasq.conf", old, new)
-        restart(lab, f"{node}/dnsmasq")
-        return undo
-
-    def clear(self, lab: Lab, undo: Undo) -> None:
-        restore_file(lab, undo)
-        restart(lab, f"{undo['node']}/dnsmasq")
 
     def vantage(self, site: Site) -> tuple[str, str, str] | None:
         node = t.place_of(site, f"dhcp:vlan{self.vlan}")
@@ -148,18 +156,18 @@ class DhcpScopeExhausted(_DhcpFault):
             f"{node}: DHCP pool of VLAN {self.vlan} exhausted",
         )
 
-    def inject(self, lab: Lab) -> Undo:
+    def change(self, lab: Lab, node: str) -> tuple[str, str]:
+        """The scope's range line → one range per address that a host the DHCP check does not ask from holds."""
         site = lab.site()
-        node = dnsmasq_node(site)
-        assert node is not None
         topo = Topology(site)
-        owner = {topo.mac(h.node.name, h.iface.name): h for h in dhcp_hosts(site, self.vlan)}
         askers = self.askers(site, self.vlan)
-        leases = (lab.dir.node_dir(node) / "dnsmasq.leases").read_text().split("\n")
-        held = sorted(
-            {IPv4Address(f[2]) for f in (ln.split() for ln in leases) if len(f) > 2 and f[1] in owner and owner[f[1]].iface.reserve is None}
-            - {IPv4Address(f[2]) for f in (ln.split() for ln in leases) if len(f) > 2 and f[1] in owner and owner[f[1]].node.name in askers}
-        )
+        others = {
+            topo.mac(h.node.name, h.iface.name)
+            for h in dhcp_hosts(site, self.vlan)
+            if h.iface.reserve is None and h.node.name not in askers
+        }
+        leases = [ln.split() for ln in (lab.dir.node_dir(node) / "dnsmasq.leases").read_text().splitlines()]
+        held = sorted({IPv4Address(f[2]) for f in leases if len(f) > 2 and f[1] in others})
         if not held:
             raise OfficeLabError(f"VLAN {self.vlan}: no lease held by a host the DHCP check does not ask from: fault not injected")
         conf = (lab.dir.node_dir(node) / "dnsmasq.conf").read_text()
@@ -167,10 +175,7 @@ class DhcpScopeExhausted(_DhcpFault):
         if line is None:
             raise OfficeLabError(f"{node}: no scope for VLAN {self.vlan} in dnsmasq.conf (changed by hand?): fault not injected")
         tag, _start, _end, *rest = line.split(",")
-        pool = "".join(f"{','.join([tag, str(a), str(a), *rest])}\n" for a in held)
-        undo = edit_file(lab, node, "dnsmasq.conf", f"{line}\n", pool)
-        restart(lab, f"{node}/dnsmasq")
-        return undo
+        return f"{line}\n", "".join(f"{','.join([tag, str(a), str(a), *rest])}\n" for a in held)
 
 
 class DhcpWrongRouter(_DhcpFault):

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import Field
 
 from officelab.domains.network.faults.cabling import TROUBLESHOOT
-from officelab.domains.network.faults.dhcp import dnsmasq_node, scopes
+from officelab.domains.network.faults.dhcp import DnsmasqEdit, dnsmasq_node, scopes
 from officelab.faults import truth as t
-from officelab.faults.mechanisms import DaemonStopped, edit_file, reload, restart, restore_file
+from officelab.faults.mechanisms import DaemonStopped, edit_file, reload, restore_file
 from officelab.faults.model import Fault, GroundTruth, Undo
 from officelab.probes import Layer
 from officelab.site.model import Site
@@ -154,9 +154,9 @@ class DnsDhcpServerStopped(DaemonStopped):
         )
 
 
-class DnsForwarderWrong(Fault):
+class DnsForwarderWrong(DnsmasqEdit):
     """The site's DNS server forwards the names it does not own to a wrong upstream resolver (a typo in its
-    configuration), then restarted: the site's own names still resolve, the internet's do not."""
+    configuration): the site's own names still resolve, the internet's do not."""
 
     kind: ClassVar[str] = "dns-forwarder-wrong"
     title_fr: ClassVar[str] = "Redirecteur DNS erroné"
@@ -164,7 +164,6 @@ class DnsForwarderWrong(Fault):
     layer: ClassVar[Layer] = Layer.APPLICATION
     difficulty: ClassVar[int] = 3
     competencies: ClassVar[tuple[str, ...]] = (*TROUBLESHOOT, "TRI-CP5", "TAI-CP7")
-    kept_in_state: ClassVar[bool] = True
 
     forwarder: str = Field(default="", description="the wrong upstream resolver (default: the planned one + 1)")
 
@@ -218,14 +217,5 @@ class DnsForwarderWrong(Fault):
             (),
         )
 
-    def inject(self, lab: Lab) -> Undo:
-        site = lab.site()
-        node = dnsmasq_node(site)
-        assert node is not None
-        undo = edit_file(lab, node, "dnsmasq.conf", f"server={self.planned(site)}\n", f"server={self.wrong(site)}\n")
-        restart(lab, f"{node}/dnsmasq")  # its cache goes with it
-        return undo
-
-    def clear(self, lab: Lab, undo: Undo) -> None:
-        restore_file(lab, undo)
-        restart(lab, f"{undo['node']}/dnsmasq")
+    def line(self, site: Site) -> tuple[str, str]:
+        return f"server={self.planned(site)}\n", f"server={self.wrong(site)}\n"
