@@ -4,7 +4,7 @@ VENV := .venv
 OL := $(VENV)/bin/officelab
 PYTEST := $(VENV)/bin/pytest
 
-.PHONY: setup demo test test-faults test-unit lint typecheck bench down clean
+.PHONY: setup demo test test-faults test-scenarios test-unit lint typecheck bench down clean
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,10 @@ test: setup
 test-faults: setup
 	OFFICELAB_ALL_FAULTS=1 $(PYTEST) -q tests/live/test_faults.py
 
+# Every built-in scenario's reference solution, live (about 2 minutes a scenario); `make test` runs one, for two learners.
+test-scenarios: setup
+	OFFICELAB_ALL_SCENARIOS=1 $(PYTEST) -q tests/live/test_exercises.py
+
 test-unit: setup
 	$(PYTEST) -q -m "not live"
 
@@ -45,6 +49,7 @@ bench: setup
 	$(VENV)/bin/python bench/diagnosis.py
 	$(VENV)/bin/python bench/data_services.py
 	$(VENV)/bin/python bench/vdi.py
+	$(VENV)/bin/python bench/exercise.py
 
 down:
 	$(OL) down --all

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump clang llvm libc6-dev linux-libc-dev
-          iputils-ping curl procps python3 python3-venv
+          iputils-ping curl procps python3 python3-venv bind9-dnsutils traceroute
           samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind libnss-winbind krb5-user
           smbclient ldap-utils python3-samba cups cups-ipp-utils cups-client cups-bsd cups-filters dbus avahi-daemon
           restic openssh-server openssh-client mosquitto mosquitto-clients openssl

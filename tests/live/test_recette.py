@@ -106,9 +106,14 @@ def test_dhcp_server_stopped(lab: Lab) -> None:
     causes = failed(result)
     assert {"dhcp:vlan10", "dhcp:vlan20", "dhcp:vlan30", "dhcp:vlan50"} <= set(causes)
     assert all(cause.startswith("no DHCP offer within") for cid, cause in causes.items() if cid.startswith("dhcp:"))
-    # dnsmasq is also the site's DNS: the only other failures are DNS questions to it, nothing downstream.
+    # dnsmasq is also the site's DNS: the only other failures are DNS questions to it, nothing downstream. Asked
+    # through the domain controller, which forwards the site's zone to dnsmasq, the question either times out or
+    # comes back SERVFAIL, depending on whether Samba's forwarder gives up before the probe does.
     others = {cid: cause for cid, cause in causes.items() if not cid.startswith("dhcp:")}
-    assert others and all(cid.startswith("dns:") and "no answer from DNS server" in cause for cid, cause in others.items()), others
+    unanswered = ("no answer from DNS server", "answered SERVFAIL")
+    assert others and all(
+        cid.startswith("dns:") and any(word in cause for word in unanswered) for cid, cause in others.items()
+    ), others
     assert len(blocked(result)) > 50 and set(blocked(result).values()) <= set(causes)
     assert "TAI-CP5-C3" in failing_criteria(result)
 

@@ -3,15 +3,18 @@ Every failure is one readable line and a non-zero exit code."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shlex
 import sys
 
 import typer
 
-from officelab.cli import diagnose, faults, lab, recette
-from officelab.cli.output import err
+from officelab.cli import diagnose, exercise, faults, lab, recette
+from officelab.cli.output import DEFAULT_LAB, err
 from officelab.core.errors import OfficeLabError, SiteInvalid
 from officelab.domains import parts
+from officelab.exercises import journal
 
 app = typer.Typer(
     add_completion=False,
@@ -23,12 +26,47 @@ app.registered_commands += lab.app.registered_commands + recette.app.registered_
 app.registered_groups += lab.app.registered_groups
 faults.register(app)
 diagnose.register(app)
+exercise.register(app)
 for domain in parts("cli"):
     domain.register(app)
 
 
+JOURNALED = {"link", "port", "service", "backup", "status", "capture", "check", "diagnose"}
+"""The OfficeLab commands a learner's journal records (the physical acts, the console, the tests); `exec` and
+`shell` record the commands run on the node themselves."""
+
+
+def _journal(argv: list[str], code: int) -> None:
+    if not argv or argv[0] not in JOURNALED:
+        return
+    lab, words = DEFAULT_LAB, []
+    rest = iter(argv)
+    for word in rest:
+        if word in ("--lab", "-l"):
+            lab = next(rest, DEFAULT_LAB)
+        elif word.startswith("--lab="):
+            lab = word.split("=", 1)[1]
+        else:
+            words.append(word)
+    with contextlib.suppress(OfficeLabError, OSError):
+        journal.append(lab, journal.OFFICELAB, shlex.join(words), code, "officelab")
+
+
 def main() -> None:
-    """Entry point: run the app, turning OfficeLab errors into one line and an exit code."""
+    """Entry point: run the app, turning OfficeLab errors into one line and an exit code; on a lab that runs an
+    exercise, the learner's OfficeLab commands go to the journal with their exit code."""
+    code = 1
+    try:
+        _run()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+        raise
+    finally:
+        _journal(sys.argv[1:], code)
+
+
+def _run() -> None:
     try:
         app()
     except SiteInvalid as exc:

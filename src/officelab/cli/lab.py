@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from rich.text import Text
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, escape, fail, ok, out, step
 from officelab.core.errors import OfficeLabError
+from officelab.exercises import journal
 from officelab.faults import engine
 from officelab.recette.sitefile import load_checked
 from officelab.runtime import snapshot
@@ -182,7 +184,9 @@ def _print_status(status: LabStatus) -> None:
 def exec_(node: str, command: Annotated[list[str], typer.Argument(help="The command, after `--`.")], lab: LabOption = DEFAULT_LAB) -> None:
     """Run a command on a node; its exit code is the command's."""
     require_root()
-    raise typer.Exit(Lab(lab).context(node).attach(command))
+    code = Lab(lab).context(node).attach(command)
+    journal.append(lab, node, shlex.join(command), code, "exec")
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -190,7 +194,12 @@ def shell(node: str, lab: LabOption = DEFAULT_LAB) -> None:
     """An interactive shell on a node (the prompt shows the lab and the node)."""
     require_root()
     env = {"PS1": f"[{lab}] \\u@{node}:\\w\\$ ", "OFFICELAB_NODE": node, "OFFICELAB_LAB": lab, "HOME": "/root"}
-    raise typer.Exit(Lab(lab).context(node).attach(["bash", "--norc", "-i"], env))
+    context = Lab(lab).context(node)
+    if not journal.active(lab):
+        raise typer.Exit(context.attach(["bash", "--norc", "-i"], env))
+    with journal.shell_recorder(lab, node) as fds:
+        code = context.attach(["bash", "--norc", "-i"], {**env, "PROMPT_COMMAND": journal.PROMPT_COMMAND}, fds)
+    raise typer.Exit(code)
 
 
 @app.command()

@@ -186,15 +186,18 @@ class NodeContext:
         nodefs.build(base, home(), pid_namespace=os.readlink("/proc/self") != str(os.getpid()))
         kernel.sethostname(self.hostname)
 
-    def attach(self, argv: list[str], env: dict[str, str] | None = None) -> int:
+    def attach(self, argv: list[str], env: dict[str, str] | None = None, fds: dict[int, int] | None = None) -> int:
         """Run ``argv`` on the node as a person would (confined, in the node's PID namespace), attached to this
-        terminal, and return its exit code (128 + N if killed by signal N)."""
+        terminal, and return its exit code (128 + N if killed by signal N). ``fds``: descriptors the command gets
+        (its number → ours), such as the journal's pipe."""
         sys.stdout.flush()
         sys.stderr.flush()
         with kernel.in_pidns(self.pidns):
             pid = os.fork()
             if pid == 0:  # the child never returns: it becomes the command, or exits
                 try:
+                    for target, source in (fds or {}).items():
+                        os.dup2(source, target)
                     self.enter(confined=True)
                     os.execvpe(argv[0], argv, {**os.environ, **(env or {})})
                 except FileNotFoundError:

@@ -11,7 +11,9 @@ with ``pivot_root`` — the host's tree is detached, so no unmount can reveal it
 - its own ``/proc`` (its PID namespace: `ps` shows its processes only), a fresh ``/sys`` (its network
   namespace's interfaces) and a minimal ``/dev`` (null, zero, random, tty, ptys, shm: no disk);
 - OfficeLab's state (the OfficeLab home: every lab, node and answer) is hidden under an empty tmpfs, except this
-  node's own directory, bound back at its usual path because the daemons' configurations name it.
+  node's own directory, bound back at its usual path because the daemons' configurations name it; so are the
+  built-in scenarios (their goals and reference solutions) and, when OfficeLab runs from a source checkout, the
+  checkout but for the package and the Python environment (its git history holds the scenarios too).
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ MS_REMOUNT = 32
 _SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}[os.uname().machine]
 CODE = str(Path(__file__).resolve().parents[2])
 """The directory holding the `officelab` package (the source tree of an editable install, or site-packages)."""
+ANSWERS = (f"{CODE}/officelab/exercises/library",)
+"""Directories of OfficeLab's code that hold answers (the built-in scenarios and their reference solutions)."""
 _libc = ctypes.CDLL(None, use_errno=True)
 _OCTAL = re.compile(r"\\([0-7]{3})")  # /proc/self/mountinfo writes a blank in a path as \040
 
@@ -116,6 +120,7 @@ def build(node_dir: Path, hidden: Path, pid_namespace: bool) -> None:
         if _under(prefix, private) and os.path.isdir(prefix):
             os.makedirs(root + prefix, exist_ok=True)
             _bind(prefix, root + prefix, kernel.MS_RDONLY | MS_NOSUID | MS_NODEV)
+    _hide_answers(root)
     # OfficeLab's state: hidden, but for the node's own directory.
     if os.path.isdir(root + str(hidden)):
         kernel.mount("tmpfs", root + str(hidden), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=64k")
@@ -130,6 +135,28 @@ def build(node_dir: Path, hidden: Path, pid_namespace: bool) -> None:
     _check(_libc.syscall(_SYS_PIVOT_ROOT, b".", b"."), "pivot_root")
     kernel.umount(".", kernel.MNT_DETACH)
     os.chdir("/")
+
+
+def _checkout() -> str | None:
+    """The source checkout OfficeLab runs from (``CODE`` is its ``src``), or None for an installed package."""
+    parent = os.path.dirname(CODE)
+    return parent if os.path.basename(CODE) == "src" and os.path.isfile(os.path.join(parent, "pyproject.toml")) else None
+
+
+def _hide_answers(root: str) -> None:
+    """What a learner must not read from a node: the scenarios' goals and reference solutions (`ANSWERS`), and a
+    source checkout's history and tests (``git show`` would give the library back) — only the package and the
+    Python environment stay visible there, read-only, for the programs that run on nodes."""
+    checkout = _checkout()
+    if checkout and os.path.isdir(root + checkout):
+        kernel.mount("tmpfs", root + checkout, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=64k")
+        for keep in sorted({CODE, sys.prefix}):
+            if _under(keep, [checkout]) and keep != checkout and os.path.isdir(keep):
+                os.makedirs(root + keep, exist_ok=True)
+                _bind(keep, root + keep, kernel.MS_RDONLY | MS_NOSUID | MS_NODEV)
+    for answers in ANSWERS:
+        if os.path.isdir(root + answers):
+            kernel.mount("tmpfs", root + answers, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | kernel.MS_RDONLY, "mode=755,size=4k")
 
 
 def _etc_files(node_dir: Path, root: str) -> None:

@@ -187,7 +187,7 @@ def load_model(text: str, file: str, root: type[M], what: str) -> tuple[M, Any]:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         problems = [_problem_from_pydantic(e, root) for e in errors[:MAX_PROBLEMS]]
-        raise SiteInvalid(Path(file), _place(problems, data, file), more=max(0, len(errors) - MAX_PROBLEMS)) from None
+        raise SiteInvalid(Path(file), place_problems(problems, data, file), more=max(0, len(errors) - MAX_PROBLEMS)) from None
 
 
 def load_text(text: str, file: str = "<site>", also: Sequence[Validator] = ()) -> Site:
@@ -200,12 +200,13 @@ def load_text(text: str, file: str = "<site>", also: Sequence[Validator] = ()) -
     site, data = load_model(text, file, Site, "site file (`site`, `vlans`, `nodes`, `links`)")
     problems = validate(site) + [p for extra in also for p in extra(site)]
     if problems:
-        placed = _place(problems, data, file)
+        placed = place_problems(problems, data, file)
         raise SiteInvalid(Path(file), placed[:MAX_PROBLEMS], more=max(0, len(placed) - MAX_PROBLEMS))
     return site
 
 
-def _place(problems: list[Problem], data: Any, file: str) -> list[Problem]:
+def place_problems(problems: list[Problem], data: Any, file: str) -> list[Problem]:
+    """``problems`` located in ``file`` (their lines from the parsed YAML ``data``), without repeats, in file order."""
     placed = [Problem(p.path, p.message, p.hint, locate(data, p.path), file) for p in problems]
     unique = list(dict.fromkeys(placed))
     return sorted(unique, key=lambda p: (p.line or 0, p.field))

@@ -1,0 +1,165 @@
+"""A learner's exercise on a live lab: started (the learner's variant booted, its faults made, the goal site's recette
+run once as the baseline), checked in learner mode (each goal reached or not yet, never why), hints, submitted,
+graded, and the reference solution played (as a technician would type it, through the journal)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from officelab.core.errors import OfficeLabError
+from officelab.exercises import journal, store
+from officelab.exercises.grade import GradeSheet, compute
+from officelab.exercises.model import Hint
+from officelab.exercises.scenario import ScenarioFile, Variant, goal_suite, load_scenario, variant
+from officelab.exercises.store import ExerciseRecord, exercise_dir
+from officelab.exercises.variables import DEFAULT_SEED
+from officelab.faults import engine
+from officelab.recette.model import Status, SuiteResult
+from officelab.recette.run import run_on_lab
+from officelab.runtime.lab import Lab
+from officelab.runtime.state import check_lab_name
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def open_variant(record: ExerciseRecord) -> Variant:
+    """The record's variant, rebuilt from its scenario file (this variant only: no check of every combination)."""
+    return variant(load_scenario(record.scenario, every_variant=False), record.learner, record.seed)
+
+
+def start(
+    scenario: ScenarioFile, learner: str, seed: str = DEFAULT_SEED, progress: Progress = _quiet, class_name: str = ""
+) -> tuple[ExerciseRecord, list[str]]:
+    """Boot ``learner``'s variant as the lab named after them, make its faults, record the baseline. Returns the record
+    and the goals already reached at the start (a defect of the scenario, to say)."""
+    check_lab_name(learner)
+    v = variant(scenario, learner, seed)
+    lab = Lab(learner)
+    if lab.dir.exists() and lab.record.state == "up":
+        raise OfficeLabError(
+            f"lab {learner} is already up: `officelab exercise stop --learner {learner}` (or `officelab down --lab {learner}`) first"
+        )
+    folder = exercise_dir(learner)
+    for stale in ("exercise.json", "journal.jsonl"):
+        (folder / stale).unlink(missing_ok=True)
+    lab.up(v.start_site, v.start_text, progress)
+    try:
+        for fault in v.faults:
+            progress(f"making the start state: {fault.kind}")
+            engine.inject(lab, fault, hidden=True)
+        progress("recording the baseline (the goal site's recette on the start state)")
+        result = run_on_lab(lab, goal_suite(v))
+    except BaseException:
+        lab.down()
+        raise
+    record = ExerciseRecord(
+        lab=learner,
+        learner=learner,
+        scenario=scenario.file,
+        scenario_id=v.scenario.id,
+        seed=seed,
+        values=dict(v.values),
+        baseline={o.check.id: o.status.value for o in result.outcomes},
+        class_name=class_name,
+    )
+    record.save()
+    reached = [g for g, ids in v.goal_checks.items() if ids and all(record.baseline.get(c) == "pass" for c in ids)]
+    return record, reached
+
+
+@dataclass(frozen=True)
+class GoalState:
+    id: str
+    title: str
+    reached: bool
+
+
+def check(lab_name: str, lang: str = "fr") -> list[GoalState]:
+    """Learner mode: each goal reached or not yet, from the goals' checks and what they depend on only."""
+    record = store.require(lab_name)
+    v = open_variant(record)
+    suite = goal_suite(v)
+    by_id = {c.id: c for c in suite}
+    needed = {c for ids in v.goal_checks.values() for c in ids}
+    stack = list(needed)
+    while stack:
+        for dep in by_id[stack.pop()].all_depends():
+            if dep in by_id and dep not in needed:
+                needed.add(dep)
+                stack.append(dep)
+    result = run_on_lab(Lab(lab_name), [c for c in suite if c.id in needed])
+    statuses = {o.check.id: o.status for o in result.outcomes}
+    journal.append(lab_name, journal.OFFICELAB, "exercise check", 0, "officelab")
+    return [
+        GoalState(g.id, g.title.in_(lang), all(statuses.get(c) == Status.PASS for c in v.goal_checks[g.id])) for g in v.scenario.goal.goals
+    ]
+
+
+def hint(lab_name: str) -> tuple[int, Hint] | None:
+    """The next hint (recorded: it costs points), or None when every hint was shown."""
+    record = store.require(lab_name)
+    hints = open_variant(record).scenario.hints
+    if len(record.hints) >= len(hints):
+        return None
+    index = len(record.hints)
+    record.hints.append(index)
+    record.save()
+    return index, hints[index]
+
+
+def submit(lab_name: str) -> ExerciseRecord:
+    record = store.require(lab_name)
+    if record.submitted_at is None:
+        record.submitted_at = time.time()
+        record.save()
+    return record
+
+
+def grade(lab_name: str) -> tuple[GradeSheet, SuiteResult]:
+    """Run the goal site's whole recette on the lab and grade the learner; the sheet is kept with the exercise."""
+    record = store.require(lab_name)
+    v = open_variant(record)
+    lab = Lab(lab_name)
+    if not lab.dir.exists() or lab.record.state != "up":
+        raise OfficeLabError(f"lab {lab_name} is not up: grading runs the recette on the learner's lab")
+    result = run_on_lab(lab, goal_suite(v))
+    sheet = compute(record, v, {o.check.id: o.status.value for o in result.outcomes}, journal.read(lab_name))
+    (exercise_dir(lab_name) / "grade.json").write_text(json.dumps(sheet.to_dict(), indent=2, ensure_ascii=False))
+    return sheet, result
+
+
+def solve(lab_name: str, progress: Progress = _quiet) -> list[tuple[str, int]]:
+    """Play the reference solution on the lab, as a technician types it (journaled): each step and its exit status.
+    A test may fail (it shows the symptom): the grade, not the exit statuses, says whether the solution works."""
+    record = store.require(lab_name)
+    v = open_variant(record)
+    lab = Lab(lab_name)
+    done: list[tuple[str, int]] = []
+    for step in v.scenario.solution:
+        if step.officelab is not None:
+            argv = [sys.executable, "-m", "officelab.cli", *shlex.split(step.officelab), "--lab", lab_name]
+            code, shown = subprocess.run(argv, capture_output=True, check=False, timeout=180).returncode, f"officelab {step.officelab}"
+        else:
+            assert step.on is not None and step.run is not None
+            code, shown = lab.run(step.on, ["sh", "-c", step.run], timeout=180).returncode, f"{step.on}$ {step.run}"
+            journal.append(lab_name, step.on, step.run, code, "exec")
+        progress(f"{shown} → {code}")
+        done.append((shown, code))
+    return done
+
+
+def stop(lab_name: str, progress: Progress = _quiet) -> None:
+    """Take the learner's lab down (the exercise's record, journal and grade stay, for the trainer)."""
+    lab = Lab(lab_name)
+    if lab.dir.exists() or lab.leftovers():
+        lab.down(progress)
