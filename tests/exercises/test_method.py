@@ -65,6 +65,7 @@ def test_verdicts_explain_themselves_from_the_journal() -> None:
         ("lpstat -p", 6, False),
         ("timeout 2 bash -c '</dev/tcp/10.10.40.5/389'", 6, False),
         ("nft list ruleset", 4, False),
+        ("tail -n 20 /var/log/baresip.log", 6, False),
         ("nft add rule inet officelab postrouting oifname wan masquerade", None, True),
     ],
 )

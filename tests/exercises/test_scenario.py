@@ -159,3 +159,28 @@ def test_docs_list_every_builtin_scenario() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "exercises.md").read_text()
     missing = [sid for sid in LIBRARY if f"| {sid} |" not in docs]
     assert not missing, f"docs/exercises.md does not list {missing}"
+
+
+def test_a_criterion_grading_cannot_decide_is_refused(tmp_path: Path) -> None:
+    text = (LIBRARY["poste-sans-reseau"]).read_text().replace("criteria: [TRI-CP1-C5,", "criteria: [TAI-CP6-C3, TRI-CP1-C5,")
+    file = tmp_path / "poste-sans-reseau.yaml"
+    file.write_text(text)
+    with pytest.raises(SiteInvalid) as caught:
+        load_scenario(file)
+    assert "criteria[0]: criterion TAI-CP6-C3 is on no goal, and grading cannot decide it" in str(caught.value)
+
+
+@pytest.mark.parametrize("scenario", sorted(LIBRARY))
+def test_every_reference_solution_has_a_full_marks_method(scenario: str) -> None:
+    """The solution's steps, as the journal records them, test bottom-up before changing, reach the faulty layer,
+    and test again after the last change (the live suite proves they also fix the lab)."""
+    from officelab.exercises.journal import OFFICELAB, Entry
+    from officelab.exercises.method import assess
+
+    v = variant(load_scenario(LIBRARY[scenario], every_variant=False), "alice")
+    entries = [
+        Entry(float(n), OFFICELAB if step.officelab else str(step.on), step.officelab or str(step.run), 0, "exec")
+        for n, step in enumerate(v.scenario.solution)
+    ]
+    scores = {item.key: (item.score, item.explanation) for item in assess(entries, v.fault_layer, v.scenario.method.max_tests)}
+    assert all(score == 1.0 for score, _ in scores.values()), scores

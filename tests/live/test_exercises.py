@@ -7,17 +7,20 @@ Every built-in scenario's reference solution is proven by `make test-scenarios` 
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from officelab.exercises import journal, session, store
+from officelab.exercises import classroom, gateway, journal, session, store
 from officelab.exercises.grade import GradeSheet
 from officelab.exercises.scenario import builtin_scenarios, library_dir, load_scenario, variant
+from officelab.exercises.variables import DEFAULT_SEED
 from officelab.runtime import nodefs
 from officelab.runtime.lab import Lab
-from officelab.runtime.state import home
+from officelab.runtime.state import home, process_alive
 from tests.conftest import cli
 from tests.live.leaks import Snapshot, assert_nothing_left, netns_inodes
 
@@ -34,23 +37,40 @@ def two_learners() -> tuple[str, str]:
     return names[0], second
 
 
+CLASS = "tclass"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture(scope="module")
 def learners() -> Iterator[tuple[str, str]]:
+    """A class of two learners, with its SSH entry point on the loopback."""
     pair = two_learners()
     before = Snapshot()
     loaded = load_scenario(SCENARIO)
     try:
+        record = classroom.start(loaded, list(pair), CLASS, DEFAULT_SEED)
+        record.gateway = gateway.start(CLASS, list(pair), f"127.0.0.1:{free_port()}")
+        record.save()
         for name in pair:
-            record, reached = session.start(loaded, name)
-            assert reached == [], f"goals reached at the start: {reached}"
-            assert record.baseline
+            exercise = store.require(name)
+            assert exercise.baseline and exercise.class_name == CLASS
+            goal_checks = [c for ids in session.open_variant(exercise).goal_checks.values() for c in ids]
+            passing = [c for c in goal_checks if exercise.baseline[c] == "pass"]
+            assert passing == [], f"goal checks passing at the start: {passing}"
         yield pair
     finally:
         inodes = {name: netns_inodes(name) for name in pair}
-        for name in pair:
-            session.stop(name)
+        sshd = classroom.load(CLASS).gateway if (classroom.classes_home() / f"{CLASS}.json").is_file() else {}
+        classroom.stop(CLASS)
         for name in pair:
             assert_nothing_left(name, Lab(name).dir.path, before, inodes[name])
+        if sshd:
+            assert not process_alive(int(str(sshd["pid"])), int(str(sshd["start"]))), "the SSH entry point is still running"
 
 
 def graded(name: str) -> GradeSheet:
@@ -65,6 +85,14 @@ def test_two_learners_get_two_variants(learners: tuple[str, str]) -> None:
         assert "NO-CARRIER" in link or "DOWN" in link, link
     other = Lab(a.lab).run(b.values["pc"], ["ip", "-br", "link", "show", "eth0"]).stdout
     assert " UP " in other, other
+
+
+def test_class_status_shows_every_learner(learners: tuple[str, str]) -> None:
+    result = cli("class", "status", "--name", CLASS, timeout=180)
+    assert result.returncode == 0, result.stderr
+    for name in learners:
+        assert name in result.stdout
+    assert result.stdout.count("0/2") == 2  # goals reached, before anyone worked
 
 
 def test_learner_mode_check_says_not_yet_never_why(learners: tuple[str, str]) -> None:
@@ -140,6 +168,69 @@ def test_top_down_and_collateral_damage_cost_points(learners: tuple[str, str]) -
     cli("link", "up", "srv-app:eth0", "--lab", name)
 
 
+def test_learners_labs_cannot_reach_each_other(learners: tuple[str, str]) -> None:
+    a, b = (Lab(n) for n in learners)
+    marker = "10.10.10.250/24"  # an address only the other learner's workstation has, in the same VLAN
+    assert b.run("pc-direction", ["ip", "address", "add", marker, "dev", "eth0"]).returncode == 0
+    try:
+        assert b.run("pc-compta-1", ["ping", "-c1", "-W2", "10.10.10.250"]).returncode == 0  # reachable in its own lab
+        assert a.run("pc-compta-1", ["ping", "-c1", "-W2", "10.10.10.250"]).returncode != 0  # never from another lab
+        neighbours = a.run("pc-compta-1", ["ip", "neigh", "show", "10.10.10.250"]).stdout
+        assert "lladdr" not in neighbours, neighbours
+    finally:
+        b.run("pc-direction", ["ip", "address", "del", marker, "dev", "eth0"])
+
+
+def ssh(
+    learner: str, *options: str, command: str | None = None, stdin: str | None = None, tty: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """The real OpenSSH client, with the learner's key, to the class's entry point (``command``: what the client asks
+    the server to run, which the entry point parses and never runs)."""
+    host, port = str(classroom.load(CLASS).gateway["address"]).rsplit(":", 1)
+    client = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
+    argv = [
+        "ssh",
+        "-i",
+        str(gateway.folder(CLASS) / "keys" / learner),
+        "-p",
+        port,
+        *client,
+        *(["-tt"] if tty else []),
+        *options,
+        f"root@{host}",
+    ]
+    return subprocess.run([*argv, *([command] if command else [])], input=stdin, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_ssh_entry_point_reaches_the_learners_lab_only(learners: tuple[str, str]) -> None:
+    a, b = (store.require(n) for n in learners)
+    brief = ssh(a.lab, command="brief")
+    assert brief.returncode == 0 and "Objectifs" in brief.stdout and "[alice]>" not in brief.stdout, brief.stdout + brief.stderr
+    assert a.values["pc"] in brief.stdout and b.values["pc"] not in brief.stdout
+    # A command is never run on the host: not by ssh's command, not at the prompt.
+    attempts = ("cat /etc/shadow", "bash", "sh -c id", "brief; id", "$(id)", "link up x:eth0 --lab " + b.lab, "shell ../../" + b.lab)
+    for attempt in attempts:
+        refused = ssh(a.lab, command=attempt)
+        assert refused.returncode != 0 and "refused" in refused.stdout, (attempt, refused.stdout, refused.stderr)
+        assert "root:" not in refused.stdout and "uid=" not in refused.stdout
+    # An interactive login: a shell on one of the learner's own nodes, sealed, and journaled.
+    typed = "shell " + a.values["pc"] + "\nhostname\nls -A " + str(home()) + "\nexit\nnodes\nquit\n"
+    session_ = ssh(a.lab, stdin=typed, tty=True)
+    assert a.values["pc"] in session_.stdout, session_.stdout
+    assert "exercises" not in session_.stdout and "labs" + os.sep + b.lab not in session_.stdout
+    assert any(e.node == a.values["pc"] and e.command == "hostname" and e.via == "shell" for e in journal.read(a.lab))
+
+
+def test_ssh_entry_point_refuses_passwords_and_forwarding(learners: tuple[str, str]) -> None:
+    name = learners[0]
+    # A remote forward is asked of the server at login: refused, and with ExitOnForwardFailure the client gives up.
+    forward = ssh(name, "-o", "ExitOnForwardFailure=yes", "-R", f"127.0.0.1:{free_port()}:127.0.0.1:22", "-N")
+    assert forward.returncode == 255 and "forwarding failed" in forward.stderr.lower(), forward.stderr
+    # Without the key (a password, keyboard-interactive): no way in.
+    password = ssh(name, "-o", "PubkeyAuthentication=no", "-o", "IdentitiesOnly=yes", command="brief")
+    assert password.returncode == 255 and "Permission denied" in password.stderr, password.stderr
+
+
 ALL = os.environ.get("OFFICELAB_ALL_SCENARIOS") == "1"
 LIBRARY = sorted(s for s in builtin_scenarios() if s != SCENARIO)
 
@@ -149,13 +240,20 @@ LIBRARY = sorted(s for s in builtin_scenarios() if s != SCENARIO)
 def test_every_reference_solution_earns_full_marks(scenario: str) -> None:
     learner = "scenario"
     loaded = load_scenario(scenario)
+
+    def summary(sheet: GradeSheet) -> str:
+        goals = [(g.id, g.earned, g.points, [c for c, s in g.checks.items() if s != "pass"]) for g in sheet.goals]
+        method = [(m.key, m.score, m.explanation) for m in sheet.method]
+        return f"{sheet.total}/{sheet.maximum}: goals {goals}, regressions {sheet.regressions}, method {method}"
+
     try:
-        _, reached = session.start(loaded, learner)
-        assert reached == [], f"goals already reached at the start: {reached}"
+        _, passing = session.start(loaded, learner)
+        assert passing == [], f"goal checks already passing at the start: {passing}"
         nothing = graded(learner)
-        assert nothing.goal_points == 0, nothing.to_dict()
-        session.solve(learner)
+        assert nothing.goal_points == 0 and nothing.total == 0, summary(nothing)
+        done = session.solve(learner)
         sheet = graded(learner)
-        assert sheet.total == sheet.maximum, {"goals": sheet.goals, "regressions": sheet.regressions, "method": sheet.method}
+        print(f"\n{scenario}: {summary(sheet)}")  # shown at once with `-s`, before the suite's end
+        assert sheet.total == sheet.maximum, f"{summary(sheet)}; solution {done}"
     finally:
         session.stop(learner)

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from officelab.cli import diagnose, exercise, faults, lab, recette
+from officelab.cli import classroom, diagnose, exercise, faults, lab, learner, recette
 from officelab.cli.output import DEFAULT_LAB, err
 from officelab.core.errors import OfficeLabError, SiteInvalid
 from officelab.domains import parts
@@ -27,6 +27,8 @@ app.registered_groups += lab.app.registered_groups
 faults.register(app)
 diagnose.register(app)
 exercise.register(app)
+classroom.register(app)
+learner.register(app)
 for domain in parts("cli"):
     domain.register(app)
 

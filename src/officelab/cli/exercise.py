@@ -24,10 +24,17 @@ from officelab.runtime.kernel import require_root
 exercise_app = typer.Typer(help="Exercises: a scenario per learner, graded against the official criteria.", no_args_is_help=True)
 LearnerOption = Annotated[str, typer.Option("--learner", "-L", help="The learner (their lab has their name).")]
 LangOption = Annotated[str, typer.Option("--lang", help="fr or en.")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="The gradebook's SQLAlchemy URL (default: OFFICELAB_GRADES_URL, else SQLite in the home).")
+]
+grade_app = typer.Typer(
+    help="The grading grid: every criterion of the titles, filled from the grades and by the trainer.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(exercise_app, name="exercise")
+    app.add_typer(grade_app, name="grade")
 
 
 def _lang(lang: str) -> str:
@@ -75,8 +82,8 @@ def start(
             _, reached = session.start(loaded, learner, seed, progress)
         except KeyboardInterrupt:
             fail(f"interrupted: lab {learner} was torn down", 130)
-    for goal in reached:
-        out.print(Text(f"warning: goal {goal} is already reached at the start (a defect of the scenario)", style="yellow"))
+    for line in reached:
+        out.print(Text(f"warning: goal {line} already passes at the start (a defect of the scenario: points for nothing)", style="yellow"))
     ok(f"exercise {loaded.id} started for {learner} (lab {learner})")
     _brief(learner, _lang(lang))
 
@@ -147,14 +154,15 @@ def grade(
     learner: LearnerOption,
     html: Annotated[Path | None, typer.Option("--html", help="Write the printable grade sheet.")] = None,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write the grade sheet as JSON.")] = None,
+    db: DbOption = None,
 ) -> None:
-    """Grade the learner: goals, regressions, hints, time, method from the journal, and the criteria."""
+    """Grade the learner: goals, regressions, hints, time, method from the journal, and the criteria (kept in the gradebook)."""
     for path, option in ((html, "--html"), (json_file, "--json")):
         if path is not None:
             writable_file(path, option)
     require_root()
     with out.status(f"grading {escape(learner)} (the goal site's recette)…"):
-        sheet, _ = session.grade(learner)
+        sheet, _ = session.grade(learner, db)
     table = Table("", "points", "detail", title=f"{sheet.title} — {sheet.learner}", title_justify="left")
     for g in sheet.goals:
         failing = [c for c, s in g.checks.items() if s != "pass"]
@@ -209,3 +217,73 @@ def stop(learner: LearnerOption) -> None:
     """Take the learner's lab down; the record, journal and grade stay for the trainer."""
     require_root()
     session.stop(learner, ok)
+
+
+def _titles(title: str) -> tuple[str, ...]:
+    if title not in ("TRI", "TAI", "both"):
+        fail(f"unknown title {title!r}: use TRI, TAI or both", 2)
+    return ("TRI", "TAI") if title == "both" else (title,)
+
+
+TitleOption = Annotated[str, typer.Option("--title", help="TRI, TAI or both.")]
+
+
+@grade_app.command("set")
+def grade_set(
+    learner: Annotated[str, typer.Argument(help="The learner.")],
+    criterion: Annotated[str, typer.Argument(help="A criterion id (`officelab criteria`).")],
+    verdict: Annotated[str, typer.Argument(help="acquis, non-acquis or en-cours.")],
+    note: Annotated[str, typer.Option("--note", help="Why (shown on the grid).")] = "",
+    db: DbOption = None,
+) -> None:
+    """The trainer's verdict on a criterion (a soft skill, a partial criterion confirmed): it overrides the automatic one."""
+    from officelab.exercises import gradebook
+    from officelab.recette.run import technician
+
+    gradebook.set_verdict(learner, criterion, verdict, note, technician(), db)
+    ok(f"{learner}: {criterion} {gradebook.VERDICTS[verdict]}")
+
+
+@grade_app.command("show")
+def grade_show(learner: Annotated[str, typer.Argument(help="The learner.")], title: TitleOption = "both", db: DbOption = None) -> None:
+    """A learner's grading grid: every criterion, its automatic verdict and evidence, the trainer's verdict."""
+    from officelab.exercises import gradebook
+
+    rows = gradebook.grid(learner, _titles(title), db)
+    table = Table("criterion", "kind", "verdict", "evidence / note", title=f"grille — {learner}", title_justify="left")
+    for r in rows:
+        add_row(table, r.criterion, r.kind, r.final, r.note or r.evidence)
+    out.print(table)
+    done = sum(1 for r in rows if r.final == "acquis")
+    out.print(Text(f"{done}/{len(rows)} acquis, {sum(1 for r in rows if r.final in ('à confirmer', 'à évaluer'))} for the trainer"))
+
+
+@grade_app.command("export")
+def grade_export(
+    learner: Annotated[str | None, typer.Argument(help="The learner (default: every learner of the gradebook).")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write the grid(s) as CSV.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the printable grid (one learner).")] = None,
+    title: TitleOption = "both",
+    db: DbOption = None,
+) -> None:
+    """Export grading grids: CSV (every learner, one row per criterion) and a printable HTML grid."""
+    from officelab.exercises import gradebook
+    from officelab.exercises.report import render_grid
+
+    if csv_file is None and html is None:
+        fail("give --csv FILE and/or --html FILE", 2)
+    if html is not None and learner is None:
+        fail("--html prints one learner's grid: name the learner", 2)
+    for path, option in ((csv_file, "--csv"), (html, "--html")):
+        if path is not None:
+            writable_file(path, option)
+    names = [learner] if learner else gradebook.learners(db)
+    grids = {name: gradebook.grid(name, _titles(title), db) for name in names}
+    if csv_file is not None:
+        parts = [gradebook.to_csv(name, rows) for name, rows in grids.items()]
+        text = "".join(part if i == 0 else part.split("\n", 1)[1] for i, part in enumerate(parts))  # one header
+        csv_file.write_text(text, encoding="utf-8")
+        ok(f"{csv_file}: {len(names)} learner(s), {sum(len(r) for r in grids.values())} rows")
+    if html is not None and learner is not None:
+        html.write_text(render_grid(learner, grids[learner]), encoding="utf-8")
+        ok(f"{html}: the grid of {learner}")

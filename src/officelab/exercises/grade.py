@@ -9,22 +9,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from officelab.criteria import catalogue
+from officelab.exercises.evidence import METHOD_CRITERIA, OUTCOME_CRITERIA, POLICY_CRITERIA
 from officelab.exercises.journal import Entry
 from officelab.exercises.method import MethodItem, assess
 from officelab.exercises.scenario import Variant
 from officelab.exercises.store import ExerciseRecord
 
 METHOD_POINTS = 10
-TESTS_LOGICAL = {"TRI-CP1-C5", "TRI-CP3-C3", "TRI-CP7-C5", "TRI-CP8-C3", "TRI-CT-C2"}
-"""« Les tests sont réalisés de manière logique »: the journal's order decides them."""
-METHOD_CRITERIA: dict[str, tuple[str, ...]] = {
-    **{c: ("logical",) for c in TESTS_LOGICAL},
-    "TAI-CP11-C1": ("efficient",),
-    "TRI-CP2-C2": ("logical", "verified"),  # a cable tested before patching, the link tested after
-}
-"""Criteria decided by method items (the smallest of their scores)."""
-OUTCOME_CRITERIA = {"TRI-CT-C1", "TAI-CP11-C3"}
-"""« after the fix, the checks that failed pass »: decided by every goal together."""
 
 
 @dataclass
@@ -116,7 +107,8 @@ def compute(record: ExerciseRecord, v: Variant, statuses: dict[str, str], entrie
     method = assess([e for e in entries if e.ts >= record.started_at], v.fault_layer, scenario.method.max_tests)
     method_earned = round(sum(item.score for item in method) * METHOD_POINTS / len(method) * goal_share, 2)
     by_key = {item.key: item for item in method}
-    criteria = _criteria(scenario.criteria, goals, by_key, goal_share)
+    policy_share = regression_earned / reg.points if reg.points else goal_share
+    criteria = _criteria(scenario.criteria, goals, by_key, goal_share, (policy_share, regressions))
     maximum = sum(g.points for g in goals) + reg.points + METHOD_POINTS
     total = max(0.0, round(sum(g.earned for g in goals) + regression_earned + method_earned - hints_cost, 2))
     end = record.submitted_at or now
@@ -152,7 +144,9 @@ def compute(record: ExerciseRecord, v: Variant, statuses: dict[str, str], entrie
     )
 
 
-def _criteria(trained: list[str], goals: list[GoalGrade], method: dict[str, MethodItem], goal_share: float) -> list[CriterionGrade]:
+def _criteria(
+    trained: list[str], goals: list[GoalGrade], method: dict[str, MethodItem], goal_share: float, policy: tuple[float, list[str]]
+) -> list[CriterionGrade]:
     known = catalogue().criteria
     ids = list(dict.fromkeys([c for g in goals for c in g.criteria] + list(trained)))
     grades = []
@@ -169,6 +163,9 @@ def _criteria(trained: list[str], goals: list[GoalGrade], method: dict[str, Meth
         elif cid in OUTCOME_CRITERIA:
             score = goal_share
             evidence = f"{goal_share:.0%} des points d'objectifs : les vérifications en échec au départ passent"
+        elif cid in POLICY_CRITERIA:
+            score, broken = policy
+            evidence = "rien d'autre n'a été ouvert ni cassé" if not broken else f"régressions : {', '.join(broken[:5])}"
         else:
             score, evidence = 0.0, "aucune preuve automatique dans ce scénario"
         shown = verdict(score)

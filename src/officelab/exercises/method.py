@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from officelab.exercises.journal import OFFICELAB, Entry
 
 RANKS = {1: "lien", 2: "voisinage (ARP, trames)", 3: "configuration IP", 4: "passerelle et routes", 5: "résolution DNS", 6: "service"}
-LAYER_RANK = {"physical": 1, "data link": 2, "network": 4, "transport": 6, "application": 6}
+LAYER_RANK = {"physical": 1, "data link": 2, "network": 3, "transport": 6, "application": 6}
 """A fault's OSI layer → the rank of test that reaches it."""
 _IP = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 _REDIRECT = re.compile(r"(?<![0-9&])>{1,2}\s*(?!/dev/null)(?!&)\S")
@@ -96,6 +96,7 @@ _TESTS: dict[str, int] = {
     "nmap": 6,
     "openssl": 6,
     "net": 6,
+    "testparm": 6,
 }
 _CHANGES = {
     "udhcpc",
@@ -153,6 +154,8 @@ def classify(entry: Entry) -> Action:
         return Action(entry, rank=1)
     if tool == "cat" and "/etc/resolv.conf" in words:
         return Action(entry, rank=5)
+    if tool in ("cat", "tail", "less", "grep", "head") and any(w.startswith("/var/log/") for w in words):
+        return Action(entry, rank=6)  # a service's own log: what it says about its requests
     if tool == "samba-tool":
         reading = (len(words) > 2 and words[2] in _SAMBA_READS) or any(w in _SAMBA_READS for w in words[1:3])
         return Action(entry, rank=6) if reading else Action(entry, change=True)

@@ -15,6 +15,7 @@ from typing import Any
 from officelab.core.errors import OfficeLabError, Problem, SiteInvalid
 from officelab.criteria import catalogue
 from officelab.exercises import patch
+from officelab.exercises.evidence import DECIDED
 from officelab.exercises.model import Scenario
 from officelab.exercises.variables import DEFAULT_SEED, Unrendered, combinations, draw, render
 from officelab.faults import engine
@@ -76,6 +77,7 @@ class Variant:
     goal_site: Site
     faults: list[Fault]
     goal_checks: dict[str, list[str]] = field(default_factory=dict)
+    goal_text: str = ""
 
     @property
     def fault_layer(self) -> str | None:
@@ -128,11 +130,18 @@ def problems(loaded: ScenarioFile) -> list[Problem]:
         for i, c in enumerate(scenario.competencies)
         if c not in competencies
     ]
-    found += [
-        Problem(("criteria", i), f"no criterion {c} in the catalogue", "see `officelab criteria`")
-        for i, c in enumerate(scenario.criteria)
-        if c not in known
-    ]
+    on_goals = {c for goal in scenario.goal.goals for c in goal.criteria}
+    for i, c in enumerate(scenario.criteria):
+        if c not in known:
+            found.append(Problem(("criteria", i), f"no criterion {c} in the catalogue", "see `officelab criteria`"))
+        elif c not in on_goals and c not in DECIDED:
+            found.append(
+                Problem(
+                    ("criteria", i),
+                    f"criterion {c} is on no goal, and grading cannot decide it from the journal or the recette",
+                    f"put it on the goal that evidences it; without a goal, only {', '.join(sorted(DECIDED))}",
+                )
+            )
     for g, goal in enumerate(scenario.goal.goals):
         found += [
             Problem(("goal", "goals", g, "criteria", i), f"no criterion {c} in the catalogue", "see `officelab criteria`")
@@ -252,9 +261,9 @@ def build(loaded: ScenarioFile, learner: str, seed: str, values: dict[str, Any])
     if found:
         raise VariantInvalid(found)
     assert start_site is not None and goal_site is not None
-    return Variant(rendered, learner, seed, values, start_text, start_site, goal_site, faults, goal_checks)
+    return Variant(rendered, learner, seed, values, start_text, start_site, goal_site, faults, goal_checks, goal_text)
 
 
 def goal_suite(v: Variant) -> list[Check]:
     """The goal site's whole recette (what grading runs)."""
-    return list(derive(v.goal_site).checks)
+    return list(_checks(v.goal_text, f"{v.scenario.site} (goal of {v.scenario.id})"))

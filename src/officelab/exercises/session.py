@@ -41,11 +41,12 @@ def start(
     scenario: ScenarioFile, learner: str, seed: str = DEFAULT_SEED, progress: Progress = _quiet, class_name: str = ""
 ) -> tuple[ExerciseRecord, list[str]]:
     """Boot ``learner``'s variant as the lab named after them, make its faults, record the baseline. Returns the record
-    and the goals already reached at the start (a defect of the scenario, to say)."""
+    and the goals' checks that already pass at the start (a defect of the scenario: they would earn points for
+    nothing), as ``goal: check`` lines."""
     check_lab_name(learner)
     v = variant(scenario, learner, seed)
     lab = Lab(learner)
-    if lab.dir.exists() and lab.record.state == "up":
+    if lab_is_up(learner):
         raise OfficeLabError(
             f"lab {learner} is already up: `officelab exercise stop --learner {learner}` (or `officelab down --lab {learner}`) first"
         )
@@ -73,8 +74,8 @@ def start(
         class_name=class_name,
     )
     record.save()
-    reached = [g for g, ids in v.goal_checks.items() if ids and all(record.baseline.get(c) == "pass" for c in ids)]
-    return record, reached
+    passing = [f"{g}: {c}" for g, ids in v.goal_checks.items() for c in ids if record.baseline.get(c) == "pass"]
+    return record, passing
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,17 @@ class GoalState:
     reached: bool
 
 
-def check(lab_name: str, lang: str = "fr") -> list[GoalState]:
-    """Learner mode: each goal reached or not yet, from the goals' checks and what they depend on only."""
+def lab_is_up(lab_name: str) -> bool:
+    lab = Lab(lab_name)
+    try:
+        return lab.dir.exists() and lab.record.state == "up"
+    except OfficeLabError:
+        return False
+
+
+def check(lab_name: str, lang: str = "fr", journaled: bool = True) -> list[GoalState]:
+    """Learner mode: each goal reached or not yet, from the goals' checks and what they depend on only (journaled as
+    the learner's `exercise check` unless the trainer's class status asks)."""
     record = store.require(lab_name)
     v = open_variant(record)
     suite = goal_suite(v)
@@ -99,7 +109,8 @@ def check(lab_name: str, lang: str = "fr") -> list[GoalState]:
                 stack.append(dep)
     result = run_on_lab(Lab(lab_name), [c for c in suite if c.id in needed])
     statuses = {o.check.id: o.status for o in result.outcomes}
-    journal.append(lab_name, journal.OFFICELAB, "exercise check", 0, "officelab")
+    if journaled:
+        journal.append(lab_name, journal.OFFICELAB, "exercise check", 0, "officelab")
     return [
         GoalState(g.id, g.title.in_(lang), all(statuses.get(c) == Status.PASS for c in v.goal_checks[g.id])) for g in v.scenario.goal.goals
     ]
@@ -125,16 +136,20 @@ def submit(lab_name: str) -> ExerciseRecord:
     return record
 
 
-def grade(lab_name: str) -> tuple[GradeSheet, SuiteResult]:
-    """Run the goal site's whole recette on the lab and grade the learner; the sheet is kept with the exercise."""
+def grade(lab_name: str, db: str | None = None) -> tuple[GradeSheet, SuiteResult]:
+    """Run the goal site's whole recette on the lab and grade the learner; the sheet is kept with the exercise and in
+    the gradebook (``db``: its SQLAlchemy URL)."""
     record = store.require(lab_name)
     v = open_variant(record)
     lab = Lab(lab_name)
-    if not lab.dir.exists() or lab.record.state != "up":
+    if not lab_is_up(lab_name):
         raise OfficeLabError(f"lab {lab_name} is not up: grading runs the recette on the learner's lab")
     result = run_on_lab(lab, goal_suite(v))
     sheet = compute(record, v, {o.check.id: o.status.value for o in result.outcomes}, journal.read(lab_name))
     (exercise_dir(lab_name) / "grade.json").write_text(json.dumps(sheet.to_dict(), indent=2, ensure_ascii=False))
+    from officelab.exercises import gradebook  # SQLAlchemy takes 0.4 s to import: only grading needs it
+
+    gradebook.record(sheet, record.class_name, db)
     return sheet, result
 
 
