@@ -22,7 +22,7 @@ from officelab.runtime import nodefs
 from officelab.runtime.lab import Lab
 from officelab.runtime.state import home, process_alive
 from tests.conftest import cli
-from tests.live.leaks import Snapshot, assert_nothing_left, netns_inodes
+from tests.live.leaks import Snapshot, assert_nothing_left, live_processes_mentioning, netns_inodes
 
 pytestmark = pytest.mark.live
 SCENARIO = "poste-sans-reseau"
@@ -71,6 +71,7 @@ def learners() -> Iterator[tuple[str, str]]:
             assert_nothing_left(name, Lab(name).dir.path, before, inodes[name])
         if sshd:
             assert not process_alive(int(str(sshd["pid"])), int(str(sshd["start"]))), "the SSH entry point is still running"
+        assert live_processes_mentioning(f"--class {CLASS}") == [], "a learner's session outlived the class"
 
 
 def graded(name: str) -> GradeSheet:

@@ -105,9 +105,9 @@ def _brief(learner: str, lang: str) -> None:
         out.print(Text(f"  · {goal.title.in_(lang)} ({goal.points} pts)"))
     elapsed = (time.time() - record.started_at) / 60
     limit = f" / {s.time_limit}" if s.time_limit else ""
-    out.print(
-        Text(f"{'Temps' if lang == 'fr' else 'Time'}: {elapsed:.0f} min{limit} — {len(s.hints)} indice(s) (`officelab exercise hint`)")
-    )
+    left = len(s.hints) - len(record.hints)
+    hints = f"{left} indice(s) restant(s)" if lang == "fr" else f"{left} hint(s) left"
+    out.print(Text(f"{'Temps' if lang == 'fr' else 'Time'} : {elapsed:.0f} min{limit} — {hints} (`officelab exercise hint`)"))
 
 
 @exercise_app.command("hint")

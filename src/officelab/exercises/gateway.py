@@ -9,6 +9,7 @@ The server's files are in ``$OFFICELAB_HOME/classes/<class>/ssh/``: its host key
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import signal
@@ -129,17 +130,50 @@ def start(class_name: str, learners: list[str], address: str) -> dict[str, objec
     return state
 
 
+def _descendants(pid: int) -> list[tuple[int, int]]:
+    """The processes under ``pid`` (the sessions of logged-in learners), with their start times."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parent = int(Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+    found, stack = [], list(children.get(pid, []))
+    while stack:
+        child = stack.pop()
+        found.append((child, process_start_time(child)))
+        stack.extend(children.get(child, []))
+    return found
+
+
 def stop_state(state: dict[str, object]) -> None:
+    """Stop the server and the learners' sessions still open under it (by PID, checked against start times)."""
     pid, start = int(str(state.get("pid", 0))), int(str(state.get("start", 0)))
     if pid and process_alive(pid, start):
+        sessions = _descendants(pid)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, signal.SIGTERM)
-        wait_for(lambda: not process_alive(pid, start), 10.0, interval=0.05)
+            os.kill(pid, signal.SIGTERM)
+        for child, child_start in sessions:
+            if process_alive(child, child_start):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGTERM)
+        wait_for(lambda: not process_alive(pid, start) and not any(process_alive(c, s) for c, s in sessions), 10.0, interval=0.05)
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(pid, os.WNOHANG)
-    if state.get("privsep"):
+    if state.get("privsep") and not _other_servers(pid):
         with contextlib.suppress(OSError):
-            PRIVSEP.rmdir()  # only if still empty: another server may use it by now
+            PRIVSEP.rmdir()  # only if still empty
+
+
+def _other_servers(pid: int) -> bool:
+    """Whether another class's entry point runs (it needs the privilege-separation directory too)."""
+    for file in (home() / "classes").glob("*.json"):
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            state = json.loads(file.read_text()).get("gateway") or {}
+            other, start = int(state.get("pid", 0)), int(state.get("start", 0))
+            if other and other != pid and process_alive(other, start):
+                return True
+    return False
 
 
 def stop(record: object) -> None:

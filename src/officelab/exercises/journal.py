@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from officelab.core.errors import OfficeLabError
 from officelab.exercises.store import exercise_dir, load
 
 SHELL_FD = 7
@@ -44,7 +45,7 @@ def active(lab: str) -> bool:
     """Whether ``lab`` runs an exercise (then what is done on it is journaled)."""
     try:
         return load(lab) is not None
-    except Exception:
+    except (OfficeLabError, OSError):  # not a lab name, or a record this user cannot read: nothing to journal
         return False
 
 
