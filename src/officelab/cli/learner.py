@@ -74,7 +74,7 @@ def run_line(learner: str, line: str, lang: str) -> int:
         if command in ("brief", "check", "hint", "submit"):
             if args:
                 raise OfficeLabError(f"`{command}` takes no argument here")
-            return _officelab(["exercise", command, "--learner", learner, "--lang", lang])
+            return _exercise(command, learner, lang)
         if command == "nodes":
             out.print(Text(" ".join(n.name for n in Lab(learner).site().nodes if n.kind.value not in ("switch", "isp"))))
             return 0
@@ -91,6 +91,20 @@ def run_line(learner: str, line: str, lang: str) -> int:
         return 2
     out.print(Text(f"refused: unknown command {command!r} — {HELP[lang]}"))
     return 2
+
+
+def _exercise(command: str, learner: str, lang: str) -> int:
+    """The exercise's own commands, in this process: OfficeLab is imported already, so `check` answers at once."""
+    from officelab.cli import exercise
+
+    try:
+        if command == "submit":
+            exercise.submit(learner)
+        else:
+            {"brief": exercise.brief, "check": exercise.check, "hint": exercise.hint}[command](learner, lang)
+    except typer.Exit as exc:
+        return exc.exit_code
+    return 0
 
 
 def _officelab(argv: list[str]) -> int:
