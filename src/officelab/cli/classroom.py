@@ -130,8 +130,7 @@ def grade(
         )
     out.print(table)
     grid = folder / "grille.csv"
-    parts = [gradebook.to_csv(s.learner, gradebook.grid(s.learner, url=db)) for s in sheets]
-    grid.write_text("".join(part if i == 0 else part.split("\n", 1)[1] for i, part in enumerate(parts)), encoding="utf-8")
+    grid.write_text(gradebook.to_csv({s.learner: gradebook.grid(s.learner, url=db) for s in sheets}), encoding="utf-8")
     ok(f"{len(sheets)} grade sheet(s) and the grid in {folder}")
 
 

@@ -280,9 +280,7 @@ def grade_export(
     names = [learner] if learner else gradebook.learners(db)
     grids = {name: gradebook.grid(name, _titles(title), db) for name in names}
     if csv_file is not None:
-        parts = [gradebook.to_csv(name, rows) for name, rows in grids.items()]
-        text = "".join(part if i == 0 else part.split("\n", 1)[1] for i, part in enumerate(parts))  # one header
-        csv_file.write_text(text, encoding="utf-8")
+        csv_file.write_text(gradebook.to_csv(grids), encoding="utf-8")
         ok(f"{csv_file}: {len(names)} learner(s), {sum(len(r) for r in grids.values())} rows")
     if html is not None and learner is not None:
         html.write_text(render_grid(learner, grids[learner]), encoding="utf-8")

@@ -207,10 +207,12 @@ def learners(url: str | None = None) -> list[str]:
         return list(db.execute(select(Learner.name).order_by(Learner.name)).scalars())
 
 
-def to_csv(learner: str, rows: list[GridRow]) -> str:
+def to_csv(grids: dict[str, list[GridRow]]) -> str:
+    """Learners' grids as one CSV table: a header, then a row per learner and criterion."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["learner", "criterion", "competency", "kind", "title", "automatic", "trainer", "verdict", "evidence", "note"])
-    for r in rows:
-        writer.writerow([learner, r.criterion, r.competency, r.kind, r.title, r.automatic, r.trainer, r.final, r.evidence, r.note])
+    for learner, rows in grids.items():
+        for r in rows:
+            writer.writerow([learner, r.criterion, r.competency, r.kind, r.title, r.automatic, r.trainer, r.final, r.evidence, r.note])
     return buffer.getvalue()

@@ -51,8 +51,11 @@ def active(lab: str) -> bool:
 
 def append(lab: str, node: str, command: str, exit_status: int | None, via: str) -> None:
     """Add one entry to the lab's journal (nothing when the lab runs no exercise)."""
-    if not active(lab):
-        return
+    if active(lab):
+        _write(lab, node, command, exit_status, via)
+
+
+def _write(lab: str, node: str, command: str, exit_status: int | None, via: str) -> None:
     entry = Entry(round(time.time(), 3), node, command[:MAX_COMMAND_CHARS], exit_status, via)
     with open(journal_file(lab), "a", encoding="utf-8") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -81,8 +84,9 @@ PROMPT_COMMAND = f'__ol_s=$?; printf "%s\\t%s\\n" "$__ol_s" "$(HISTTIMEFORMAT= h
 
 @contextmanager
 def shell_recorder(lab: str, node: str) -> Iterator[dict[int, int]]:
-    """While a journaled shell runs: a pipe whose write end the shell gets as `SHELL_FD` (the returned mapping,
-    for `NodeContext.attach`), read by a thread that appends each command to the journal."""
+    """While a journaled shell runs (the caller knows the lab runs an exercise): a pipe whose write end the shell gets
+    as `SHELL_FD` (the returned mapping, for `NodeContext.attach`), read by a thread that appends each command to the
+    journal without reading the exercise's record again."""
     read_end, write_end = os.pipe()
     last_number = [""]
 
@@ -94,8 +98,8 @@ def shell_recorder(lab: str, node: str) -> Iterator[dict[int, int]]:
                 if not command.strip() or number == last_number[0]:
                     continue  # an empty line repeats the last history entry
                 last_number[0] = number
-                append(lab, node, command.strip(), int(status) if status.isdigit() else None, "shell")
-        append(lab, node, "(end of shell)", None, "shell")
+                _write(lab, node, command.strip(), int(status) if status.isdigit() else None, "shell")
+        _write(lab, node, "(end of shell)", None, "shell")
 
     reader = threading.Thread(target=collect, name="journal", daemon=True)
     reader.start()

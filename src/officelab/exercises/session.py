@@ -21,7 +21,7 @@ from officelab.exercises.store import ExerciseRecord, exercise_dir
 from officelab.exercises.variables import DEFAULT_SEED
 from officelab.faults import engine
 from officelab.recette.model import Status, SuiteResult
-from officelab.recette.run import run_on_lab
+from officelab.recette.run import run_on_lab, select
 from officelab.runtime.lab import Lab
 from officelab.runtime.state import check_lab_name
 
@@ -98,17 +98,9 @@ def check(lab_name: str, lang: str = "fr", journaled: bool = True) -> list[GoalS
     (journaled as the learner's `exercise check` unless the trainer's class status asks)."""
     record = store.require(lab_name)
     v = open_variant(record)
-    suite = goal_suite(v)
-    by_id = {c.id: c for c in suite}
-    needed = {c for ids in v.goal_checks.values() for c in ids}
-    stack = list(needed)
-    while stack:
-        for dep in by_id[stack.pop()].all_depends():
-            if dep in by_id and dep not in needed:
-                needed.add(dep)
-                stack.append(dep)
+    needed = select(goal_suite(v), ids={c for ids in v.goal_checks.values() for c in ids})
     # One attempt a check: the learner asks how things stand now, and asks again; grading keeps the retries.
-    result = run_on_lab(Lab(lab_name), [replace(c, deadline=0.0) for c in suite if c.id in needed])
+    result = run_on_lab(Lab(lab_name), [replace(c, deadline=0.0) for c in needed])
     statuses = {o.check.id: o.status for o in result.outcomes}
     if journaled:
         journal.append(lab_name, journal.OFFICELAB, "exercise check", 0, "officelab")

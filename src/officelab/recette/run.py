@@ -28,16 +28,24 @@ def technician() -> str:
 
 
 def select(
-    checks: list[Check], criterion: str | None = None, node: str | None = None, groups: tuple[str, ...] | None = None
+    checks: list[Check],
+    criterion: str | None = None,
+    node: str | None = None,
+    groups: tuple[str, ...] | None = None,
+    ids: set[str] | None = None,
 ) -> list[Check]:
-    """The checks evidencing ``criterion``, placed on ``node`` and/or of these ``groups``, with everything they depend on."""
-    if criterion is None and node is None and groups is None:
+    """The checks evidencing ``criterion``, placed on ``node``, of these ``groups`` and/or among ``ids``, with everything
+    they depend on."""
+    if criterion is None and node is None and groups is None and ids is None:
         return checks
     by_id = {c.id: c for c in checks}
     wanted = {
         c.id
         for c in checks
-        if (criterion is None or criterion in c.criteria) and (node is None or c.place == node) and (groups is None or c.group in groups)
+        if (criterion is None or criterion in c.criteria)
+        and (node is None or c.place == node)
+        and (groups is None or c.group in groups)
+        and (ids is None or c.id in ids)
     }
     stack = list(wanted)
     while stack:
