@@ -11,7 +11,7 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           restic openssh-server openssh-client mosquitto mosquitto-clients openssl
           python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
           gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-x fonts-dejavu-core ffmpeg
-          kamailio baresip-core rtpengine-daemon tini)
+          kamailio baresip-core rtpengine-daemon tini tftpd-hpa tftp-hpa)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
 
 if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo make setup): it installs Debian packages" >&2; exit 1; fi
@@ -35,7 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     # Only units of packages this run installed: a service the machine already had (ssh!) is left alone.
     for pair in nginx:nginx-light unbound:unbound samba-ad-dc:samba-ad-dc smbd:samba nmbd:samba winbind:winbind \
                 cups:cups cups-browsed:cups-filters avahi-daemon:avahi-daemon ssh:openssh-server mosquitto:mosquitto kamailio:kamailio \
-                rtpengine-daemon:rtpengine-daemon; do
+                rtpengine-daemon:rtpengine-daemon tftpd-hpa:tftpd-hpa; do
       if printf '%s\n' "${missing[@]}" | grep -qx "${pair#*:}"; then
         systemctl disable --now "${pair%%:*}" >/dev/null 2>&1 || true
       fi

@@ -166,7 +166,9 @@ def test_port_in_the_wrong_vlan(lab: Lab) -> None:
     found = result.localised["ip:pc-compta-2:eth0"]
     assert found.where == "sw-floor:ge3" and "switchport access vlan 10" in found.fix_en
     causes = failed(result)
-    assert set(causes) == {"ip:pc-compta-2:eth0"}, causes
+    # The switch runs a configuration that is neither the design nor the saved one (it was changed through its CLI).
+    assert set(causes) == {"ip:pc-compta-2:eth0", "conf:sw-floor", "saved:sw-floor"}, causes
+    assert "ge3 is access 20, the design says access 10" in causes["conf:sw-floor"]
     assert "outside 10.10.10.0/24: pc-compta-2:eth0 is in the wrong VLAN" in causes["ip:pc-compta-2:eth0"]
     assert set(blocked(result)) == {"gw:pc-compta-2", "dns:pc-compta-2"}
     assert {"TAI-CP5-C2", "TRI-CP3-C4"} <= failing_criteria(result)

@@ -15,7 +15,7 @@ from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out
 from officelab.faults import engine
 from officelab.faults.store import ActiveFault
 from officelab.runtime.lab import Lab
-from officelab.runtime.ports import port_behaviour, set_port_behaviour, set_port_vlan
+from officelab.runtime.ports import port_behaviour, set_port_admin, set_port_behaviour, set_port_vlan
 from officelab.runtime.vlan import PortVlan
 
 fault_app = typer.Typer(help="Faults a trainer injects, with their ground truth; listed and cleared.", no_args_is_help=True)
@@ -130,12 +130,22 @@ def port_set(
     vlan: Annotated[str, typer.Option(help="Make it an access port of this VLAN (id or name).")] = "",
     allowed: Annotated[str, typer.Option(help="Make it a trunk carrying these VLAN ids (10,20,30).")] = "",
     native: Annotated[int, typer.Option(help="With --allowed: the native (untagged) VLAN id; 0 for none.")] = 0,
+    shutdown: Annotated[
+        bool | None, typer.Option("--shutdown/--no-shutdown", help="Shut the port down, or enable it (`no shutdown`).")
+    ] = None,
     lab: LabOption = DEFAULT_LAB,
 ) -> None:
-    """Change a switch port live: `port set sw-floor:ge3 --vlan 20`, or a trunk's VLANs."""
-    if bool(vlan) == bool(allowed):
-        fail("give either --vlan (an access port) or --allowed (a trunk)", 2)
+    """Change a switch port live: `port set sw-floor:ge3 --vlan 20`, a trunk's VLANs, or `--no-shutdown`. A managed
+    switch is configured through its command line (its running configuration shows the change)."""
     target = Lab(lab)
+    if shutdown is not None:
+        if vlan or allowed:
+            fail("--shutdown/--no-shutdown is given alone", 2)
+        set_port_admin(target, endpoint, not shutdown)
+        ok(f"{endpoint}: {'shut down' if shutdown else 'enabled (no shutdown)'}")
+        return
+    if bool(vlan) == bool(allowed):
+        fail("give either --vlan (an access port), --allowed (a trunk) or --shutdown/--no-shutdown", 2)
     if vlan:
         set_port_vlan(target, endpoint, int(vlan) if vlan.isdigit() else vlan)
         ok(f"{endpoint}: access port of VLAN {vlan}")

@@ -22,9 +22,9 @@ from officelab.runtime.lab import Lab
 ACTS = {"link", "port", "service", "status", "backup"}
 """The OfficeLab commands a learner may run on their own lab (`--lab` is theirs, always)."""
 HELP = {
-    "fr": "commandes : brief, check, hint, submit, nodes, shell NŒUD, link up|down NŒUD:PORT, port set SWITCH:PORT --vlan V, "
+    "fr": "commandes : brief, check, hint, submit, nodes, shell NŒUD, link up|down NŒUD:PORT, port set SWITCH:PORT --vlan V|--no-shutdown, "
     "service start|stop NŒUD/DÉMON, status, backup run|list, help, quit",
-    "en": "commands: brief, check, hint, submit, nodes, shell NODE, link up|down NODE:PORT, port set SWITCH:PORT --vlan V, "
+    "en": "commands: brief, check, hint, submit, nodes, shell NODE, link up|down NODE:PORT, port set SWITCH:PORT --vlan V|--no-shutdown, "
     "service start|stop NODE/DAEMON, status, backup run|list, help, quit",
 }
 

@@ -19,6 +19,7 @@ from officelab.runtime.kernel import require_root
 from officelab.runtime.lab import Lab
 from officelab.site.catalog import resolve
 from officelab.site.loader import load_site
+from officelab.site.model import Site
 
 app = typer.Typer()
 
@@ -33,6 +34,10 @@ def check(
     html: Annotated[Path | None, typer.Option("--html", help="Write the printable acceptance report (HTML).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Report language: fr or en.")] = "fr",
     here: Annotated[Path | None, typer.Option("--here", help="Field mode: run this plan of probes from this machine.")] = None,
+    design: Annotated[
+        Path | None,
+        typer.Option("--site", help="Check the live lab against this site file (its design) instead of the one it was booted from."),
+    ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the checks without running them.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show every check under its criterion.")] = False,
     reveal_secrets: Annotated[
@@ -70,8 +75,10 @@ def check(
     target = Lab(lab)
     site_secrets: set[str] = set()
     unbuilt: list[NotBuilt] = []
+    if design is not None and here is not None:
+        fail("--site checks a lab, --here checks this machine's network: choose one", 2)
     if here is None:
-        site = target.site()
+        site = target.site() if design is None else _design(target, design)
         site_secrets = secret_values(site)
         derived = derive(site)
         unbuilt = unbuilt_checks(derived) if criterion is None and node is None else []
@@ -124,6 +131,18 @@ def check(
         raise typer.Exit(2)
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _design(lab: Lab, path: Path) -> Site:
+    """Another site file, to check the live lab against: its nodes must be the lab's (the checks run on them)."""
+    from officelab.recette.sitefile import load_checked
+
+    site = load_checked(path)
+    booted = {n.name for n in lab.site().nodes}
+    missing = [n.name for n in site.nodes if n.name not in booted]
+    if missing:
+        fail(f"{path}: node {missing[0]} is not in lab {lab.name} (its nodes are the booted site's): the checks could not run there", 2)
+    return site
 
 
 @app.command()

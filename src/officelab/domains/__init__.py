@@ -49,6 +49,7 @@ class Domain:
 DOMAINS: tuple[Domain, ...] = (
     Domain("network", "addressing plan, switching and VLANs, DHCP, DNS, hosts bottom-up"),
     Domain("firewall", "zones, policies, rules, NAT and port forwards"),
+    Domain("switchcli", "switch and access-point command lines over SSH, configuration backups by TFTP"),
     Domain("web", "web servers and sites by name"),
     Domain("directory", "Active Directory: domain controller, users, groups, computers"),
     Domain("files", "file server shares and their rights"),

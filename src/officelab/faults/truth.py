@@ -132,3 +132,15 @@ def other_server(site: Site, node: str) -> str:
     """A host with a fixed address other than ``node``: a target to walk towards from it."""
     topo = Topology(site)
     return next(hp.node.name for hp in topo.hosts if hp.fixed is not None and hp.node.name != node and not hp.node.kind.on_internet)
+
+
+def configured(site: Site, node: str) -> tuple[str, ...]:
+    """The checks that read ``node``'s configuration (a managed switch's, over its command line)."""
+    return tuple(c.id for c in checks(site) if getattr(c.probe, "kind", "") == "switch-config" and getattr(c.probe, "hostname", "") == node)
+
+
+def with_configuration(site: Site, node: str, fails: Iterable[str], may: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A fault that is a change of ``node``'s configuration also makes the checks that read it fail (it is no longer
+    the design, nor the saved configuration), unless they are blocked (the switch out of reach)."""
+    root, blocked = roots(site, [*fails, *configured(site, node)])
+    return root, (*may, *blocked)

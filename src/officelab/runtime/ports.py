@@ -8,6 +8,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from officelab.core.errors import OfficeLabError
+from officelab.devices.switchos.dataplane import UNPLUGGED
+from officelab.runtime import management
 from officelab.runtime.build import Netlink
 from officelab.runtime.kernel import require_root
 from officelab.runtime.state import LIVE_CHANGES, netns_name
@@ -36,7 +38,9 @@ def set_link(lab: Lab, endpoint: str, up: bool) -> str:
     target = (node, port) if kinds[node].bridges or not kinds[other[0]].bridges else other
     ns = netns_name(lab.name, target[0])
     with Netlink().session() as nl:
-        nl[ns].link("set", index=nl.index(ns, target[1]), state="up" if up else "down")
+        # The alias tells a managed switch that the cable is out, not the port shut (`show interfaces status`).
+        alias = UNPLUGGED if not up and kinds[target[0]].bridges else ""
+        nl[ns].link("set", index=nl.index(ns, target[1]), state="up" if up else "down", ifalias=alias)
         if up:
             plan = lab.plan()
             for route in plan.routes:
@@ -56,21 +60,34 @@ def _switch_port(lab: Lab, endpoint: str) -> tuple[str, str]:
 
 
 def port_behaviour(lab: Lab, endpoint: str) -> PortVlan | None:
-    """What a switch port does with VLANs now: its live change if it had one, else the plan's (None: a port of a
-    switch that needs no tagging)."""
+    """What a switch port does with VLANs now, read from the data plane (None: a port of a switch that needs no
+    tagging)."""
     node, port = _switch_port(lab, endpoint)
-    changed = _changes(lab).get(f"{node}:{port}")
-    if changed is not None:
-        return PortVlan(allowed=tuple(changed["allowed"]), native=changed["native"], access=changed["access"])
-    bridge = next((b for b in lab.plan().bridges if b.node == node), None)
-    return bridge.vlans.get(port) if bridge is not None else None
+    switch_cache = lab.dir.path / "nodes" / node / "switchos" / "cache"
+    return lab.vlans.current(netns_name(lab.name, node), port, (switch_cache,))
 
 
-def set_port_behaviour(lab: Lab, endpoint: str, behaviour: PortVlan) -> None:
-    """Make a switch port an access port of another VLAN, or a trunk with other VLANs or another native VLAN;
-    recorded in the lab's state (``ports.json``), so that `port_behaviour` tells what it does now."""
+def set_port_admin(lab: Lab, endpoint: str, up: bool) -> str:
+    """Shut a switch port down (or enable it again): on a managed switch, ``shutdown`` typed into its configuration;
+    on another, its link set down. Returns the port."""
+    node, port = _switch_port(lab, endpoint)
+    if management.is_managed(lab, node):
+        management.configure(lab, node, [f"interface {port}", "no shutdown" if up else "shutdown"])
+        return f"{node}:{port}"
+    return set_link(lab, endpoint, up)
+
+
+def set_port_behaviour(lab: Lab, endpoint: str, behaviour: PortVlan, forget_vlans: tuple[int, ...] = ()) -> list[int]:
+    """Make a switch port an access port of another VLAN, or a trunk with other VLANs or another native VLAN. A
+    managed switch is configured (its running configuration says so), and returns the VLANs it had to create
+    (``forget_vlans``: VLANs to delete from it again, when undoing); another has its port's program swapped,
+    recorded in the lab's state (``ports.json``) for a lab booted again from a snapshot."""
     require_root()
     node, port = _switch_port(lab, endpoint)
+    if management.is_managed(lab, node):
+        known = management.vlans(lab, node)
+        management.configure(lab, node, [*management.port_lines(port, behaviour), *(f"no vlan {v}" for v in forget_vlans)])
+        return sorted(set(management.vlans(lab, node)) - set(known))
     lab.vlans.replace(netns_name(lab.name, node), port, behaviour)
     changes = _changes(lab)
     changes[f"{node}:{port}"] = {"allowed": list(behaviour.allowed), "native": behaviour.native, "access": behaviour.access}
@@ -78,6 +95,7 @@ def set_port_behaviour(lab: Lab, endpoint: str, behaviour: PortVlan) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(changes, indent=1))
     tmp.replace(path)
+    return []
 
 
 def reapply_changes(lab: Lab) -> int:

@@ -11,37 +11,14 @@ slots in as another `VlanRealisation` with the same `PortVlan` input.
 
 from __future__ import annotations
 
-import hashlib
+import json
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from officelab.core.errors import LabError
-
-
-@dataclass(frozen=True, order=True)
-class PortVlan:
-    """What a bridge port does with VLANs."""
-
-    allowed: tuple[int, ...]
-    native: int | None
-    access: bool
-
-    @classmethod
-    def access_port(cls, vid: int) -> PortVlan:
-        return cls(allowed=(vid,), native=vid, access=True)
-
-    @classmethod
-    def trunk_port(cls, allowed: list[int], native: int | None) -> PortVlan:
-        vids = sorted(set(allowed) | ({native} if native is not None else set()))
-        return cls(allowed=tuple(vids), native=native, access=False)
-
-    @property
-    def key(self) -> str:
-        text = f"{'a' if self.access else 't'}:{','.join(map(str, self.allowed))}:{self.native or 0}"
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+from officelab.core.vlan import PortVlan as PortVlan
 
 
 class VlanRealisation(Protocol):
@@ -53,6 +30,10 @@ class VlanRealisation(Protocol):
 
     def replace(self, netns: str, port: str, behaviour: PortVlan) -> None:
         """Change one live port's behaviour (another VLAN, another allowed list)."""
+        ...
+
+    def current(self, netns: str, port: str, caches: tuple[Path, ...] = ()) -> PortVlan | None:
+        """What a live port does now, read from the data plane (None: nothing tags it)."""
         ...
 
 
@@ -101,6 +82,8 @@ class BpfTagging:
         """The compiled program for this port behaviour (compiled once, then cached)."""
         obj = self.cache / f"vlan-{port.key}.o"
         if obj.exists():
+            if not obj.with_suffix(".json").exists():
+                self._describe(obj, port)
             return obj
         clang = shutil.which("clang")
         if clang is None:
@@ -117,9 +100,17 @@ class BpfTagging:
         if result.returncode != 0:
             raise LabError(f"compiling the VLAN program failed: {result.stderr.strip().splitlines()[-1:]}")
         tmp.replace(obj)
+        self._describe(obj, port)
         return obj
 
-    def apply(self, netns: str, ports: dict[str, PortVlan]) -> None:
+    @staticmethod
+    def _describe(obj: Path, port: PortVlan) -> None:
+        """Beside the program, what it does: the data plane then tells a port's behaviour (`current`)."""
+        tmp = obj.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps({"allowed": list(port.allowed), "native": port.native, "access": port.access}))
+        tmp.replace(obj.with_suffix(".json"))
+
+    def apply(self, netns: str | None, ports: dict[str, PortVlan]) -> None:
         if not ports:
             return
         lines = []
@@ -132,13 +123,45 @@ class BpfTagging:
             ]
         self._tc(netns, lines)
 
-    def replace(self, netns: str, port: str, behaviour: PortVlan) -> None:
-        self._tc(netns, [f"qdisc del dev {port} clsact"])
-        self.apply(netns, {port: behaviour})
+    def replace(self, netns: str | None, port: str, behaviour: PortVlan) -> None:
+        self.ensure(netns, port, behaviour)
 
-    def _tc(self, netns: str, lines: list[str]) -> None:
-        result = subprocess.run(
-            ["tc", "-n", netns, "-batch", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=False
-        )
+    def ensure(self, netns: str | None, port: str, behaviour: PortVlan) -> None:
+        """Give ``port`` the program of ``behaviour``, whether it has another one or none yet."""
+        obj = self.program(behaviour)
+        verb = "replace" if self.attached(netns, port) else "add"
+        lines = [] if verb == "replace" else [f"qdisc add dev {port} clsact"]
+        lines += [f"filter replace dev {port} {d} pref 49152 handle 1 bpf da obj {obj} sec {d}" for d in ("ingress", "egress")]
+        self._tc(netns, lines)
+
+    def attached(self, netns: str | None, port: str) -> str | None:
+        """The key of the program tagging ``port``'s frames (None: no program)."""
+        argv = ["tc", *(["-n", netns] if netns else []), "-j", "filter", "show", "dev", port, "ingress"]
+        result = subprocess.run(argv, capture_output=True, text=True, check=False)
+        try:
+            filters = json.loads(result.stdout or "[]")
+        except ValueError:
+            return None
+        for item in filters:
+            name = str(item.get("options", {}).get("bpf_name", ""))
+            if name.startswith("vlan-"):
+                return name[5:].split(".", 1)[0]
+        return None
+
+    def current(self, netns: str, port: str, caches: tuple[Path, ...] = ()) -> PortVlan | None:
+        key = self.attached(netns, port)
+        if key is None:
+            return None
+        for cache in (self.cache, *caches):
+            try:
+                data = json.loads((cache / f"vlan-{key}.json").read_text())
+            except (OSError, ValueError):
+                continue
+            return PortVlan(allowed=tuple(data["allowed"]), native=data["native"], access=data["access"])
+        raise LabError(f"{port} in {netns} runs VLAN program {key}, which no cache describes")
+
+    def _tc(self, netns: str | None, lines: list[str]) -> None:
+        argv = ["tc", *(["-n", netns] if netns else []), "-batch", "-"]
+        result = subprocess.run(argv, input="\n".join(lines) + "\n", capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise LabError(f"attaching VLAN programs in {netns} failed: {result.stderr.strip()[:300]}")
+            raise LabError(f"attaching VLAN programs in {netns or 'this namespace'} failed: {result.stderr.strip()[:300]}")

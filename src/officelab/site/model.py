@@ -27,6 +27,7 @@ from officelab.domains.files.model import FilesService
 from officelab.domains.firewall.model import FirewallService
 from officelab.domains.network.model import DhcpService, DnsService
 from officelab.domains.printing.model import PrinterDevice, PrintService
+from officelab.domains.switchcli.model import SwitchCli, TftpService
 from officelab.domains.telephony.model import Telephony
 from officelab.domains.video.model import Video
 from officelab.domains.web.model import WebService
@@ -251,6 +252,7 @@ class Services(Model):
     files: FilesService | None = None
     printer: PrinterDevice | None = None
     print: PrintService | None = None
+    tftp: TftpService | None = None
 
 
 class Node(Model):
@@ -262,6 +264,7 @@ class Node(Model):
     interfaces: list[Interface] = Field(default_factory=list)
     ports: list[SwitchPort] = Field(default_factory=list, description="switches and access points")
     management: Management | None = None
+    cli: SwitchCli | None = Field(default=None, description="switches and access points: the CLI over SSH on the management address")
     services: Services = Services()
 
     @field_validator("ports")
@@ -280,6 +283,12 @@ class Node(Model):
             raise ValueError(f"a {self.kind} has `ports`, not `interfaces` (its own address goes under `management`)")
         if not self.kind.bridges and self.ports:
             raise ValueError(f"a {self.kind} has `interfaces`; `ports` are for switches and access points")
+        if not self.kind.bridges and self.cli is not None:
+            raise ValueError("`cli` is a switch's or access point's command line; a host is reached with its own services")
+        if self.cli is not None and self.management is None:
+            raise ValueError("the command line is reached over SSH on the management address: add `management: {vlan, address}`")
+        if self.cli is not None and self.cli.ssids and self.kind is not NodeKind.ACCESS_POINT:
+            raise ValueError("`ssids` are an access point's")
         if not self.kind.bridges and self.management is not None:
             raise ValueError("`management` is for switches and access points; give this node an interface instead")
         if self.kind.bridges and self.services != Services():

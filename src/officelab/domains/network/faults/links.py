@@ -12,7 +12,7 @@ from officelab.faults import truth as t
 from officelab.faults.mechanisms import run
 from officelab.faults.model import Fault, GroundTruth, Undo
 from officelab.probes import Layer
-from officelab.runtime.ports import port_behaviour, set_port_behaviour
+from officelab.runtime.ports import port_behaviour, set_port_admin, set_port_behaviour
 from officelab.runtime.vlan import PortVlan
 from officelab.site.model import PortMode, Site, split_endpoint
 from officelab.site.topology import HostPort, Topology
@@ -106,15 +106,16 @@ class PortShutdown(Fault):
             self.port,
             f"réactiver le port {self.port} (no shutdown)",
             f"enable port {self.port} again (no shutdown)",
-            t.ids(site, f"link:{host}"),
-            elsewhere(site, {split_endpoint(host)[0]}),
+            *t.with_configuration(
+                site, split_endpoint(self.port)[0], t.ids(site, f"link:{host}"), elsewhere(site, {split_endpoint(host)[0]})
+            ),
         )
 
     def inject(self, lab: Lab) -> Undo:
-        return {"port": lab.set_link(self.port, False)}
+        return {"port": set_port_admin(lab, self.port, False)}
 
     def clear(self, lab: Lab, undo: Undo) -> None:
-        lab.set_link(self.port, True)
+        set_port_admin(lab, self.port, True)
 
 
 class InterfaceDown(Fault):
@@ -247,7 +248,7 @@ class PortWrongVlan(Fault):
         host, planned = _access_ports(site)[self.port]
         hp = host_port(site, host)
         assert hp is not None
-        fails, may = _cut_off(site, [hp], planned, set())
+        fails, may = t.with_configuration(site, split_endpoint(self.port)[0], *_cut_off(site, [hp], planned, set()))
         return GroundTruth(
             f"le port {self.port} est dans le VLAN {self.vlan} ; le plan prévoit le VLAN {planned} pour {host}",
             f"port {self.port} is in VLAN {self.vlan}; the site plans VLAN {planned} for {host}",
@@ -260,11 +261,12 @@ class PortWrongVlan(Fault):
 
     def inject(self, lab: Lab) -> Undo:
         before = port_behaviour(lab, self.port)
-        set_port_behaviour(lab, self.port, PortVlan.access_port(self.vlan))
-        return _behaviour(before)
+        created = set_port_behaviour(lab, self.port, PortVlan.access_port(self.vlan))
+        return {**_behaviour(before), "created": created}
 
     def clear(self, lab: Lab, undo: Undo) -> None:
-        set_port_behaviour(lab, self.port, PortVlan(tuple(undo["allowed"]), undo["native"], undo["access"]))
+        behaviour = PortVlan(tuple(undo["allowed"]), undo["native"], undo["access"])
+        set_port_behaviour(lab, self.port, behaviour, tuple(undo.get("created", ())))
 
 
 def _behaviour(port: PortVlan | None) -> Undo:
@@ -332,7 +334,7 @@ class TrunkVlanMissing(_TrunkFault):
         return node, t.other_server(site, node), self.port
 
     def truth(self, site: Site) -> GroundTruth:
-        fails, may = self._cut(site)
+        fails, may = t.with_configuration(site, split_endpoint(self.port)[0], *self._cut(site))
         return GroundTruth(
             f"le VLAN {self.vlan} n'est pas autorisé sur le trunk {self.port} : les hôtes du VLAN {self.vlan} derrière lui sont isolés",
             f"VLAN {self.vlan} is not allowed on trunk {self.port}: the hosts of VLAN {self.vlan} behind it are cut off",
@@ -362,7 +364,7 @@ class NativeVlanMismatch(_TrunkFault):
         return node, t.other_server(site, node), self.port
 
     def truth(self, site: Site) -> GroundTruth:
-        fails, may = self._cut(site)
+        fails, may = t.with_configuration(site, split_endpoint(self.port)[0], *self._cut(site))
         other = far_end(site, self.port)
         return GroundTruth(
             f"le trunk {self.port} a le VLAN natif {self.vlan}, l'autre bout ({other}) aucun : le VLAN {self.vlan} ne passe plus",
