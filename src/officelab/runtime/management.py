@@ -7,12 +7,11 @@ the truth: a port moved to another VLAN by a fault is ``switchport access vlan 2
 
 from __future__ import annotations
 
-import json
-import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from officelab.core.errors import LabError
+from officelab.runtime.supervisor import json_request
 from officelab.runtime.vlan import PortVlan
 
 if TYPE_CHECKING:
@@ -33,20 +32,9 @@ def is_managed(lab: Lab, node: str) -> bool:
 def _ask(lab: Lab, node: str, request: dict[str, Any]) -> dict[str, Any]:
     path = control_socket(lab, node)
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(TIMEOUT)
-            conn.connect(str(path))
-            conn.sendall(json.dumps(request).encode() + b"\n")
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+        return json_request(path, request, TIMEOUT)
     except OSError as exc:
         raise LabError(f"{node}'s operating system does not answer on {path}: {exc}") from None
-    answer: dict[str, Any] = json.loads(data or b"{}")
-    return answer
 
 
 def configure(lab: Lab, node: str, lines: list[str]) -> None:

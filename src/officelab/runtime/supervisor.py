@@ -361,6 +361,22 @@ def main() -> None:
         (lab_dir / "supervisor.pid").unlink()
 
 
+def json_request(sock_path: Path, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """One JSON line to a Unix socket, one JSON line back (the supervisor's socket, a switch's management socket)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(str(sock_path))
+        sock.sendall(json.dumps(payload).encode() + b"\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    answer: dict[str, Any] = json.loads(data or b"{}")
+    return answer
+
+
 class SupervisorClient:
     """Talks to a lab's supervisor over its socket."""
 
@@ -369,18 +385,7 @@ class SupervisorClient:
         self.timeout = timeout
 
     def request(self, payload: dict[str, Any]) -> dict[str, Any]:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(self.timeout)
-            sock.connect(str(self.sock_path))
-            sock.sendall(json.dumps(payload).encode() + b"\n")
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        answer: dict[str, Any] = json.loads(data or b"{}")
-        return answer
+        return json_request(self.sock_path, payload, self.timeout)
 
     def reachable(self) -> bool:
         try:
