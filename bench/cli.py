@@ -54,12 +54,14 @@ def main() -> None:
     try:
         tmp = lab.dir.node_dir("pc-admin") / "fs/tmp"
         shutil.copy(CLIENT, tmp / "switch_client.py")
-        (tmp / "concurrent.py").write_text(CONCURRENT)
+        (tmp / "ten_sessions.py").write_text(CONCURRENT)
         ops = [{"show": "show vlan brief", "textfsm": True}, {"show": "show interfaces status", "textfsm": True}]
         connects, vlans, statuses = [], [], []
         for _ in range(runs):
             args = json.dumps({**ACCOUNT, "ops": ops})
             done = lab.run("pc-admin", [sys.executable, "/tmp/switch_client.py", "10.10.99.3", args], timeout=120)
+            if done.returncode != 0:
+                raise SystemExit(f"the netmiko session failed: {done.stderr[-1500:]}")
             results = json.loads(done.stdout)
             connects.append(results[0]["connect"])
             vlans.append(results[1]["took"])
@@ -70,7 +72,7 @@ def main() -> None:
         print(f"show vlan brief + ntc-templates parse:      median {statistics.median(vlans) * 1000:.0f} ms")
         print(f"show interfaces status + parse:             median {statistics.median(statuses) * 1000:.0f} ms")
         began = time.monotonic()
-        done = lab.run("pc-admin", [sys.executable, "/tmp/concurrent.py", "10.10.99.3", "10"], timeout=120)
+        done = lab.run("pc-admin", [sys.executable, "/tmp/ten_sessions.py", "10.10.99.3", "10"], timeout=120)
         measured = json.loads(done.stdout)
         print(
             f"10 concurrent sessions (login, terminal length 0, show running-config): all done in {measured['all']:.2f} s,"

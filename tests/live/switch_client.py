@@ -14,7 +14,7 @@ from netmiko import ConnectHandler
 
 def main(host: str, ops: list[dict[str, Any]], user: str, password: str, secret: str) -> list[Any]:
     started = time.monotonic()
-    conn = ConnectHandler(device_type="cisco_ios", host=host, username=user, password=password, secret=secret, fast_cli=False)
+    conn = ConnectHandler(device_type="cisco_ios", host=host, username=user, password=password, secret=secret)
     results: list[Any] = [{"connect": time.monotonic() - started, "prompt": conn.find_prompt()}]
     for op in ops:
         began = time.monotonic()
