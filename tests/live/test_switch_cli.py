@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -345,3 +346,63 @@ def test_an_ssid_mapped_to_another_vlan_moves_its_clients(lab: Lab) -> None:
     netmiko(lab, SWITCHES["ap-1"], [{"config": ["dot11 ssid Cabinet-Invites", "vlan 10"]}])
     assert port_behaviour(lab, "ap-1:wlan-guest") == PortVlan.access_port(10)
     assert "   vlan 10" in management.run(lab, "ap-1", "show running-config | section dot11 ssid Cabinet-Invites")
+
+
+class _ScpAccount(asyncssh.SSHServer):
+    """A backup server's account, for the test: one user, one password."""
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        return (username, password) == ("sauvegarde", "Scp-Backup-2026")
+
+
+def test_a_configuration_copied_by_scp_and_back(lab: Lab, tmp_path: Path) -> None:
+    """`copy running-config scp://…` and `copy scp://… running-config` against an SCP server in the management VLAN
+    (asyncssh's, started by the test on pc-admin, files under a directory of the test)."""
+    served = tmp_path / "scp"
+    served.mkdir()
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+
+    def serve() -> None:
+        async def start() -> asyncssh.SSHAcceptor:
+            key = asyncssh.generate_private_key("ssh-ed25519")
+            return await asyncssh.create_server(
+                _ScpAccount,
+                TFTP,
+                2222,
+                server_host_keys=[key],
+                allow_scp=True,
+                sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=str(served).encode()),
+            )
+
+        acceptor = loop.run_until_complete(start())
+        started.set()
+        loop.run_forever()
+        acceptor.close()
+        loop.run_until_complete(acceptor.wait_closed())
+
+    with NodePlace("pc-admin", lab.context("pc-admin")).inside():  # the thread inherits pc-admin's network
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+    try:
+        assert started.wait(10)
+        url = f"scp://sauvegarde:Scp-Backup-2026@{TFTP}:2222/sw-floor.cfg"
+        copied = management.run(lab, "sw-floor", f"copy running-config {url}")
+        assert "bytes copied" in copied and "Scp-Backup-2026" not in copied, copied
+        running = (lab.dir.node_dir("sw-floor") / "switchos/running-config").read_text()
+        assert (served / "sw-floor.cfg").read_text() == running
+        (served / "sw-floor.cfg").write_text("interface ge7\n description arrivé par scp\n")
+        merged = management.run(lab, "sw-floor", f"copy {url} running-config")
+        assert "[OK" in merged, merged
+        assert "description arrivé par scp" in management.run(lab, "sw-floor", "show running-config interface ge7")
+        refused = management.run(lab, "sw-floor", f"copy running-config {url.replace('Scp-Backup-2026', 'faux')}")
+        assert refused.startswith("%Error opening scp://sauvegarde:***@") and "faux" not in refused, refused
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import asyncssh
 
+from officelab.core.secrets import hide_url_passwords
 from officelab.devices.switchos.config import render
 from officelab.devices.switchos.terminal import Reply
 
@@ -33,7 +34,8 @@ class TransferError(Exception):
     pass
 
 
-def _scp(source: str | tuple[Any, str], target: str | tuple[Any, str], url: str) -> None:
+def _scp(url: str, local: Path, upload: bool) -> None:
+    """A real SCP exchange (asyncssh's client), with the password the URL gives."""
     parts = urlsplit(url)
 
     async def copy() -> None:
@@ -45,13 +47,17 @@ def _scp(source: str | tuple[Any, str], target: str | tuple[Any, str], url: str)
             known_hosts=None,
             connect_timeout=TIMEOUT,
         ) as conn:
-            remote = parts.path
-            src = (conn, remote) if source == "REMOTE" else source
-            dst = (conn, remote) if target == "REMOTE" else target
-            await asyncssh.scp(src, dst)
+            remote = (conn, parts.path)
+            if upload:
+                await asyncssh.scp(str(local), remote)
+            else:
+                await asyncssh.scp(remote, str(local))
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # the SSH server's loop may be running in this thread
-        pool.submit(asyncio.run, copy()).result(TIMEOUT * 2)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a loop of its own: the caller may be in one
+            pool.submit(asyncio.run, copy()).result(TIMEOUT * 2)
+    except (OSError, asyncssh.Error, TimeoutError, concurrent.futures.TimeoutError) as exc:
+        raise TransferError(f"%Error opening {hide_url_passwords(url)} ({exc or type(exc).__name__})") from None
 
 
 def send(url: str, text: str) -> str:
@@ -64,9 +70,9 @@ def send(url: str, text: str) -> str:
         if parts.scheme == "tftp":
             _tftp(parts.hostname or "", ["put", str(local), parts.path.lstrip("/")])
         elif parts.scheme == "scp":
-            _scp(str(local), "REMOTE", url)
+            _scp(url, local, upload=True)
         else:
-            raise TransferError(f"%Error opening {url} (Invalid argument): use tftp://HOST/FILE or scp://USER:PASS@HOST/FILE")
+            raise TransferError(f"%Error opening {hide_url_passwords(url)} (Invalid argument): use tftp://HOST/FILE or scp://USER:PASS@HOST/FILE")
         took = max(time.monotonic() - started, 0.001)
     size = len(text.encode())
     return f"!!\n{size} bytes copied in {took:.3f} secs ({int(size / took)} bytes/sec)"
@@ -79,11 +85,11 @@ def fetch(url: str) -> str:
         if parts.scheme == "tftp":
             _tftp(parts.hostname or "", ["get", parts.path.lstrip("/"), str(local)])
         elif parts.scheme == "scp":
-            _scp("REMOTE", str(local), url)
+            _scp(url, local, upload=False)
         else:
-            raise TransferError(f"%Error opening {url} (Invalid argument): use tftp://HOST/FILE or scp://USER:PASS@HOST/FILE")
+            raise TransferError(f"%Error opening {hide_url_passwords(url)} (Invalid argument): use tftp://HOST/FILE or scp://USER:PASS@HOST/FILE")
         if not local.exists() or local.stat().st_size == 0:
-            raise TransferError(f"%Error opening {url} (No such file or directory)")
+            raise TransferError(f"%Error opening {hide_url_passwords(url)} (No such file or directory)")
         return local.read_text(errors="replace")
 
 
@@ -115,7 +121,7 @@ def _url(host: str, name: str) -> str:
 
 def _upload(s: CliSession, url: str, text: str) -> str:
     try:
-        return f"Accessing {url}...\n" + send(url, text)
+        return f"Accessing {hide_url_passwords(url)}...\n" + send(url, text)
     except TransferError as error:
         return str(error)
 
@@ -155,11 +161,11 @@ def _merge(s: CliSession, url: str) -> str:
     loader.enter("config")
     refused = loader.run_lines(text.splitlines(), file=True)
     s.switch.apply()
-    s.switch.log("SYS", 5, "CONFIG_I", f"Configured from {url} by {s.user or 'officelab'}")
+    s.switch.log("SYS", 5, "CONFIG_I", f"Configured from {hide_url_passwords(url)} by {s.user or 'officelab'}")
     size = len(text.encode())
     return "\n".join(
         [
-            f"Accessing {url}...",
+            f"Accessing {hide_url_passwords(url)}...",
             f"Loading {urlsplit(url).path.lstrip('/')} from {urlsplit(url).hostname}: !",
             *refused,
             f"[OK - {size} bytes]",
@@ -179,7 +185,7 @@ def download(target: str) -> Callable[[CliSession, dict[str, Any]], str]:
         except TransferError as error:
             return str(error)
         Path(s.switch.hw.nvram).write_text(text)
-        return f"Accessing {a['url']}...\n[OK - {len(text.encode())} bytes]"
+        return f"Accessing {hide_url_passwords(a['url'])}...\n[OK - {len(text.encode())} bytes]"
 
     return run
 
@@ -212,5 +218,5 @@ def configure_replace(s: CliSession, a: dict[str, Any]) -> str:
         s.switch.config = config
         s.switch.err_disabled.clear()
         s.switch.apply()
-    s.switch.log("SYS", 5, "CONFIG_I", f"Configured from {a['url']} by {s.user or 'officelab'} (configure replace)")
+    s.switch.log("SYS", 5, "CONFIG_I", f"Configured from {hide_url_passwords(a['url'])} by {s.user or 'officelab'} (configure replace)")
     return "Total number of passes: 1\nRollback Done"
