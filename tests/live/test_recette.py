@@ -111,9 +111,7 @@ def test_dhcp_server_stopped(lab: Lab) -> None:
     # comes back SERVFAIL, depending on whether Samba's forwarder gives up before the probe does.
     others = {cid: cause for cid, cause in causes.items() if not cid.startswith("dhcp:")}
     unanswered = ("no answer from DNS server", "answered SERVFAIL")
-    assert others and all(
-        cid.startswith("dns:") and any(word in cause for word in unanswered) for cid, cause in others.items()
-    ), others
+    assert others and all(cid.startswith("dns:") and any(word in cause for word in unanswered) for cid, cause in others.items()), others
     assert len(blocked(result)) > 50 and set(blocked(result).values()) <= set(causes)
     assert "TAI-CP5-C3" in failing_criteria(result)
 
@@ -204,3 +202,32 @@ def test_no_secret_in_reports_logs_commands_or_readable_state(lab: Lab, tmp_path
     shown = tmp_path / "revealed.json"
     cli("check", "--lab", LAB, "--criterion", "TRI-CP6-C2", "--json", str(shown), "--reveal-secrets")
     assert any(secret in shown.read_text() for secret in secrets), "a trainer can reveal them on purpose"
+
+
+def test_the_api_runs_the_recette_and_streams_it_check_by_check(lab: Lab, tmp_path: Path) -> None:
+    """The REST API on this live lab: the trainer reads its status and runs a node's recette (JSON and server-sent
+    events, one per check); a learner of another lab gets 403."""
+    from fastapi.testclient import TestClient
+
+    from officelab.api import accounts
+    from officelab.api.app import create_app
+
+    store = accounts.open_accounts(f"sqlite:///{tmp_path / 'web.sqlite'}")
+    accounts.add_account(store, "formateur", "trainer", "Former-2026!")
+    accounts.add_account(store, "alice", "learner", "Alice-2026!", lab="alice")
+    with TestClient(create_app(store)) as client:
+
+        def bearer(name: str, password: str) -> dict[str, str]:
+            return {"Authorization": "Bearer " + client.post("/api/login", json={"name": name, "password": password}).json()["token"]}
+
+        trainer = bearer("formateur", "Former-2026!")
+        status = client.get(f"/api/labs/{LAB}", headers=trainer).json()
+        assert {n["name"] for n in status["nodes"]} >= {"pc-paie", "sw-floor", "fw"}
+        report = client.get(f"/api/labs/{LAB}/recette", params={"node": "pc-paie", "lang": "en"}, headers=trainer).json()
+        assert report["ok"] and {"ip:pc-paie:eth0", "gw:pc-paie"} <= {c["id"] for c in report["checks"]}
+        with client.stream("GET", f"/api/labs/{LAB}/recette/stream", params={"node": "pc-paie"}, headers=trainer) as events:
+            lines = [line for line in events.iter_lines() if line.startswith("event: ")]
+        assert lines.count("event: check") == len(report["checks"]) and lines[-1] == "event: done"
+        assert client.get(f"/api/labs/{LAB}/recette", headers=bearer("alice", "Alice-2026!")).status_code == 403
+        assert client.get(f"/api/labs/{LAB}/recette", params={"criterion": "TRI-CP99-C9"}, headers=trainer).status_code == 400
+    store.dispose()

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from officelab.cli import classroom, diagnose, exercise, faults, lab, learner, recette
+from officelab.cli import classroom, diagnose, exercise, faults, lab, learner, recette, web
 from officelab.cli.output import DEFAULT_LAB, err
 from officelab.core.errors import OfficeLabError, SiteInvalid
 from officelab.domains import parts
@@ -29,6 +29,7 @@ diagnose.register(app)
 exercise.register(app)
 classroom.register(app)
 learner.register(app)
+web.register(app)
 for domain in parts("cli"):
     domain.register(app)
 

@@ -1,0 +1,153 @@
+"""The REST API without a lab: accounts, sessions, roles on every route, validation as the CLI does it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from officelab.api import accounts
+from officelab.api.app import create_app
+from officelab.core.errors import OfficeLabError
+from officelab.runtime.state import LabDir, LabRecord
+from officelab.site.catalog import builtin_sites
+
+
+@pytest.fixture()
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    engine = accounts.open_accounts(f"sqlite:///{tmp_path / 'web.sqlite'}")
+    accounts.add_account(engine, "formateur", "trainer", "Former-2026!")
+    accounts.add_account(engine, "alice", "learner", "Alice-2026!", lab="alice")
+    accounts.add_account(engine, "bob", "learner", "Bob-2026!!", lab="bob")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def client(store) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(store)) as test:
+        yield test
+
+
+def token(client: TestClient, name: str, password: str) -> dict[str, str]:
+    answer = client.post("/api/login", json={"name": name, "password": password})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def test_passwords_are_stored_hashed_and_checked(store) -> None:  # type: ignore[no-untyped-def]
+    with accounts.session(store) as db:
+        row = db.get(accounts.AccountRow, "alice")
+        assert row is not None and "Alice-2026!" not in row.password_hash and row.password_hash.startswith("scrypt$")
+    assert accounts.log_in(store, "alice", "Alice-2026!") is not None
+    assert accounts.log_in(store, "alice", "wrong-password") is None
+    assert accounts.log_in(store, "nobody", "Alice-2026!") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "password", "lab", "says"),
+    [
+        ("Alice", "learner", "long-enough", "a", "lower-case"),
+        ("carol", "admin", "long-enough", None, "expected one of trainer, learner"),
+        ("carol", "trainer", "short", None, "too short"),
+        ("carol", "learner", "long-enough", None, "needs the lab"),
+        ("alice", "learner", "long-enough", "x", "exists already"),
+    ],
+)
+def test_a_bad_account_is_refused_with_one_line(store, name: str, role: str, password: str, lab: str | None, says: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(OfficeLabError, match=says):
+        accounts.add_account(store, name, role, password, lab)
+
+
+def test_a_session_expires_and_logout_ends_it(store, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    opened = accounts.log_in(store, "alice", "Alice-2026!", now=time.time() - accounts.SESSION_SECONDS - 1)
+    assert opened is not None
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {opened[0]}"}).status_code == 401
+    headers = token(client, "alice", "Alice-2026!")
+    assert client.get("/api/me", headers=headers).json() == {"name": "alice", "role": "learner", "lab": "alice"}
+    assert client.post("/api/logout", headers=headers).json() == {"ok": True}
+    assert client.get("/api/me", headers=headers).status_code == 401
+
+
+def test_login_refuses_a_wrong_password_without_saying_which(client: TestClient) -> None:
+    wrong = client.post("/api/login", json={"name": "alice", "password": "nope"})
+    unknown = client.post("/api/login", json={"name": "zoe", "password": "nope"})
+    assert wrong.status_code == unknown.status_code == 401 and wrong.json() == unknown.json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/me", None),
+        ("get", "/api/sites", None),
+        ("post", "/api/sites/validate", {"text": "x"}),
+        ("get", "/api/labs", None),
+        ("get", "/api/labs/alice", None),
+        ("post", "/api/labs/alice/up", {"site": "cabinet-martin"}),
+        ("post", "/api/labs/alice/down", None),
+        ("get", "/api/labs/alice/recette", None),
+        ("get", "/api/faults/catalogue", None),
+        ("post", "/api/logout", None),
+    ],
+)
+def test_every_route_but_login_needs_a_session(client: TestClient, method: str, path: str, body: dict[str, str] | None) -> None:
+    answer = client.request(method, path, json=body)
+    assert answer.status_code == 401 and "log in first" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/labs/bob", None),
+        ("get", "/api/labs/bob/recette", None),
+        ("post", "/api/labs/bob/down", None),
+        ("post", "/api/labs/alice/up", {"site": "cabinet-martin"}),
+        ("post", "/api/labs/alice/down", None),
+        ("get", "/api/faults/catalogue", None),
+    ],
+)
+def test_a_learner_gets_403_on_another_lab_and_on_trainer_routes(
+    client: TestClient, method: str, path: str, body: dict[str, str] | None
+) -> None:
+    answer = client.request(method, path, json=body, headers=token(client, "alice", "Alice-2026!"))
+    assert answer.status_code == 403, answer.text
+
+
+def test_a_learner_sees_only_their_lab_and_a_trainer_every_lab(client: TestClient) -> None:
+    for name in ("alice", "bob"):  # two labs the home knows (down), as after a class was stopped
+        LabDir(name).write(LabRecord(lab=name))
+    learner = client.get("/api/labs", headers=token(client, "alice", "Alice-2026!")).json()
+    trainer = client.get("/api/labs", headers=token(client, "formateur", "Former-2026!")).json()
+    assert [lab["name"] for lab in learner] == ["alice"]
+    assert {"alice", "bob"} <= {lab["name"] for lab in trainer}
+    assert client.get("/api/labs/nosuchlab", headers=token(client, "formateur", "Former-2026!")).status_code == 404
+
+
+def test_sites_and_validation_answer_as_the_cli(client: TestClient) -> None:
+    headers = token(client, "alice", "Alice-2026!")
+    assert {s["name"] for s in client.get("/api/sites", headers=headers).json()} == set(builtin_sites())
+    good = client.post("/api/sites/validate", json={"text": builtin_sites()["tpe"].read_text()}, headers=headers).json()
+    assert good["valid"] and good["site"] == "tpe"
+    text = builtin_sites()["cabinet-martin"].read_text().replace("address: 10.10.99.10/24", "address: 10.10.99.300/24", 1)
+    bad = client.post("/api/sites/validate", json={"text": text, "file": "martin.yaml"}, headers=headers).json()
+    assert not bad["valid"] and bad["problems"]
+    problem = bad["problems"][0]
+    assert problem["file"] == "martin.yaml" and problem["line"] and "address" in problem["field"]
+
+
+def test_the_trainer_reads_the_fault_catalogue(client: TestClient) -> None:
+    kinds = {f["kind"] for f in client.get("/api/faults/catalogue", headers=token(client, "formateur", "Former-2026!")).json()}
+    assert {"cable-pulled", "port-wrong-vlan", "dc-stopped"} <= kinds
+
+
+def test_a_bad_lab_name_is_a_400_with_the_library_s_line(client: TestClient) -> None:
+    answer = client.post("/api/labs/Bad Name!/up", json={"site": "cabinet-martin"}, headers=token(client, "formateur", "Former-2026!"))
+    assert answer.status_code == 400 and answer.json()["detail"]
+
+
+def test_the_openapi_document_lists_every_route(client: TestClient) -> None:
+    paths = set(client.get("/openapi.json").json()["paths"])
+    assert {"/api/login", "/api/labs/{lab}", "/api/labs/{lab}/recette", "/api/sites/validate", "/api/faults/catalogue"} <= paths
