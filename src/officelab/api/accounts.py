@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 
-from sqlalchemy import Float, ForeignKey, String, create_engine, delete, select
+from sqlalchemy import Float, ForeignKey, String, delete, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from officelab.core.database import open_database
 from officelab.core.errors import OfficeLabError
 from officelab.runtime.state import home
 
@@ -87,22 +87,7 @@ def default_url() -> str:
 
 def open_accounts(url: str | None = None) -> Engine:
     """The accounts' database, its schema brought to the latest revision (made on first use)."""
-    from alembic import command
-    from alembic.config import Config
-
-    url = url or default_url()
-    if url.startswith("sqlite:///"):
-        os.makedirs(os.path.dirname(url.removeprefix("sqlite:///")) or ".", exist_ok=True)
-    try:
-        engine = create_engine(url)
-        config = Config()
-        config.set_main_option("script_location", str(resources.files("officelab.api") / "migrations"))
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except SQLAlchemyError as exc:
-        raise OfficeLabError(f"web accounts {url}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from None
-    return engine
+    return open_database(url or default_url(), resources.files("officelab.api") / "migrations", "web accounts")
 
 
 @contextmanager

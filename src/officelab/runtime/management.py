@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from officelab.core.errors import LabError
+from officelab.devices.switchos.files import SwitchFiles
 from officelab.runtime.supervisor import json_request
 from officelab.runtime.vlan import PortVlan
 
@@ -21,7 +22,7 @@ TIMEOUT = 20.0
 
 
 def control_socket(lab: Lab, node: str) -> Path:
-    return lab.dir.path / "nodes" / node / "run" / "switchos.sock"
+    return SwitchFiles(lab.dir.node_dir(node)).control
 
 
 def is_managed(lab: Lab, node: str) -> bool:

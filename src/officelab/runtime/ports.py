@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from officelab.core.errors import OfficeLabError
 from officelab.devices.switchos.dataplane import UNPLUGGED
+from officelab.devices.switchos.files import SwitchFiles
 from officelab.runtime import management
 from officelab.runtime.build import Netlink
 from officelab.runtime.kernel import require_root
@@ -63,8 +64,7 @@ def port_behaviour(lab: Lab, endpoint: str) -> PortVlan | None:
     """What a switch port does with VLANs now, read from the data plane (None: a port of a switch that needs no
     tagging)."""
     node, port = _switch_port(lab, endpoint)
-    switch_cache = lab.dir.path / "nodes" / node / "switchos" / "cache"
-    return lab.vlans.current(netns_name(lab.name, node), port, (switch_cache,))
+    return lab.vlans.current(netns_name(lab.name, node), port, (SwitchFiles(lab.dir.node_dir(node)).cache,))
 
 
 def set_port_admin(lab: Lab, endpoint: str, up: bool) -> str:

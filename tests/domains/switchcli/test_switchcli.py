@@ -7,19 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from officelab.core.errors import SiteInvalid
 from officelab.domains.network.faults.links import PortShutdown, PortWrongVlan, TrunkVlanMissing
 from officelab.domains.switchcli import facts
 from officelab.domains.switchcli.admin import _ranges
 from officelab.domains.switchcli.model import SshCliProbe, SwitchConfigProbe
-from officelab.site.loader import load_text
 from tests.domains.derived import alone, assert_sound, site, suite, without
-
-
-def messages(text: str) -> str:
-    with pytest.raises(SiteInvalid) as info:
-        load_text(text, "site.yaml")
-    return "\n".join(str(p) for p in info.value.problems)
+from tests.site.test_validate import messages
 
 
 @pytest.mark.parametrize(

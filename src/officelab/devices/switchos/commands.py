@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from officelab.devices.switchos import keywords as keywords
 from officelab.devices.switchos import show, transfer
 from officelab.devices.switchos.config import interface_block, render, secret_matches
-from officelab.devices.switchos.configure import CONFIG, LINE, PORT, RADIO, SSID, SVI, VLAN, leave
+from officelab.devices.switchos.configure import CONFIG, LINE, SSID, VLAN, leave
 from officelab.devices.switchos.grammar import Command
+from officelab.devices.switchos.portconfig import PORT, RADIO, SVI
 from officelab.devices.switchos.terminal import Reply
 
 if TYPE_CHECKING:

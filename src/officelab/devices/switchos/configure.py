@@ -1,17 +1,15 @@
-"""What the configuration commands do: global configuration, interfaces, VLANs, lines and SSIDs.
+"""What the configuration commands do: global configuration, VLANs, lines and SSIDs (interfaces: `portconfig`).
 
-Each action changes the session's configuration and, on a live session, ends in `Switch.apply`: the data
-plane follows at once. The module is longer than 400 lines because it holds every configuration mode's table
-beside its actions, which read together.
+Each action changes the session's configuration and, on a live session, ends in `Switch.apply` (`changed`): the
+data plane follows at once. Each mode's table is beside its actions.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from officelab.devices.switchos.config import InterfaceConfig, SsidConfig, SviConfig, UserConfig, type9
+from officelab.devices.switchos.config import SsidConfig, SviConfig, UserConfig, type9
 from officelab.devices.switchos.session import Context
 from officelab.devices.switchos.terminal import Reply
 
@@ -24,14 +22,14 @@ Args = dict[str, Any]
 # ---------------------------------------------------------------------------------------------- global configuration
 
 
-def _changed(s: CliSession) -> None:
+def changed(s: CliSession) -> None:
     if s.live:
         s.switch.apply()
 
 
 def _hostname(s: CliSession, a: Args) -> None:
     s.config.hostname = a["hostname"]
-    _changed(s)
+    changed(s)
 
 
 def _vlan(s: CliSession, a: Args) -> None:
@@ -39,7 +37,7 @@ def _vlan(s: CliSession, a: Args) -> None:
     for vid in vids:
         s.config.vlans.setdefault(vid, f"VLAN{vid:04d}")
     s.enter("config-vlan", Context(vlans=vids))
-    _changed(s)
+    changed(s)
 
 
 def _no_vlan(s: CliSession, a: Args) -> str | None:
@@ -48,20 +46,20 @@ def _no_vlan(s: CliSession, a: Args) -> str | None:
         return "%Default VLAN 1 may not be deleted."
     for vid in vids:
         s.config.vlans.pop(vid, None)
-    _changed(s)
+    changed(s)
     return None
 
 
 def _vlan_name(s: CliSession, a: Args) -> None:
     for vid in s.context.vlans:
         s.config.vlans[vid] = a["name"]
-    _changed(s)
+    changed(s)
 
 
 def _vlan_no_name(s: CliSession, a: Args) -> None:
     for vid in s.context.vlans:
         s.config.vlans[vid] = f"VLAN{vid:04d}"
-    _changed(s)
+    changed(s)
 
 
 def _interface(s: CliSession, a: Args) -> str | None:
@@ -98,7 +96,7 @@ def _range(s: CliSession, a: Args) -> str | None:
 
 def _gateway(s: CliSession, a: Args) -> None:
     s.config.default_gateway = a.get("ip")
-    _changed(s)
+    changed(s)
 
 
 def _domain(s: CliSession, a: Args) -> None:
@@ -185,134 +183,13 @@ def leave(s: CliSession, a: Args) -> Reply:
     return s.exit()
 
 
-def _accept(s: CliSession, a: Args) -> None:
+def accept(s: CliSession, a: Args) -> None:
     """A command IOS has that changes nothing here (``spanning-tree mode``, ``service …``)."""
-
-
-# ---------------------------------------------------------------------------------------------- interfaces
-
-
-def _ports(s: CliSession) -> list[InterfaceConfig]:
-    return [s.config.interfaces[p] for p in s.context.ports]
-
-
-def _each(change: Callable[[InterfaceConfig, Args], str | None]) -> Action:
-    def run(s: CliSession, a: Args) -> str | None:
-        notes = [n for n in (change(p, a) for p in _ports(s)) if n]
-        _changed(s)
-        return notes[0] if notes else None
-
-    return run
-
-
-def _access_vlan(s: CliSession, a: Args) -> str | None:
-    note = None
-    if a["vid"] not in s.config.vlans:
-        s.config.vlans[a["vid"]] = f"VLAN{a['vid']:04d}"
-        note = f"% Access VLAN does not exist. Creating vlan {a['vid']}"
-    for port in _ports(s):
-        port.access_vlan = a["vid"]
-    _changed(s)
-    return note
-
-
-def _allowed(how: str) -> Action:
-    def change(port: InterfaceConfig, a: Args) -> None:
-        given = set(a.get("vlans") or [])
-        current = set(port.trunk_allowed) if port.trunk_allowed is not None else set(range(1, 4095))
-        result = {"set": given, "add": current | given, "remove": current - given, "except": set(range(1, 4095)) - given}.get(how)
-        if how == "all":
-            port.trunk_allowed = None
-        elif how == "none":
-            port.trunk_allowed = []
-        else:
-            assert result is not None
-            port.trunk_allowed = None if len(result) == 4094 else sorted(result)
-
-    return _each(change)
-
-
-def _native(s: CliSession, a: Args) -> None:
-    for port in _ports(s):
-        port.native_vlan = a["vid"]
-    _changed(s)
-
-
-def _shutdown(down: bool) -> Action:
-    def run(s: CliSession, a: Args) -> None:
-        if s.context.svi is not None:
-            s.config.svis[s.context.svi].shutdown = down
-        for port in _ports(s):
-            if down and s.live and (port.name in s.switch.err_disabled or port.security.enabled):
-                s.switch.recover(port.name)  # a port shut down forgets its learned secure addresses and blocks
-            port.shutdown = down
-        _changed(s)
-
-    return run
-
-
-def _security(s: CliSession, a: Args, **values: Any) -> None:
-    for port in _ports(s):
-        for key, value in values.items():
-            setattr(port.security, key, value)
-        if values.get("enabled") and s.live:
-            s.switch.secure_port(port.name)
-    _changed(s)
-
-
-def _secure_mac(s: CliSession, a: Args) -> None:
-    for port in _ports(s):
-        if a["mac"] not in port.security.macs:
-            port.security.macs.append(a["mac"])
-        if s.live and port.name in s.switch.secure and a["mac"] not in s.switch.secure[port.name].addresses:
-            s.switch.secure[port.name].addresses.append(a["mac"])
-    _changed(s)
-
-
-def _ip_address(s: CliSession, a: Args) -> str | None:
-    if s.context.svi is None:
-        return "% IP addresses may not be configured on L2 links."
-    try:
-        network = ipaddress.IPv4Network(f"0.0.0.0/{a['mask']}")
-    except ValueError:
-        return f"% Bad mask {a['mask']} for address {a['ip']}"
-    for svi in s.config.svis.values():  # one management address: this switch has one interface of its own
-        if svi.vid != s.context.svi:
-            svi.address = None
-    s.config.svis[s.context.svi].address = f"{a['ip']}/{network.prefixlen}"
-    _changed(s)
-    return None
-
-
-def _no_ip_address(s: CliSession, a: Args) -> None:
-    if s.context.svi is not None:
-        s.config.svis[s.context.svi].address = None
-        _changed(s)
-
-
-def _description(s: CliSession, a: Args) -> None:
-    for port in _ports(s):
-        port.description = a.get("text", "")
-    _changed(s)
 
 
 def _exec_timeout(s: CliSession, a: Args) -> None:
     if s.context.line == "vty":
         s.config.vty.exec_timeout = (a["minutes"], a.get("seconds") or 0)
-
-
-def _radio_ssid(add: bool) -> Action:
-    def run(s: CliSession, a: Args) -> str | None:
-        offered = s.config.radio_ssids[s.context.radio]
-        if add and a["ssid"] not in s.config.ssids:
-            return f"% SSID {a['ssid']} is not configured: configure it first (dot11 ssid {a['ssid']})"
-        if add and a["ssid"] not in offered:
-            offered.append(a["ssid"])
-        if not add and a["ssid"] in offered:
-            offered.remove(a["ssid"])
-        return None
-
-    return run
 
 
 def _ssid_set(values: Callable[[Args], dict[str, Any]]) -> Action:
@@ -326,21 +203,17 @@ def _ssid_set(values: Callable[[Args], dict[str, Any]]) -> Action:
         if port is not None and ssid.vlan is not None and port in s.config.interfaces:
             s.config.interfaces[port].access_vlan = ssid.vlan
             s.config.vlans.setdefault(ssid.vlan, f"VLAN{ssid.vlan:04d}")
-        _changed(s)
+        changed(s)
 
     return run
 
 
-def _set(target: str, **values: Any) -> Action:
+def _set_vty(**values: Any) -> Action:
     def run(s: CliSession, a: Args) -> None:
-        if target == "vty":
-            for key, value in values.items() if s.context.line == "vty" else ():
+        if s.context.line == "vty":  # `line con 0` takes the same commands and keeps nothing here
+            for key, value in values.items():
                 setattr(s.config.vty, key, value)
-        else:
-            for port in _ports(s):
-                for key, value in values.items():
-                    setattr(port, key, value)
-        _changed(s)
+        changed(s)
 
     return run
 
@@ -348,9 +221,9 @@ def _set(target: str, **values: Any) -> Action:
 # ---------------------------------------------------------------------------------------------- tables
 
 Table = list[tuple[str, Action]]
-_COMMON: Table = [("end", _end), ("exit", leave), ("do COMMAND", _do)]
+COMMON: Table = [("end", _end), ("exit", leave), ("do COMMAND", _do)]
 CONFIG: Table = [
-    *_COMMON,
+    *COMMON,
     ("hostname HOSTNAME", _hostname),
     ("vlan VID", _vlan),
     ("vlan VLANS", _vlan),
@@ -365,8 +238,8 @@ CONFIG: Table = [
     ("no ip domain-name", _domain),
     ("ip http server", _http(True)),
     ("no ip http server", _http(False)),
-    ("ip http secure-server", _accept),
-    ("no ip http secure-server", _accept),
+    ("ip http secure-server", accept),
+    ("no ip http secure-server", accept),
     ("username USER privilege PRIV secret SECRET", _username),
     ("username USER secret SECRET", _username),
     ("no username USER", _no_username),
@@ -378,81 +251,31 @@ CONFIG: Table = [
     ("line con FIRST", _line("con")),
     ("dot11 ssid SSID", _ssid),
     ("no dot11 ssid SSID", _no_ssid),
-    ("spanning-tree mode TEXT", _accept),
-    ("spanning-tree extend system-id", _accept),
-    ("service TEXT", _accept),
-    ("no service TEXT", _accept),
-    ("no aaa new-model", _accept),
-    ("boot-start-marker", _accept),
-    ("boot-end-marker", _accept),
-    ("version TEXT", _accept),
+    ("spanning-tree mode TEXT", accept),
+    ("spanning-tree extend system-id", accept),
+    ("service TEXT", accept),
+    ("no service TEXT", accept),
+    ("no aaa new-model", accept),
+    ("boot-start-marker", accept),
+    ("boot-end-marker", accept),
+    ("version TEXT", accept),
 ]
-PORT: Table = [
-    *_COMMON,
-    ("description TEXT", _description),
-    ("no description", _description),
-    ("switchport mode access", _set("port", mode="access")),
-    ("switchport mode trunk", _set("port", mode="trunk")),
-    ("switchport access vlan VID", _access_vlan),
-    ("no switchport access vlan", _set("port", access_vlan=1)),
-    ("switchport trunk allowed vlan VLANS", _allowed("set")),
-    ("switchport trunk allowed vlan add VLANS", _allowed("add")),
-    ("switchport trunk allowed vlan remove VLANS", _allowed("remove")),
-    ("switchport trunk allowed vlan except VLANS", _allowed("except")),
-    ("switchport trunk allowed vlan all", _allowed("all")),
-    ("switchport trunk allowed vlan none", _allowed("none")),
-    ("no switchport trunk allowed vlan", _allowed("all")),
-    ("switchport trunk native vlan VID", _native),
-    ("no switchport trunk native vlan", _set("port", native_vlan=1)),
-    ("switchport trunk encapsulation dot1q", _accept),
-    ("switchport nonegotiate", _accept),
-    ("shutdown", _shutdown(True)),
-    ("no shutdown", _shutdown(False)),
-    ("switchport port-security", lambda s, a: _security(s, a, enabled=True)),
-    ("no switchport port-security", lambda s, a: _security(s, a, enabled=False)),
-    ("switchport port-security maximum MAXIMUM", lambda s, a: _security(s, a, maximum=a["maximum"])),
-    ("switchport port-security violation shutdown", lambda s, a: _security(s, a, violation="shutdown")),
-    ("switchport port-security violation restrict", lambda s, a: _security(s, a, violation="restrict")),
-    ("switchport port-security violation protect", lambda s, a: _security(s, a, violation="protect")),
-    ("switchport port-security mac-address sticky", lambda s, a: _security(s, a, sticky=True)),
-    ("no switchport port-security mac-address sticky", lambda s, a: _security(s, a, sticky=False, macs=[])),
-    ("switchport port-security mac-address MAC", _secure_mac),
-    ("switchport port-security mac-address sticky MAC", _secure_mac),
-    ("spanning-tree portfast", _set("port", portfast=True)),
-    ("no spanning-tree portfast", _set("port", portfast=False)),
-    ("ip address IP MASK", _ip_address),
-    ("no ip address", _no_ip_address),
-]
-SVI: Table = [
-    *_COMMON,
-    ("ip address IP MASK", _ip_address),
-    ("no ip address", _no_ip_address),
-    ("shutdown", _shutdown(True)),
-    ("no shutdown", _shutdown(False)),
-]
-RADIO: Table = [
-    *_COMMON,
-    ("ssid SSID", _radio_ssid(True)),
-    ("no ssid SSID", _radio_ssid(False)),
-    ("shutdown", _accept),
-    ("no shutdown", _accept),
-]
-VLAN: Table = [*_COMMON, ("name NAME", _vlan_name), ("no name", _vlan_no_name)]
+VLAN: Table = [*COMMON, ("name NAME", _vlan_name), ("no name", _vlan_no_name)]
 LINE: Table = [
-    *_COMMON,
+    *COMMON,
     ("exec-timeout MINUTES", _exec_timeout),
     ("exec-timeout MINUTES SECONDS", _exec_timeout),
-    ("login local", _set("vty", login_local=True)),
-    ("login", _set("vty", login_local=False)),
-    ("transport input ssh", _set("vty", transport="ssh")),
-    ("transport input telnet", _set("vty", transport="telnet")),
-    ("transport input all", _set("vty", transport="all")),
-    ("transport input none", _set("vty", transport="none")),
+    ("login local", _set_vty(login_local=True)),
+    ("login", _set_vty(login_local=False)),
+    ("transport input ssh", _set_vty(transport="ssh")),
+    ("transport input telnet", _set_vty(transport="telnet")),
+    ("transport input all", _set_vty(transport="all")),
+    ("transport input none", _set_vty(transport="none")),
 ]
 SSID: Table = [
-    *_COMMON,
+    *COMMON,
     ("vlan VID", _ssid_set(lambda a: {"vlan": a["vid"]})),
-    ("authentication open", _accept),
+    ("authentication open", accept),
     ("authentication key-management wpa version 2", _ssid_set(lambda a: {"authentication": "wpa2-psk"})),
     ("authentication network-eap TEXT", _ssid_set(lambda a: {"authentication": "wpa2-enterprise"})),
     ("wpa-psk ascii PASSPHRASE", _ssid_set(lambda a: {"passphrase": a["passphrase"].split()[-1]})),

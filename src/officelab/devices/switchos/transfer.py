@@ -72,7 +72,9 @@ def send(url: str, text: str) -> str:
         elif parts.scheme == "scp":
             _scp(url, local, upload=True)
         else:
-            raise TransferError(f"%Error opening {hide_url_passwords(url)} (Invalid argument): use tftp://HOST/FILE or scp://USER:PASS@HOST/FILE")
+            raise TransferError(
+                f"%Error opening {hide_url_passwords(url)} (Invalid argument): use tftp://HOST/FILE or scp://USER:PASS@HOST/FILE"
+            )
         took = max(time.monotonic() - started, 0.001)
     size = len(text.encode())
     return f"!!\n{size} bytes copied in {took:.3f} secs ({int(size / took)} bytes/sec)"
@@ -87,7 +89,9 @@ def fetch(url: str) -> str:
         elif parts.scheme == "scp":
             _scp(url, local, upload=False)
         else:
-            raise TransferError(f"%Error opening {hide_url_passwords(url)} (Invalid argument): use tftp://HOST/FILE or scp://USER:PASS@HOST/FILE")
+            raise TransferError(
+                f"%Error opening {hide_url_passwords(url)} (Invalid argument): use tftp://HOST/FILE or scp://USER:PASS@HOST/FILE"
+            )
         if not local.exists() or local.stat().st_size == 0:
             raise TransferError(f"%Error opening {hide_url_passwords(url)} (No such file or directory)")
         return local.read_text(errors="replace")

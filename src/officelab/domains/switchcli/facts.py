@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from officelab.devices.switchos.config import (
     type9,
     vlan_list,
 )
+from officelab.devices.switchos.files import SwitchFiles
 from officelab.site.model import Node, NodeKind, PortMode, Site
 from officelab.site.topology import Topology, mac_for
 
@@ -102,37 +102,10 @@ def _capability(node: Node) -> tuple[str, str]:
     }.get(node.kind, ("H", "Linux"))
 
 
-@dataclass(frozen=True)
-class Paths:
-    """Where a managed switch keeps its files, under its node directory."""
-
-    node_dir: Path
-
-    @property
-    def base(self) -> Path:
-        return self.node_dir / "switchos"
-
-    @property
-    def nvram(self) -> Path:
-        return self.base / "startup-config"
-
-    @property
-    def running(self) -> Path:
-        return self.base / "running-config"
-
-    @property
-    def hardware(self) -> Path:
-        return self.base / "hardware.json"
-
-    @property
-    def control(self) -> Path:
-        return self.node_dir / "run" / "switchos.sock"
-
-
 def hardware(site: Site, node: Node, node_dir: Path) -> dict[str, Any]:
     """``hardware.json``: what the switch is (ports, neighbours by the cabling, its files)."""
     topo = Topology(site)
-    paths = Paths(node_dir)
+    paths = SwitchFiles(node_dir)
     neighbors = []
     for name in topo.switch_ports[node.name]:
         peer = topo.peers.get((node.name, name))
@@ -186,7 +159,7 @@ def hardware(site: Site, node: Node, node_dir: Path) -> dict[str, Any]:
         "ssh_port": SSH_PORT,
         "host_key": str(paths.base / "ssh_host_key"),
         "control": str(paths.control),
-        "cache": str(paths.base / "cache"),
+        "cache": str(paths.cache),
     }
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import sys
 
-from officelab.domains.switchcli.facts import SSH_PORT, Paths, hardware, startup_text
+from officelab.devices.switchos.files import SwitchFiles
+from officelab.domains.switchcli.facts import SSH_PORT, hardware, startup_text
 from officelab.runtime.plan import DaemonPlan, FilePlan, LabPlan, PortListening, Stage
 from officelab.site.model import Node
 from officelab.site.topology import Topology
@@ -20,7 +21,7 @@ from officelab.site.topology import Topology
 def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     node_dir = plan.node_dir(node.name)
     if node.kind.bridges and node.cli is not None and node.management is not None:
-        paths = Paths(node_dir)
+        paths = SwitchFiles(node_dir)
         base = paths.base.relative_to(node_dir)
         plan.files.append(FilePlan(node.name, f"{base}/", "", mode=0o700))
         plan.files.append(FilePlan(node.name, f"{base}/startup-config", startup_text(topo.site, node), mode=0o600))
