@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from typer.testing import CliRunner
 
-from officelab.cli.app import app
+from officelab.cli.app import build_app
 from officelab.diagnosis.field import diagnose_here
 
 
@@ -71,10 +71,10 @@ def test_a_missing_page_is_the_application(web: int) -> None:
 
 def test_the_cli_walks_here_and_exits_1_on_a_cause(web: int) -> None:
     runner = CliRunner()
-    ok = runner.invoke(app, ["diagnose", "--here", f"http://127.0.0.1:{web}/", "--lang", "en"])
+    ok = runner.invoke(build_app(), ["diagnose", "--here", f"http://127.0.0.1:{web}/", "--lang", "en"])
     assert ok.exit_code == 0, ok.output
     assert "every layer works from this machine" in ok.output
-    broken = runner.invoke(app, ["diagnose", "--here", f"127.0.0.1:{closed_port()}", "--json"])
+    broken = runner.invoke(build_app(), ["diagnose", "--here", f"127.0.0.1:{closed_port()}", "--json"])
     assert broken.exit_code == 1 and '"found": true' in broken.output
-    both = runner.invoke(app, ["diagnose", "--here", "pc-1", "srv-1"])
+    both = runner.invoke(build_app(), ["diagnose", "--here", "pc-1", "srv-1"])
     assert both.exit_code == 2 and "only the TARGET" in both.output

@@ -4,34 +4,57 @@ Every failure is one readable line and a non-zero exit code."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shlex
 import sys
 
 import typer
 
-from officelab.cli import classroom, diagnose, exercise, faults, lab, learner, recette, web
 from officelab.cli.output import DEFAULT_LAB, err
 from officelab.core.errors import OfficeLabError, SiteInvalid
-from officelab.domains import parts
-from officelab.exercises import journal
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="OfficeLab: a whole small-business IT network, for real, on this machine.",
-)
-app.registered_commands += lab.app.registered_commands + recette.app.registered_commands
-app.registered_groups += lab.app.registered_groups
-faults.register(app)
-diagnose.register(app)
-exercise.register(app)
-classroom.register(app)
-learner.register(app)
-web.register(app)
-for domain in parts("cli"):
-    domain.register(app)
+ON_DEMAND: dict[str, str] = {
+    "fault": "faults",
+    "port": "faults",
+    "service": "faults",
+    "diagnose": "diagnose",
+    "exercise": "exercise",
+    "grade": "exercise",
+    "class": "classroom",
+    "learner": "learner",
+    "web": "web",
+}
+"""The top-level words whose whole command tree is one module of this package (its ``register(app)``): a learner's
+`officelab exercise check` loads that module only, not the web server, the class, nor every domain's commands."""
+
+
+def _root() -> None:
+    """OfficeLab: a whole small-business IT network, for real, on this machine."""
+
+
+def build_app(first: str | None = None) -> typer.Typer:
+    """The command tree: all of it, or only what the top-level word ``first`` needs when it is in `ON_DEMAND`."""
+    app = typer.Typer(
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        help="OfficeLab: a whole small-business IT network, for real, on this machine.",
+    )
+    app.callback()(_root)  # a group even with one command: `officelab diagnose …` keeps its word
+    if first in ON_DEMAND:
+        importlib.import_module(f"officelab.cli.{ON_DEMAND[first]}").register(app)
+        return app
+    from officelab.cli import lab, recette
+    from officelab.domains import parts
+
+    app.registered_commands += lab.app.registered_commands + recette.app.registered_commands
+    app.registered_groups += lab.app.registered_groups
+    for module in dict.fromkeys(ON_DEMAND.values()):
+        importlib.import_module(f"officelab.cli.{module}").register(app)
+    for domain in parts("cli"):
+        domain.register(app)
+    return app
 
 
 JOURNALED = {"link", "port", "service", "backup", "status", "capture", "check", "diagnose"}
@@ -51,6 +74,8 @@ def _journal(argv: list[str], code: int) -> None:
             lab = word.split("=", 1)[1]
         else:
             words.append(word)
+    from officelab.exercises import journal
+
     with contextlib.suppress(OfficeLabError, OSError):
         journal.append(lab, journal.OFFICELAB, shlex.join(words), code, "officelab")
 
@@ -71,7 +96,7 @@ def main() -> None:
 
 def _run() -> None:
     try:
-        app()
+        build_app(next(iter(sys.argv[1:]), None))()
     except SiteInvalid as exc:
         err.print(str(exc), highlight=False, markup=False, soft_wrap=True)
         sys.exit(exc.exit_code)

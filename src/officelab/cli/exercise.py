@@ -13,8 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.lab import writable_file
-from officelab.cli.output import add_row, escape, fail, ok, out, step
+from officelab.cli.output import add_row, escape, fail, ok, out, step, writable_file
 from officelab.exercises import journal, session, store
 from officelab.exercises.report import write_html
 from officelab.exercises.scenario import builtin_scenarios, load_scenario

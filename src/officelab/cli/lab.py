@@ -7,7 +7,6 @@ that does not exist says so, and a file to write is checked before anything runs
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import signal
 import subprocess
@@ -20,7 +19,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, escape, fail, ok, out, step
+from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, escape, fail, ok, out, step, writable_file
 from officelab.core.errors import OfficeLabError
 from officelab.exercises import journal
 from officelab.faults import engine
@@ -36,22 +35,6 @@ from officelab.site.loader import load_site
 app = typer.Typer()
 snapshot_app = typer.Typer(help="Freeze and restore a whole lab's state (a trainer's starting point).", no_args_is_help=True)
 app.add_typer(snapshot_app, name="snapshot")
-
-
-def writable_file(path: Path, option: str) -> None:
-    """Refuse (exit 2), before anything runs, a file the command could not write at the end: ``option`` names it."""
-    where = f"{option} {path}"
-    parent = path.parent
-    if path.is_dir():
-        fail(f"{where}: is a directory, expected a file to write", 2)
-    if not parent.exists():
-        fail(f"{where}: directory {parent} does not exist (create it first, or choose another file)", 2)
-    if not parent.is_dir():
-        fail(f"{where}: {parent} is not a directory", 2)
-    if path.exists() and not os.access(path, os.W_OK):
-        fail(f"{where}: the file is not writable", 2)
-    if not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
-        fail(f"{where}: directory {parent} is not writable", 2)
 
 
 def _recorded_state(target: Lab) -> str:

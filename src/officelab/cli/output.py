@@ -6,6 +6,8 @@ no emoji (``:computer:`` stays as typed) and every such value goes through `esca
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -42,3 +44,19 @@ def step(message: str) -> None:
 def add_row(table: Table, *cells: str | Text) -> None:
     """A table row whose plain strings are shown literally."""
     table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+
+
+def writable_file(path: Path, option: str) -> None:
+    """Refuse (exit 2), before anything runs, a file the command could not write at the end: ``option`` names it."""
+    where = f"{option} {path}"
+    parent = path.parent
+    if path.is_dir():
+        fail(f"{where}: is a directory, expected a file to write", 2)
+    if not parent.exists():
+        fail(f"{where}: directory {parent} does not exist (create it first, or choose another file)", 2)
+    if not parent.is_dir():
+        fail(f"{where}: {parent} is not a directory", 2)
+    if path.exists() and not os.access(path, os.W_OK):
+        fail(f"{where}: the file is not writable", 2)
+    if not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        fail(f"{where}: directory {parent} is not writable", 2)

@@ -13,8 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.lab import writable_file
-from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, err, fail, ok, out
+from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, err, fail, ok, out, writable_file
 from officelab.runtime.kernel import require_root
 from officelab.runtime.lab import Lab
 from officelab.site.catalog import resolve

@@ -88,3 +88,13 @@ def parts(part: Part) -> tuple[ModuleType, ...]:
                 raise TypeError(f"{name} must define {entry}() with {arity} parameter(s): see officelab.domains.ENTRY_POINTS")
         found.append(module)
     return tuple(found)
+
+
+def part_of(module: str, part: Part) -> ModuleType | None:
+    """The ``part`` module of the domain that ``module`` belongs to (None outside a domain, or if it has none): what
+    serves one object of a domain (a probe spec declared in its model) without importing every domain."""
+    for domain in DOMAINS:
+        if module == domain.package or module.startswith(f"{domain.package}."):
+            name = f"{domain.package}.{part}"
+            return importlib.import_module(name) if importlib.util.find_spec(name) else None
+    return None

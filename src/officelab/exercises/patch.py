@@ -126,6 +126,9 @@ def apply(data: Any, ops: Sequence[PatchOp]) -> Any:
     return result
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter is ten times faster than pure Python's
+
+
 def dump(data: Any) -> str:
     """Site data as the YAML text of a site file (what the lab keeps as its ``site.yaml``)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    return yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=120)

@@ -59,12 +59,20 @@ def probe(kind: str) -> Callable[[Callable[[S, Place], ProbeResult]], Callable[[
     return register
 
 
+def _load(spec: ProbeSpecBase) -> Implementation | None:
+    """Import the probes of the domain that declares ``spec``'s kind (importing registers them), else every domain's:
+    a command that runs a few checks does not pay for every domain's libraries."""
+    from officelab.domains import part_of, parts
+
+    part_of(type(spec).__module__, "probes")
+    if spec.kind not in _REGISTRY:
+        parts("probes")
+    return _REGISTRY.get(spec.kind)
+
+
 def run_probe(spec: ProbeSpecBase, place: Place) -> ProbeResult:
     """Run one probe; never raises for a network outcome (that is a failed result)."""
-    from officelab.domains import parts
-
-    parts("probes")  # importing the domains' probe modules registers their implementations
-    implementation = _REGISTRY.get(spec.kind)
+    implementation = _REGISTRY.get(spec.kind) or _load(spec)
     if implementation is None:
         return ProbeResult(False, Layer.APPLICATION, f"no probe of kind {spec.kind!r} is installed")
     start = time.monotonic()

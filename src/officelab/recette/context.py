@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 from officelab.core.probe import ProbeSpecBase
 from officelab.probes.spec import ProbeSpec
@@ -17,6 +18,7 @@ from officelab.site.model import Node, Site
 from officelab.site.topology import HostPort, Topology
 
 On = str | Sequence[Vantage]
+T = TypeVar("T")
 """Where a check runs: one node, or vantage points in order of preference (each with what it needs there)."""
 
 VANTAGES = 3
@@ -31,6 +33,13 @@ class Derivation:
         self.checks: list[Check] = []
         self.ids: set[str] = set()
         self.unbuilt: list[NotBuilt] = []
+        self._facts: dict[str, Any] = {}
+
+    def fact(self, key: str, compute: Callable[[], T]) -> T:
+        """A fact of the site that several domains ask for (the firewall's planned flows), computed once."""
+        if key not in self._facts:
+            self._facts[key] = compute()
+        return cast(T, self._facts[key])
 
     @cached_property
     def topo(self) -> Topology:

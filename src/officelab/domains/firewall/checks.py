@@ -101,6 +101,10 @@ class PlannedFlow:
 def planned_flows(ctx: Derivation, router: Node, fw: FirewallService) -> list[PlannedFlow]:
     """The flows the matrix checks, each id once (the first target of a zone and kind wins; a zone of DHCP
     hosts only is tested against one of them, the next one when it is not usable)."""
+    return ctx.fact(f"firewall:flows:{router.name}", lambda: _plan(ctx, router, fw))
+
+
+def _plan(ctx: Derivation, router: Node, fw: FirewallService) -> list[PlannedFlow]:
     flows: dict[str, PlannedFlow] = {}
     targets = _zone_targets(ctx, router, fw)
     for src_zone, clients in zone_sources(ctx, router, fw).items():
