@@ -10,8 +10,20 @@ from officelab.cli import learner
 
 @pytest.mark.parametrize(
     "line",
-    ["cat /etc/shadow", "bash", "sh -c id", "python3", "exec bash", "link up pc-compta-1:eth0 --lab bob", "port set sw-floor:ge2 -l bob",
-     "status --lab=bob", "brief extra", "shell", "shell a b", "'unclosed"],
+    [
+        "cat /etc/shadow",
+        "bash",
+        "sh -c id",
+        "python3",
+        "exec bash",
+        "link up pc-compta-1:eth0 --lab bob",
+        "port set sw-floor:ge2 -l bob",
+        "status --lab=bob",
+        "brief extra",
+        "shell",
+        "shell a b",
+        "'unclosed",
+    ],
 )
 def test_lines_outside_the_list_are_refused(line: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert learner.run_line("alice", line, "en") == 2

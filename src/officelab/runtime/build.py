@@ -1,9 +1,9 @@
 """Carry out the network part of a lab plan: namespaces, cables, bridges, VLANs, addresses, routes.
 
-Everything is done from this process over netlink (pyroute2), each socket opened inside the namespace
-it manages, with no helper process per node: this is what makes a 200-host lab come up in about a
-second. No link is ever created in the host's namespace: each veth is created inside its first node
-with its peer placed directly in the second.
+Everything is done from this process over netlink, each socket opened inside the namespace it manages, with no
+helper process per node: the boot sends its requests in batches (`rtnetlink`), and `Netlink` (pyroute2's
+`IPRoute`, one request at a time) serves the live changes after it. No link is ever created in the host's
+namespace: each veth is created inside its first node with its peer placed directly in the second.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from pyroute2 import IPRoute
-from pyroute2.netlink.exceptions import NetlinkError
 
 from officelab.core.errors import LabError
 from officelab.runtime import kernel, netns
-from officelab.runtime.plan import LabPlan, VethPlan
+from officelab.runtime.plan import LabPlan
+from officelab.runtime.rtnetlink import Batch
 from officelab.runtime.state import NETNS_DIR
 from officelab.runtime.vlan import PortVlan, VlanRealisation
 
@@ -96,41 +96,86 @@ def create_namespaces(plan: LabPlan, progress: Progress) -> None:
     progress(f"{len(plan.nodes)} namespaces")
 
 
-def _create_veth(nl: Netlink, plan: LabPlan, veth: VethPlan, masters: dict[tuple[str, str], str]) -> None:
-    """Create a cable with its bridge-side end (if any) created locally: enslaved and up in the same message."""
-    a, b = veth.a, veth.b
-    if (b.node, b.ifname) in masters and (a.node, a.ifname) not in masters:
-        a, b = b, a
-    a_ns, b_ns = plan.netns(a.node), plan.netns(b.node)
-    peer: dict[str, object] = {"ifname": b.ifname, "net_ns_fd": nl.fd(b_ns)}
-    if b.mac:
-        peer["address"] = b.mac
-    args: dict[str, object] = {"ifname": a.ifname, "kind": "veth", "peer": peer, "state": "up"}
-    if a.mac:
-        args["address"] = a.mac
-    if (a.node, a.ifname) in masters:
-        args["master"] = nl.index(a_ns, masters[(a.node, a.ifname)])
-    try:
-        nl[a_ns].link("add", **args)
-        other: dict[str, object] = {"state": "up"}
-        if (b.node, b.ifname) in masters:
-            other["master"] = nl.index(b_ns, masters[(b.node, b.ifname)])
-        nl[b_ns].link("set", ifname=b.ifname, **other)
-    except NetlinkError as exc:
-        raise LabError(f"cannot create the cable {veth.a.node}:{veth.a.ifname} — {veth.b.node}:{veth.b.ifname}: {exc}") from None
+def plan_indexes(plan: LabPlan) -> dict[str, dict[str, int]]:
+    """The interface index of every bridge and cable end of the plan, per namespace (1 is the loopback): chosen
+    here, so the boot never asks the kernel for them."""
+    indexes: dict[str, dict[str, int]] = {node.netns: {"lo": 1} for node in plan.nodes}
+
+    def take(node: str, ifname: str) -> None:
+        names = indexes[plan.netns(node)]
+        names.setdefault(ifname, len(names) + 1)
+
+    for bridge in plan.bridges:
+        take(bridge.node, bridge.name)
+    for veth in plan.veths:
+        take(veth.a.node, veth.a.ifname)
+        take(veth.b.node, veth.b.ifname)
+    return indexes
+
+
+class _Batches:
+    """One `Batch` per namespace, opened on first use; `flush` sends every batch, then reads every answer."""
+
+    def __init__(self) -> None:
+        self.open: dict[str, Batch] = {}
+        self.fds: dict[str, int] = {}
+
+    def __getitem__(self, ns: str) -> Batch:
+        if ns not in self.open:
+            self.open[ns] = Batch.open(ns, str(NETNS_DIR / ns))
+        return self.open[ns]
+
+    def fd(self, ns: str) -> int:
+        if ns not in self.fds:
+            self.fds[ns] = os.open(NETNS_DIR / ns, os.O_RDONLY)
+        return self.fds[ns]
+
+    def flush(self) -> None:
+        for batch in self.open.values():
+            batch.send()
+        for batch in self.open.values():
+            batch.collect()
+
+    def close(self) -> None:
+        for batch in self.open.values():
+            batch.close()
+        for fd in self.fds.values():
+            os.close(fd)
 
 
 def build_network(plan: LabPlan, vlans: VlanRealisation, progress: Progress) -> None:
-    """Create every link, bridge, VLAN filter, address and route of the plan (namespaces exist)."""
-    with Netlink().session() as nl:
+    """Create every link, bridge, VLAN filter, address and route of the plan (namespaces exist), in four rounds of
+    one batch per namespace: loopbacks and bridges; cables (created on their bridge side, enslaved and up, the peer
+    placed in the other namespace); the peers up (and enslaved), addresses and routes; then carrier on every end."""
+    indexes = plan_indexes(plan)
+    batches = _Batches()
+    try:
         for node in plan.nodes:
-            nl[node.netns].link("set", ifname="lo", state="up")
-        masters: dict[tuple[str, str], str] = {}
+            batches[node.netns].link_up(1, f"{node.name}: lo up")
+        masters: dict[tuple[str, str], int] = {}
         for bridge in plan.bridges:
-            nl[plan.netns(bridge.node)].link("add", ifname=bridge.name, kind="bridge", br_stp_state=0, br_forward_delay=0, state="up")
-            masters.update({(bridge.node, port): bridge.name for port in bridge.ports})
+            ns = plan.netns(bridge.node)
+            batches[ns].bridge(bridge.name, indexes[ns][bridge.name], f"bridge {bridge.name} on {bridge.node}")
+            masters.update({(bridge.node, port): indexes[ns][bridge.name] for port in bridge.ports})
+        batches.flush()
+        far_ends = []
         for veth in plan.veths:
-            _create_veth(nl, plan, veth, masters)
+            a, b = veth.a, veth.b
+            if (b.node, b.ifname) in masters and (a.node, a.ifname) not in masters:
+                a, b = b, a  # created on its bridge side: enslaved and up in the same request
+            a_ns, b_ns = plan.netns(a.node), plan.netns(b.node)
+            what = f"cable {veth.a.node}:{veth.a.ifname} — {veth.b.node}:{veth.b.ifname}"
+            peer = (b.ifname, indexes[b_ns][b.ifname], batches.fd(b_ns), b.mac or None)
+            batches[a_ns].veth(a.ifname, indexes[a_ns][a.ifname], masters.get((a.node, a.ifname)), a.mac or None, peer, what)
+            far_ends.append((b, b_ns, what))
+        batches.flush()
+        for b, b_ns, what in far_ends:
+            master = masters.get((b.node, b.ifname))
+            if master is None:
+                batches[b_ns].link_up(indexes[b_ns][b.ifname], f"{what}: {b.node}:{b.ifname} up")
+            else:
+                batches[b_ns].enslave(indexes[b_ns][b.ifname], master, f"{what}: {b.node}:{b.ifname} into its bridge")
+        batches.flush()
         progress(f"{sum(v.cable for v in plan.veths)} cables")
         by_ns: dict[str, dict[str, PortVlan]] = {}
         for bridge in plan.bridges:
@@ -140,49 +185,38 @@ def build_network(plan: LabPlan, vlans: VlanRealisation, progress: Progress) -> 
         progress(f"{sum(len(b.vlans) for b in plan.bridges)} VLAN port filters ({vlans.name})")
         for address in plan.addresses:
             ns = plan.netns(address.node)
-            ip, prefix = address.cidr.split("/")
-            nl[ns].addr("add", index=nl.index(ns, address.ifname), address=ip, prefixlen=int(prefix))
+            if address.ifname not in indexes[ns]:
+                raise LabError(f"interface {address.ifname} is missing in {ns}")
+            batches[ns].address(indexes[ns][address.ifname], address.cidr, f"address {address.cidr} on {address.node}:{address.ifname}")
         for route in plan.routes:
-            ns = plan.netns(route.node)
-            try:
-                nl[ns].route("replace", dst="0.0.0.0/0" if route.dst == "default" else route.dst, gateway=route.via)
-            except NetlinkError as exc:
-                raise LabError(f"route {route.dst} via {route.via} on {route.node}: {exc}") from None
+            batches[plan.netns(route.node)].route(route.dst, route.via, f"route {route.dst} via {route.via} on {route.node}")
+        batches.flush()
         progress(f"{len(plan.addresses)} addresses, {len(plan.routes)} routes")
-        _wait_links_up(nl, plan)
+        _wait_links_up(batches, plan, indexes)
+    finally:
+        batches.close()
 
 
-def _wait_links_up(nl: Netlink, plan: LabPlan, timeout: float = 5.0) -> None:
-    """Wait (with a deadline) until both ends of every cable report carrier."""
-    pending = {(plan.netns(e.node), e.ifname) for v in plan.veths for e in (v.a, v.b)}
+def _wait_links_up(batches: _Batches, plan: LabPlan, indexes: dict[str, dict[str, int]], timeout: float = 5.0) -> None:
+    """Wait (with a deadline) until both ends of every cable are operationally up: one dump per namespace still
+    waiting, all asked at once."""
+    pending: dict[str, set[int]] = {}
+    for veth in plan.veths:
+        for end in (veth.a, veth.b):
+            ns = plan.netns(end.node)
+            pending.setdefault(ns, set()).add(indexes[ns][end.ifname])
     deadline = time.monotonic() + timeout
     while pending:
-        for ns in {ns for ns, _ in pending}:
-            up = {str(lk["ifname"]) for lk in nl.links(ns) if lk["operstate"] == "UP"}
-            pending -= {(ns, name) for name in up}
+        for ns in pending:
+            batches[ns].ask_links()
+        for ns in list(pending):
+            pending[ns] -= batches[ns].running()
+            if not pending[ns]:
+                del pending[ns]
         if not pending:
             return
         if time.monotonic() > deadline:
-            raise LabError(f"no carrier on {', '.join(f'{ns}:{i}' for ns, i in sorted(pending)[:5])} after {timeout:.0f} s")
-        time.sleep(0.01)
-
-
-def write_files(plan: LabPlan) -> None:
-    """Each node's own files (configs, /etc overrides) under its directory."""
-    for node in plan.nodes:
-        base = plan.node_dir(node.name)
-        for sub in ("etc", "run", "log"):
-            (base / sub).mkdir(parents=True, exist_ok=True)
-    for node_name, variables in plan.env.items():
-        (plan.node_dir(node_name) / "env").write_text("".join(f"{k}={v}\n" for k, v in sorted(variables.items())))
-    for node_name, binds in plan.binds.items():
-        (plan.node_dir(node_name) / "binds").write_text("".join(f"{source} {target}\n" for source, target in binds))
-    for f in plan.files:
-        path = plan.node_dir(f.node) / f.path
-        if f.path.endswith("/"):  # a directory, with its mode (e.g. a share everyone allowed may write to)
-            path.mkdir(parents=True, exist_ok=True)
-            path.chmod(f.mode)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f.content)
-        path.chmod(f.mode)
+            names = {(ns, i): n for ns, names in indexes.items() for n, i in names.items()}
+            late = sorted(f"{ns}:{names[(ns, i)]}" for ns, left in pending.items() for i in left)
+            raise LabError(f"no carrier on {', '.join(late[:5])} after {timeout:.0f} s")
+        time.sleep(0.01)  # the kernel's link watcher sets the state within milliseconds; poll until then

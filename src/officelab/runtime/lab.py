@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,9 +29,9 @@ from typing import Any
 
 from officelab.core.deadline import wait_for
 from officelab.core.errors import LabError, OfficeLabError
-from officelab.runtime import kernel, netns, ports
+from officelab.runtime import kernel, netns, nodefiles, ports
 from officelab.runtime.archive import tar
-from officelab.runtime.build import Netlink, build_network, create_namespaces, write_files
+from officelab.runtime.build import Netlink, build_network, create_namespaces
 from officelab.runtime.kernel import require_root
 from officelab.runtime.netns import NodeContext
 from officelab.runtime.place import NodePlace
@@ -108,7 +109,9 @@ class Lab:
             raise OfficeLabError(f"lab {self.name} has no node {node!r}: see `officelab status --lab {self.name}`")
         ctx = NodeContext(netns=ns, hostname=node, node_dir=str(self.dir.node_dir(node)))
         if ctx.init_pid is None and self.dir.socket.exists():
-            self._start_inits({node: ns})  # a node that runs nothing of its own gets its process 1 at first use
+            # a node that runs nothing of its own gets its files and its process 1 at first use
+            nodefiles.materialise(self.dir.path, node)
+            self._start_inits({node: ns})
         return ctx
 
     # ------------------------------------------------------------------ up
@@ -140,26 +143,29 @@ class Lab:
             progress(f"lab {self.name} up in {record.extra['boot_seconds']:.1f} s")
 
     def _boot(self, plan: LabPlan, site_text: str, record: LabRecord, progress: Progress, snapshot: Path | None = None) -> None:
-        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint", *LIVE_CHANGES):
+        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint", nodefiles.PENDING, *LIVE_CHANGES):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
         for stale_dir in ("nodes", "inits"):
             shutil.rmtree(self.dir.path / stale_dir, ignore_errors=True)
         (self.dir.path / "site.yaml").write_text(site_text)
-        create_namespaces(plan, progress)
-        write_files(plan)
-        if snapshot is not None:
-            with tarfile.open(snapshot) as archive:
-                saved = [name for name in LIVE_CHANGES if name in archive.getnames()]
-            tar(["-xzpf", str(snapshot), "-C", str(self.dir.path), "nodes", *saved])
-            progress(f"state restored from snapshot {snapshot.stem}")
-        self._start_supervisor(record)
-        # The nodes' inits (each builds its node's view of the file system) start while the cables are laid.
+        busy = {d.node for d in plan.daemons} | {c.node for c in plan.commands}
+        # Beside the kernel making the namespaces and laying the cables: the nodes' files (then a snapshot's state),
+        # then, once the supervisor answers, the process 1 of each node that runs something (it builds the node's
+        # view of the file system).
+        failed = threading.Event()  # the side stops waiting for a supervisor that will not come
         with ThreadPoolExecutor(max_workers=1) as pool:
-            busy = {d.node for d in plan.daemons} | {c.node for c in plan.commands}
-            inits = pool.submit(self._start_inits, {n.name: n.netns for n in plan.nodes if n.name in busy})
-            build_network(plan, self.vlans, progress)
-            inits.result()
+            nodes = pool.submit(
+                self._prepare_nodes, plan, {n.name: n.netns for n in plan.nodes if n.name in busy}, snapshot, progress, failed
+            )
+            try:
+                create_namespaces(plan, progress)
+                self._start_supervisor(record)  # after the namespaces: the inits wait for it, so they find them
+                build_network(plan, self.vlans, progress)
+            except BaseException:
+                failed.set()
+                raise
+            nodes.result()
         failpoint(self.dir.path, "network")
         for command in plan.commands:
             result = self.run(command.node, list(command.argv))
@@ -182,6 +188,18 @@ class Lab:
             hook.run(self, plan, progress)
             progress(f"{hook.what} ({time.monotonic() - start:.1f} s)")
 
+    def _prepare_nodes(
+        self, plan: LabPlan, busy: dict[str, str], snapshot: Path | None, progress: Progress, failed: threading.Event
+    ) -> None:
+        nodefiles.write_apart(plan, busy)
+        nodefiles.defer(plan, self.dir.path, {n.name for n in plan.nodes} - busy.keys())
+        if snapshot is not None:
+            with tarfile.open(snapshot) as archive:
+                saved = [name for name in LIVE_CHANGES if name in archive.getnames()]
+            tar(["-xzpf", str(snapshot), "-C", str(self.dir.path), "nodes", *saved])
+            progress(f"state restored from snapshot {snapshot.stem}")
+        self._start_inits(busy, failed)
+
     def _start_supervisor(self, record: LabRecord) -> None:
         log = open(self.dir.path / "supervisor.log", "ab")  # noqa: SIM115 - handed to the child
         try:
@@ -198,13 +216,13 @@ class Lab:
         record.supervisor_pid = self._supervisor.pid
         record.supervisor_start = process_start_time(self._supervisor.pid)
         self.dir.write(record)
-        client = SupervisorClient(self.dir.socket)
-        if not wait_for(client.reachable, 10.0):
-            raise LabError(f"the lab supervisor did not start: see {self.dir.path / 'supervisor.log'}")
 
-    def _start_inits(self, nodes_netns: dict[str, str]) -> None:
-        """These nodes' PID namespace and process 1, by the supervisor (which keeps and reaps them): at boot for the
-        nodes that run daemons or commands, while the cables are laid; for the others when first used."""
+    def _start_inits(self, nodes_netns: dict[str, str], failed: threading.Event | None = None) -> None:
+        """These nodes' PID namespace and process 1, by the supervisor (which keeps and reaps them), once it answers:
+        at boot for the nodes that run daemons or commands, while the cables are laid; for the others when first used."""
+        client = SupervisorClient(self.dir.socket)
+        if not wait_for(lambda: client.reachable() or (failed is not None and failed.is_set()), 10.0) or not client.reachable():
+            raise LabError(f"the lab supervisor did not start: see {self.dir.path / 'supervisor.log'}")
         nodes = [{"node": node, "netns": netns} for node, netns in nodes_netns.items()]
         answer = SupervisorClient(self.dir.socket, timeout=60).request({"op": "init", "nodes": nodes})
         if not answer.get("ok"):
@@ -369,7 +387,7 @@ class Lab:
         if etc_netns.is_dir():
             for entry in etc_netns.glob(f"{netns_prefix(self.name)}*"):
                 shutil.rmtree(entry, ignore_errors=True)
-        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint", *LIVE_CHANGES):
+        for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint", nodefiles.PENDING, *LIVE_CHANGES):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
         shutil.rmtree(self.dir.path / "inits", ignore_errors=True)

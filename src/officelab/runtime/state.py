@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,13 @@ def netns_prefix(lab: str) -> str:
     current = home()
     if current == DEFAULT_HOME:
         return f"{PREFIX}-{lab}-"
-    return f"{PREFIX}{hashlib.sha256(str(current.resolve()).encode()).hexdigest()[:4]}-{lab}-"
+    return f"{PREFIX}{_home_tag(str(current))}-{lab}-"
+
+
+@cache
+def _home_tag(path: str) -> str:
+    """Four hex digits of the resolved home (asked for every node of every plan: resolved once)."""
+    return hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:4]
 
 
 LIVE_CHANGES = ("ports.json", "faults.json")
