@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
@@ -46,11 +45,11 @@ from officelab.runtime.state import (
     home,
     netns_name,
     netns_prefix,
-    process_alive,
     process_start_time,
 )
 from officelab.runtime.status import LabStatus, lab_status
 from officelab.runtime.supervisor import DaemonSpec, SupervisorClient
+from officelab.runtime.teardown import remove_namespaces, stop_supervisor
 from officelab.runtime.vlan import BpfTagging, VlanRealisation
 from officelab.site.loader import load_text
 from officelab.site.model import Site
@@ -371,47 +370,16 @@ class Lab:
         if record.state != "down":
             record.state = "stopping"
             self.dir.write(record)
-        self._stop_supervisor(record)
-        names = set(record.namespaces) | set(netns.listed(netns_prefix(self.name)))
-        names = {n for n in names if n.startswith(netns_prefix(self.name))}
-        inodes = {i for i in (netns.inode(n) for n in names) if i is not None}
-        stray = netns.processes_in(inodes)
-        for pid in stray:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        if stray and not wait_for(lambda: not netns.processes_in(inodes), 5.0):
-            raise LabError(f"processes {netns.processes_in(inodes)} in lab {self.name} would not die")
-        for name in sorted(names):
-            netns.delete(name)
-        etc_netns = Path("/etc/netns")
-        if etc_netns.is_dir():
-            for entry in etc_netns.glob(f"{netns_prefix(self.name)}*"):
-                shutil.rmtree(entry, ignore_errors=True)
+        stop_supervisor(self.dir, record)
+        if self._supervisor is not None:  # our own child: reaped
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._supervisor.wait(timeout=5)
+            self._supervisor = None
+        removed, stray = remove_namespaces(self.name, record.namespaces)
         for stale in ("processes.json", "supervisor.sock", "supervisor.pid", "failpoint", nodefiles.PENDING, *LIVE_CHANGES):
             with contextlib.suppress(FileNotFoundError):
                 (self.dir.path / stale).unlink()
         shutil.rmtree(self.dir.path / "inits", ignore_errors=True)
         record.state, record.namespaces, record.supervisor_pid, record.supervisor_start = "down", [], 0, 0
         self.dir.write(record)
-        progress(f"lab {self.name} down: {len(names)} namespaces removed" + (f", {len(stray)} stray processes killed" if stray else ""))
-
-    def _stop_supervisor(self, record: LabRecord) -> None:
-        candidates = {(record.supervisor_pid, record.supervisor_start)}
-        pidfile = self.dir.path / "supervisor.pid"
-        with contextlib.suppress(OSError, ValueError):
-            pid_text, start_text = pidfile.read_text().split()
-            candidates.add((int(pid_text), int(start_text)))
-        alive = [(p, s) for p, s in candidates if process_alive(p, s)]
-        if not alive:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            SupervisorClient(self.dir.socket, timeout=10).request({"op": "shutdown"})
-        for pid, start in alive:
-            if not wait_for(lambda p=pid, s=start: not process_alive(p, s), 8.0):  # type: ignore[misc]
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                wait_for(lambda p=pid, s=start: not process_alive(p, s), 3.0)  # type: ignore[misc]
-        if self._supervisor is not None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._supervisor.wait(timeout=5)
-            self._supervisor = None
+        progress(f"lab {self.name} down: {removed} namespaces removed" + (f", {stray} stray processes killed" if stray else ""))
