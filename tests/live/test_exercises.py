@@ -7,6 +7,7 @@ Every built-in scenario's reference solution is proven by `make test-scenarios` 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -258,3 +259,44 @@ def test_every_reference_solution_earns_full_marks(scenario: str) -> None:
         assert sheet.total == sheet.maximum, f"{summary(sheet)}; solution {done}"
     finally:
         session.stop(learner)
+
+
+def console(client: object, token: str, lab: str, node: str, typed: str) -> tuple[str, int]:
+    """A browser's console session over the API's websocket: what the terminal printed, and the close code."""
+    from starlette.websockets import WebSocketDisconnect
+
+    printed = b""
+    with client.websocket_connect(f"/api/labs/{lab}/nodes/{node}/console") as ws:  # type: ignore[attr-defined]
+        ws.send_text(f'{{"token": "{token}", "cols": 100, "rows": 30}}')
+        ws.send_bytes(typed.encode())
+        try:
+            while True:
+                printed += ws.receive_bytes()
+        except WebSocketDisconnect as closed:
+            return printed.decode(errors="replace"), closed.code
+
+
+def test_a_browser_console_is_the_learners_sealed_shell_and_is_journaled(learners: tuple[str, str], tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from officelab.api import accounts
+    from officelab.api.app import create_app
+
+    a, b = (store.require(n) for n in learners)
+    accounts_store = accounts.open_accounts(f"sqlite:///{tmp_path / 'web.sqlite'}")
+    accounts.add_account(accounts_store, a.lab, "learner", "Learner-2026!", lab=a.lab)
+    with TestClient(create_app(accounts_store)) as client:
+        token = client.post("/api/login", json={"name": a.lab, "password": "Learner-2026!"}).json()["token"]
+        line = f"stty size; hostname; echo procs=$(ps -e --no-headers | wc -l); echo seen: $(ls -A {home()} {home()}/labs)"
+        printed, code = console(client, token, a.lab, a.values["pc"], line + "\nexit\n")
+        assert code == 1000, printed
+        assert "30 100" in printed and a.values["pc"] in printed, printed  # the browser's size, the node's name
+        seen = re.findall(r"^seen: (.*)$", printed, flags=re.M)[-1].split()
+        assert "exercises" not in seen and b.lab not in seen, seen  # OfficeLab's state unseen: no answers, no other lab
+        processes = re.search(r"procs=(\d+)", printed)
+        assert processes and int(processes.group(1)) < 10, printed  # its own PID namespace, not the host's hundreds
+        entries = [e for e in journal.read(a.lab) if e.via == "shell" and e.node == a.values["pc"]]
+        assert any(e.command == line for e in entries), [e.command for e in entries]
+        _, refused = console(client, token, b.lab, b.values["pc"], "hostname\n")
+        assert refused == 4403
+    accounts_store.dispose()

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from officelab.api import accounts
 from officelab.api.accounts import Account
+from officelab.api.console import console
 from officelab.core.errors import LabError, OfficeLabError, SiteInvalid
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def create_app(store: Engine | None = None) -> FastAPI:
     engine = store or accounts.open_accounts()
     app = FastAPI(title="OfficeLab", version="1", description="The workbench's API: what the CLI does, by role.")
     app.state.accounts = engine
+    app.add_api_websocket_route("/api/labs/{lab}/nodes/{node}/console", console)
 
     @app.exception_handler(OfficeLabError)
     async def refused(request: Request, error: OfficeLabError) -> JSONResponse:

@@ -22,6 +22,7 @@ from rich.text import Text
 from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, escape, fail, ok, out, step, writable_file
 from officelab.core.errors import OfficeLabError
 from officelab.exercises import journal
+from officelab.exercises.console import node_shell
 from officelab.faults import engine
 from officelab.recette.sitefile import load_checked
 from officelab.runtime import snapshot
@@ -176,12 +177,9 @@ def exec_(node: str, command: Annotated[list[str], typer.Argument(help="The comm
 def shell(node: str, lab: LabOption = DEFAULT_LAB) -> None:
     """An interactive shell on a node (the prompt shows the lab and the node)."""
     require_root()
-    env = {"PS1": f"[{lab}] \\u@{node}:\\w\\$ ", "OFFICELAB_NODE": node, "OFFICELAB_LAB": lab, "HOME": "/root"}
     context = Lab(lab).context(node)
-    if not journal.active(lab):
-        raise typer.Exit(context.attach(["bash", "--norc", "-i"], env))
-    with journal.shell_recorder(lab, node) as fds:
-        code = context.attach(["bash", "--norc", "-i"], {**env, "PROMPT_COMMAND": journal.PROMPT_COMMAND}, fds)
+    with node_shell(lab, node) as how:
+        code = context.attach(how.argv, how.env, how.fds)
     raise typer.Exit(code)
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pty
 import signal
 import sys
 from dataclasses import dataclass
+from typing import NoReturn
 from pathlib import Path
 
 from officelab.runtime import kernel, nodefs
@@ -194,18 +196,8 @@ class NodeContext:
         sys.stderr.flush()
         with kernel.in_pidns(self.pidns):
             pid = os.fork()
-            if pid == 0:  # the child never returns: it becomes the command, or exits
-                try:
-                    for target, source in (fds or {}).items():
-                        os.dup2(source, target)
-                    self.enter(confined=True)
-                    os.execvpe(argv[0], argv, {**os.environ, **(env or {})})
-                except FileNotFoundError:
-                    os.write(2, f"error: {argv[0]}: command not found on {self.hostname}\n".encode())
-                    os._exit(127)
-                except BaseException as exc:
-                    os.write(2, f"error: cannot start {argv[0]} on {self.hostname}: {exc}\n".encode())
-                    os._exit(126)
+            if pid == 0:
+                self._become(argv, env, fds)
         # The terminal's Ctrl-C and Ctrl-\ are the command's to handle.
         previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGQUIT)}
         try:
@@ -215,6 +207,30 @@ class NodeContext:
                 signal.signal(signum, handler)
         code = os.waitstatus_to_exitcode(status)
         return 128 - code if code < 0 else code
+
+    def spawn_terminal(self, argv: list[str], env: dict[str, str] | None = None, fds: dict[int, int] | None = None) -> tuple[int, int]:
+        """Run ``argv`` on the node as `attach` does, on a new pseudo-terminal of its own (a browser's console):
+        returns its PID (as this machine sees it: the caller signals and reaps it) and the terminal's master side."""
+        with kernel.in_pidns(self.pidns):
+            pid, master = pty.fork()  # the child: a new session whose controlling terminal is the new one
+            if pid == 0:
+                self._become(argv, env, fds)
+        return pid, master
+
+    def _become(self, argv: list[str], env: dict[str, str] | None, fds: dict[int, int] | None) -> NoReturn:
+        """In a forked child: take ``fds``, enter the node confined, become ``argv``, or exit. Never returns."""
+        try:
+            for target, source in (fds or {}).items():
+                os.dup2(source, target)
+            self.enter(confined=True)
+            os.execvpe(argv[0], argv, {**os.environ, **(env or {})})
+        except FileNotFoundError:
+            os.write(2, f"error: {argv[0]}: command not found on {self.hostname}\n".encode())
+            os._exit(127)
+        except BaseException as exc:
+            os.write(2, f"error: cannot start {argv[0]} on {self.hostname}: {exc}\n".encode())
+            os._exit(126)
+        os._exit(126)
 
     def environment(self) -> dict[str, str]:
         """Variables every program on the node gets (from the node's ``env`` file: KEY=value lines)."""
