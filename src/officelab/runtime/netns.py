@@ -15,8 +15,8 @@ import pty
 import signal
 import sys
 from dataclasses import dataclass
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 
 from officelab.runtime import kernel, nodefs
 from officelab.runtime.state import NETNS_DIR, home, process_alive
