@@ -72,6 +72,17 @@ def test_login_refuses_a_wrong_password_without_saying_which(client: TestClient)
         ("get", "/api/labs/alice/recette", None),
         ("get", "/api/faults/catalogue", None),
         ("post", "/api/logout", None),
+        ("post", "/api/labs/alice/links/pc-paie:eth0", {"up": False}),
+        ("get", "/api/labs/alice/faults", None),
+        ("post", "/api/labs/alice/faults", {"type": "cable-pulled"}),
+        ("delete", "/api/labs/alice/faults/all", None),
+        ("get", "/api/labs/alice/diagnose?source=pc-paie&target=srv-files", None),
+        ("get", "/api/labs/alice/exercise", None),
+        ("post", "/api/labs/alice/exercise/check", None),
+        ("post", "/api/labs/alice/exercise/hint", None),
+        ("post", "/api/labs/alice/exercise/submit", None),
+        ("get", "/api/labs/alice/exercise/grade", None),
+        ("get", "/api/classes/c1", None),
     ],
 )
 def test_every_route_but_login_needs_a_session(client: TestClient, method: str, path: str, body: dict[str, str] | None) -> None:
@@ -88,6 +99,17 @@ def test_every_route_but_login_needs_a_session(client: TestClient, method: str, 
         ("post", "/api/labs/alice/up", {"site": "cabinet-martin"}),
         ("post", "/api/labs/alice/down", None),
         ("get", "/api/faults/catalogue", None),
+        ("post", "/api/labs/bob/links/pc-paie:eth0", {"up": False}),
+        ("get", "/api/labs/bob/diagnose?source=pc-paie&target=srv-files", None),
+        ("get", "/api/labs/bob/exercise", None),
+        ("post", "/api/labs/bob/exercise/check", None),
+        ("post", "/api/labs/bob/exercise/hint", None),
+        ("post", "/api/labs/bob/exercise/submit", None),
+        ("get", "/api/labs/alice/faults", None),
+        ("post", "/api/labs/alice/faults", {"type": "cable-pulled"}),
+        ("delete", "/api/labs/alice/faults/all", None),
+        ("get", "/api/labs/alice/exercise/grade", None),
+        ("get", "/api/classes/c1", None),
     ],
 )
 def test_a_learner_gets_403_on_another_lab_and_on_trainer_routes(
@@ -132,3 +154,13 @@ def test_a_bad_lab_name_is_a_400_with_the_library_s_line(client: TestClient) -> 
 def test_the_openapi_document_lists_every_route(client: TestClient) -> None:
     paths = set(client.get("/openapi.json").json()["paths"])
     assert {"/api/login", "/api/labs/{lab}", "/api/labs/{lab}/recette", "/api/sites/validate", "/api/faults/catalogue"} <= paths
+    assert {"/api/labs/{lab}/links/{endpoint}", "/api/labs/{lab}/faults/{fault}", "/api/labs/{lab}/diagnose"} <= paths
+    assert {"/api/labs/{lab}/exercise", "/api/labs/{lab}/exercise/check", "/api/labs/{lab}/exercise/grade", "/api/classes/{name}"} <= paths
+
+
+def test_a_lab_without_an_exercise_says_so_and_a_bad_language_is_a_400(client: TestClient) -> None:
+    LabDir("alice").write(LabRecord(lab="alice"))
+    alice = token(client, "alice", "Alice-2026!")
+    answer = client.get("/api/labs/alice/exercise", headers=alice)
+    assert answer.status_code == 400 and "alice" in answer.json()["detail"], answer.text
+    assert client.post("/api/labs/alice/exercise/check?lang=de", headers=alice).status_code == 400

@@ -299,4 +299,12 @@ def test_a_browser_console_is_the_learners_sealed_shell_and_is_journaled(learner
         assert any(e.command == line for e in entries), [e.command for e in entries]
         _, refused = console(client, token, b.lab, b.values["pc"], "hostname\n")
         assert refused == 4403
+        # The exercise's own routes, in learner mode: the briefing, and each goal reached or not, never why.
+        learner = {"Authorization": f"Bearer {token}"}
+        brief = client.get(f"/api/labs/{a.lab}/exercise", headers=learner).json()
+        assert brief["title"] and a.values["pc"] in brief["text"] and brief["goals"], brief
+        goals = client.post(f"/api/labs/{a.lab}/exercise/check", headers=learner).json()
+        assert goals and all(set(g) == {"id", "title", "reached"} for g in goals), goals
+        assert client.get(f"/api/labs/{a.lab}/exercise/grade", headers=learner).status_code == 403
+        assert [e.command for e in journal.read(a.lab)][-2:] == ["exercise brief", "exercise check"]
     accounts_store.dispose()

@@ -231,3 +231,37 @@ def test_the_api_runs_the_recette_and_streams_it_check_by_check(lab: Lab, tmp_pa
         assert client.get(f"/api/labs/{LAB}/recette", headers=bearer("alice", "Alice-2026!")).status_code == 403
         assert client.get(f"/api/labs/{LAB}/recette", params={"criterion": "TRI-CP99-C9"}, headers=trainer).status_code == 400
     store.dispose()
+
+
+def test_the_api_pulls_a_cable_diagnoses_it_and_manages_faults(lab: Lab, tmp_path: Path) -> None:
+    """Acting through the API on this live lab: a cable pulled and plugged back, the walk from the cut host naming
+    its cable, a hidden fault injected, listed with its ground truth and cleared (and an unknown one: 404)."""
+    from fastapi.testclient import TestClient
+
+    from officelab.api import accounts
+    from officelab.api.app import create_app
+
+    store = accounts.open_accounts(f"sqlite:///{tmp_path / 'web.sqlite'}")
+    accounts.add_account(store, "formateur", "trainer", "Former-2026!")
+    with TestClient(create_app(store)) as client:
+        login = client.post("/api/login", json={"name": "formateur", "password": "Former-2026!"}).json()
+        trainer = {"Authorization": "Bearer " + login["token"]}
+        pulled = client.post(f"/api/labs/{LAB}/links/pc-paie:eth0", json={"up": False}, headers=trainer)
+        assert pulled.status_code == 200 and pulled.json()["up"] is False, pulled.text
+        try:
+            walk = client.get(f"/api/labs/{LAB}/diagnose", params={"source": "pc-paie", "target": "srv-files"}, headers=trainer).json()
+            assert walk["found"] and walk["steps"][-1]["layer"] == "physical" and "pc-paie" in walk["where"], walk
+        finally:
+            assert client.post(f"/api/labs/{LAB}/links/pc-paie:eth0", json={"up": True}, headers=trainer).status_code == 200
+        order = {"type": "cable-pulled", "params": {"at": "pc-compta-1:eth0"}, "hidden": True}
+        made = client.post(f"/api/labs/{LAB}/faults", json=order, headers=trainer)
+        assert made.status_code == 200, made.text
+        listed = client.get(f"/api/labs/{LAB}/faults", headers=trainer).json()
+        assert [f["id"] for f in listed] == [made.json()["id"]] and listed[0]["hidden"] and listed[0]["truth"]
+        cleared = client.delete(f"/api/labs/{LAB}/faults/{made.json()['id']}", headers=trainer)
+        assert cleared.status_code == 200 and [f["type"] for f in cleared.json()] == ["cable-pulled"]
+        assert client.get(f"/api/labs/{LAB}/faults", headers=trainer).json() == []
+        assert client.delete(f"/api/labs/{LAB}/faults/f99", headers=trainer).status_code == 404
+        bad = client.post(f"/api/labs/{LAB}/faults", json={"type": "no-such-fault"}, headers=trainer)
+        assert bad.status_code == 400 and "no-such-fault" in bad.json()["detail"]
+    store.dispose()

@@ -11,24 +11,21 @@ import json
 import queue
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
-from officelab.api import accounts
-from officelab.api.accounts import Account
+from officelab.api import accounts, exercising, labwork
+from officelab.api.auth import Credentials, LabName, Trainer, Who
 from officelab.api.console import console
 from officelab.core.errors import LabError, OfficeLabError, SiteInvalid
 
 if TYPE_CHECKING:
     from officelab.recette.model import Check
     from officelab.runtime.lab import Lab
-
-BEARER = HTTPBearer(auto_error=False)
 
 
 class Login(BaseModel):
@@ -45,46 +42,14 @@ class Boot(BaseModel):
     site: str = "cabinet-martin"
 
 
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.accounts
-    return engine
-
-
-def _who(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> Account:
-    account = accounts.account_of(_engine(request), credentials.credentials) if credentials is not None else None
-    if account is None:
-        raise HTTPException(401, "log in first (POST /api/login): no session, or it expired", {"WWW-Authenticate": "Bearer"})
-    return account
-
-
-def _trainer(account: Annotated[Account, Depends(_who)]) -> Account:
-    if not account.trainer:
-        raise HTTPException(403, "a trainer's route")
-    return account
-
-
-def _lab_of(lab: str, account: Annotated[Account, Depends(_who)]) -> str:
-    from officelab.runtime.state import all_labs
-
-    if not account.may_see(lab):
-        raise HTTPException(403, f"lab {lab} is not yours")
-    if lab not in all_labs():
-        raise HTTPException(404, f"no lab {lab}")
-    return lab
-
-
-Who = Annotated[Account, Depends(_who)]
-Trainer = Annotated[Account, Depends(_trainer)]
-LabName = Annotated[str, Depends(_lab_of)]
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
-
-
 def create_app(store: Engine | None = None) -> FastAPI:
     """The API over the accounts of ``store`` (default: the OfficeLab home's ``web.sqlite``)."""
     engine = store or accounts.open_accounts()
     app = FastAPI(title="OfficeLab", version="1", description="The workbench's API: what the CLI does, by role.")
     app.state.accounts = engine
     app.add_api_websocket_route("/api/labs/{lab}/nodes/{node}/console", console)
+    app.include_router(labwork.router)
+    app.include_router(exercising.router)
 
     @app.exception_handler(OfficeLabError)
     async def refused(request: Request, error: OfficeLabError) -> JSONResponse:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import shlex
 import sys
 
 import typer
@@ -77,7 +76,7 @@ def _journal(argv: list[str], code: int) -> None:
     from officelab.exercises import journal
 
     with contextlib.suppress(OfficeLabError, OSError):
-        journal.append(lab, journal.OFFICELAB, shlex.join(words), code, "officelab")
+        journal.officelab_command(lab, words, code)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from officelab.cli.output import add_row, escape, fail, ok, out, step, writable_file
-from officelab.exercises import journal, session, store
+from officelab.exercises import journal, session
 from officelab.exercises.report import write_html
 from officelab.exercises.scenario import builtin_scenarios, load_scenario
 from officelab.exercises.variables import DEFAULT_SEED
@@ -84,36 +84,31 @@ def start(
     for line in reached:
         out.print(Text(f"warning: goal {line} already passes at the start (a defect of the scenario: points for nothing)", style="yellow"))
     ok(f"exercise {loaded.id} started for {learner} (lab {learner})")
-    _brief(learner, _lang(lang))
+    _brief(learner, _lang(lang), journaled=False)
 
 
 @exercise_app.command("brief")
 def brief(learner: LearnerOption, lang: LangOption = "fr") -> None:
     """The customer's request, the goals to reach, the time."""
     _brief(learner, _lang(lang))
-    journal.append(learner, journal.OFFICELAB, "exercise brief", 0, "officelab")
 
 
-def _brief(learner: str, lang: str) -> None:
-    record = store.require(learner)
-    s = session.open_variant(record).scenario
-    out.print(Text(s.title.in_(lang), style="bold"))
-    out.print(Text(s.briefing.in_(lang).rstrip()))
+def _brief(learner: str, lang: str, journaled: bool = True) -> None:
+    b = session.briefing(learner, lang, journaled)
+    out.print(Text(b.title, style="bold"))
+    out.print(Text(b.text))
     out.print(Text("Objectifs :" if lang == "fr" else "Goals:"))
-    for goal in s.goal.goals:
-        out.print(Text(f"  · {goal.title.in_(lang)} ({goal.points} pts)"))
-    elapsed = (time.time() - record.started_at) / 60
-    limit = f" / {s.time_limit}" if s.time_limit else ""
-    left = len(s.hints) - len(record.hints)
-    hints = f"{left} indice(s) restant(s)" if lang == "fr" else f"{left} hint(s) left"
-    out.print(Text(f"{'Temps' if lang == 'fr' else 'Time'} : {elapsed:.0f} min{limit} — {hints} (`officelab exercise hint`)"))
+    for title, points in b.goals:
+        out.print(Text(f"  · {title} ({points} pts)"))
+    limit = f" / {b.time_limit}" if b.time_limit else ""
+    hints = f"{b.hints_left} indice(s) restant(s)" if lang == "fr" else f"{b.hints_left} hint(s) left"
+    out.print(Text(f"{'Temps' if lang == 'fr' else 'Time'} : {b.minutes:.0f} min{limit} — {hints} (`officelab exercise hint`)"))
 
 
 @exercise_app.command("hint")
 def hint(learner: LearnerOption, lang: LangOption = "fr") -> None:
     """The next hint (it costs points: the cost is shown)."""
     given = session.hint(learner)
-    journal.append(learner, journal.OFFICELAB, "exercise hint", 0, "officelab")
     if given is None:
         out.print(Text("no more hints" if lang == "en" else "plus d'indice"))
         return
@@ -144,7 +139,6 @@ def check(learner: LearnerOption, lang: LangOption = "fr") -> None:
 def submit(learner: LearnerOption) -> None:
     """Hand the work in: the time stops (the trainer grades)."""
     record = session.submit(learner)
-    journal.append(learner, journal.OFFICELAB, "exercise submit", 0, "officelab")
     ok(f"submitted after {(record.submitted_at or time.time()) - record.started_at:.0f} s")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shlex
 import threading
 import time
 from collections.abc import Iterator
@@ -53,6 +54,11 @@ def append(lab: str, node: str, command: str, exit_status: int | None, via: str)
     """Add one entry to the lab's journal (nothing when the lab runs no exercise)."""
     if active(lab):
         _write(lab, node, command, exit_status, via)
+
+
+def officelab_command(lab: str, words: list[str], exit_status: int) -> None:
+    """An OfficeLab command run on the lab (``link down sw-floor:ge1``), from the command line or the web workbench."""
+    append(lab, OFFICELAB, shlex.join(words), exit_status, "officelab")
 
 
 def _write(lab: str, node: str, command: str, exit_status: int | None, via: str) -> None:

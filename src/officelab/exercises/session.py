@@ -109,10 +109,39 @@ def check(lab_name: str, lang: str = "fr", journaled: bool = True) -> list[GoalS
     ]
 
 
+@dataclass(frozen=True)
+class Briefing:
+    """What the learner is asked: the customer's request, the goals with their points, the time, the hints left."""
+
+    title: str
+    text: str
+    goals: list[tuple[str, int]]
+    minutes: float
+    time_limit: str | None
+    hints_left: int
+
+
+def briefing(lab_name: str, lang: str = "fr", journaled: bool = True) -> Briefing:
+    """The exercise's briefing in ``lang`` (journaled as the learner's `exercise brief`, unless shown at the start)."""
+    record = store.require(lab_name)
+    s = open_variant(record).scenario
+    if journaled:
+        journal.append(lab_name, journal.OFFICELAB, "exercise brief", 0, "officelab")
+    return Briefing(
+        s.title.in_(lang),
+        s.briefing.in_(lang).rstrip(),
+        [(g.title.in_(lang), g.points) for g in s.goal.goals],
+        (time.time() - record.started_at) / 60,
+        str(s.time_limit) if s.time_limit else None,
+        len(s.hints) - len(record.hints),
+    )
+
+
 def hint(lab_name: str) -> tuple[int, Hint] | None:
-    """The next hint (recorded: it costs points), or None when every hint was shown."""
+    """The next hint (recorded: it costs points), or None when every hint was shown (journaled either way)."""
     record = store.require(lab_name)
     hints = open_variant(record).scenario.hints
+    journal.append(lab_name, journal.OFFICELAB, "exercise hint", 0, "officelab")
     if len(record.hints) >= len(hints):
         return None
     index = len(record.hints)
@@ -122,7 +151,9 @@ def hint(lab_name: str) -> tuple[int, Hint] | None:
 
 
 def submit(lab_name: str) -> ExerciseRecord:
+    """Hand the work in: the time stops (journaled as the learner's `exercise submit`)."""
     record = store.require(lab_name)
+    journal.append(lab_name, journal.OFFICELAB, "exercise submit", 0, "officelab")
     if record.submitted_at is None:
         record.submitted_at = time.time()
         record.save()
