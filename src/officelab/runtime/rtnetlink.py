@@ -38,6 +38,7 @@ from officelab.runtime import kernel
 _HEADER = struct.Struct("=IHHII")  # nlmsghdr: length, type, flags, sequence, port
 _IFINFO = struct.Struct("=BxHiII")  # ifinfomsg: family, type, index, flags, change
 _NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
+_ANSWER_SECONDS = 30.0  # the kernel answers in milliseconds; a boot must never hang on a lost answer
 _BUFFER = 1 << 22  # a namespace's batch (a switch with 50 ports: ~6 KiB) and its acknowledgements fit many times over
 
 
@@ -65,6 +66,7 @@ class Batch:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _BUFFER)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _BUFFER)
         sock.bind((0, 0))
+        sock.settimeout(_ANSWER_SECONDS)
         return cls(ns, sock)
 
     def _queue(self, message: nlmsg, kind: int, flags: int, what: str) -> None:
@@ -138,7 +140,7 @@ class Batch:
         """Read the acknowledgement of every request sent; the first refusal is a `LabError` naming its request."""
         refused: list[str] = []
         while self.pending:
-            chunk = self.sock.recv(_BUFFER)
+            chunk = self._receive()
             offset = 0
             while offset + _HEADER.size <= len(chunk):
                 length, kind, _, sequence, _ = _HEADER.unpack_from(chunk, offset)
@@ -165,7 +167,7 @@ class Batch:
         answer to `ask_links` (only the fixed part of each message is read)."""
         found: set[int] = set()
         while True:
-            chunk = self.sock.recv(_BUFFER)
+            chunk = self._receive()
             offset = 0
             while offset + _HEADER.size <= len(chunk):
                 length, kind, _, _, _ = _HEADER.unpack_from(chunk, offset)
@@ -176,6 +178,13 @@ class Batch:
                     if flags & IFF_RUNNING:
                         found.add(index)
                 offset += (length + 3) & ~3
+
+    def _receive(self) -> bytes:
+        try:
+            return self.sock.recv(_BUFFER)
+        except TimeoutError:
+            what = f"{len(self.pending)} request(s)" if self.pending else "a dump of its links"
+            raise LabError(f"{self.ns}: the kernel did not answer {what} within {_ANSWER_SECONDS:.0f} s") from None
 
     def close(self) -> None:
         self.sock.close()
