@@ -62,9 +62,9 @@ def test_deferred_files_appear_at_first_use_and_keep_what_is_there(tmp_path: Pat
     etc = tmp_path / "nodes" / "teletravail" / "etc"
     assert not etc.exists()
     etc.mkdir(parents=True)
-    (etc / "resolv.conf").write_text("nameserver 192.0.2.53\n")  # e.g. a snapshot's, or a learner's change
+    (etc / "resolv.conf").write_text("nameserver 198.51.100.53\n")  # e.g. a snapshot's, or a learner's change
     nodefiles.materialise(tmp_path, "teletravail")
-    assert (etc / "resolv.conf").read_text() == "nameserver 192.0.2.53\n"
+    assert (etc / "resolv.conf").read_text() == "nameserver 198.51.100.53\n"
     assert "teletravail" in (etc / "hostname").read_text()
     assert not (tmp_path / "nodes" / "isp").exists()
     nodefiles.materialise(tmp_path, "pc-accueil")  # not deferred: nothing to do
