@@ -29,7 +29,7 @@ ON_DEMAND: dict[str, str] = {
 
 
 def _root() -> None:
-    """OfficeLab: a whole small-business IT network, for real, on this machine."""
+    """No option of its own: the app's help is the Typer's."""
 
 
 def build_app(first: str | None = None) -> typer.Typer:

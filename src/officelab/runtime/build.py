@@ -30,13 +30,7 @@ class Netlink:
 
     def __init__(self) -> None:
         self.sockets: dict[str, IPRoute] = {}
-        self.fds: dict[str, int] = {}
         self.indexes: dict[str, dict[str, int]] = {}
-
-    def fd(self, ns: str) -> int:
-        if ns not in self.fds:
-            self.fds[ns] = os.open(NETNS_DIR / ns, os.O_RDONLY)
-        return self.fds[ns]
 
     def __getitem__(self, ns: str) -> IPRoute:
         if ns not in self.sockets:
@@ -63,10 +57,7 @@ class Netlink:
     def close(self) -> None:
         for sock in self.sockets.values():
             sock.close()
-        for fd in self.fds.values():
-            os.close(fd)
         self.sockets.clear()
-        self.fds.clear()
         self.indexes.clear()
 
     @contextmanager

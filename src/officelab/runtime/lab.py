@@ -197,7 +197,10 @@ class Lab:
                 saved = [name for name in LIVE_CHANGES if name in archive.getnames()]
             tar(["-xzpf", str(snapshot), "-C", str(self.dir.path), "nodes", *saved])
             progress(f"state restored from snapshot {snapshot.stem}")
-        self._start_inits(busy, failed)
+        client = SupervisorClient(self.dir.socket)  # spawned by the main thread once the namespaces exist
+        if not wait_for(lambda: client.reachable() or failed.is_set(), 10.0) or not client.reachable():
+            raise LabError(f"the lab supervisor did not start: see {self.dir.path / 'supervisor.log'}")
+        self._start_inits(busy)
 
     def _start_supervisor(self, record: LabRecord) -> None:
         log = open(self.dir.path / "supervisor.log", "ab")  # noqa: SIM115 - handed to the child
@@ -216,12 +219,9 @@ class Lab:
         record.supervisor_start = process_start_time(self._supervisor.pid)
         self.dir.write(record)
 
-    def _start_inits(self, nodes_netns: dict[str, str], failed: threading.Event | None = None) -> None:
-        """These nodes' PID namespace and process 1, by the supervisor (which keeps and reaps them), once it answers:
-        at boot for the nodes that run daemons or commands, while the cables are laid; for the others when first used."""
-        client = SupervisorClient(self.dir.socket)
-        if not wait_for(lambda: client.reachable() or (failed is not None and failed.is_set()), 10.0) or not client.reachable():
-            raise LabError(f"the lab supervisor did not start: see {self.dir.path / 'supervisor.log'}")
+    def _start_inits(self, nodes_netns: dict[str, str]) -> None:
+        """These nodes' PID namespace and process 1, by the supervisor (which keeps and reaps them): at boot for the
+        nodes that run daemons or commands, while the cables are laid; for the others when first used."""
         nodes = [{"node": node, "netns": netns} for node, netns in nodes_netns.items()]
         answer = SupervisorClient(self.dir.socket, timeout=60).request({"op": "init", "nodes": nodes})
         if not answer.get("ok"):

@@ -32,25 +32,29 @@ PENDING = "pending-files.json"
 """In the lab's state: the files of the nodes not used yet, by node."""
 
 
-def entries(plan: LabPlan, nodes: Collection[str] | None = None) -> list[Entry]:
-    """What `write` makes for ``plan`` (for ``nodes`` only, if given), in order: each node's directory and its etc,
-    run and log, its environment and bind lists, then its files."""
-    found: list[Entry] = []
+def by_node(plan: LabPlan, nodes: Collection[str] | None = None) -> dict[str, list[Entry]]:
+    """What `write` makes for each node of ``plan`` (of ``nodes`` only, if given), in order: its directory and its
+    etc, run and log, its environment and bind lists, then its files."""
+    found: dict[str, list[Entry]] = {}
     for node in plan.nodes:
         if nodes is not None and node.name not in nodes:
             continue
         base = str(plan.node_dir(node.name))
-        found += [(base, 0, None), *((f"{base}/{sub}", 0, None) for sub in ("etc", "run", "log"))]
+        todo = found[node.name] = [(base, 0, None), *((f"{base}/{sub}", 0, None) for sub in ("etc", "run", "log"))]
         if node.name in plan.env:
-            found.append((f"{base}/env", 0o644, "".join(f"{k}={v}\n" for k, v in sorted(plan.env[node.name].items()))))
+            todo.append((f"{base}/env", 0o644, "".join(f"{k}={v}\n" for k, v in sorted(plan.env[node.name].items()))))
         if node.name in plan.binds:
-            found.append((f"{base}/binds", 0o644, "".join(f"{source} {target}\n" for source, target in plan.binds[node.name])))
+            todo.append((f"{base}/binds", 0o644, "".join(f"{source} {target}\n" for source, target in plan.binds[node.name])))
     for f in plan.files:
-        if nodes is not None and f.node not in nodes:
-            continue
-        path = str(plan.node_dir(f.node) / f.path).rstrip("/")
-        found.append((path, f.mode, None if f.path.endswith("/") else f.content))
+        if f.node in found:
+            path = str(plan.node_dir(f.node) / f.path).rstrip("/")
+            found[f.node].append((path, f.mode, None if f.path.endswith("/") else f.content))
     return found
+
+
+def entries(plan: LabPlan, nodes: Collection[str] | None = None) -> list[Entry]:
+    """`by_node`'s entries, node after node."""
+    return [entry for todo in by_node(plan, nodes).values() for entry in todo]
 
 
 def write(todo: list[Entry], keep: bool = False) -> None:
@@ -84,11 +88,7 @@ def write(todo: list[Entry], keep: bool = False) -> None:
 
 def defer(plan: LabPlan, lab_dir: Path, nodes: Collection[str]) -> None:
     """Keep the files of ``nodes`` in the lab's state until each is first used."""
-    pending: dict[str, list[Entry]] = {}
-    for path, mode, text in entries(plan, nodes):
-        node = os.path.relpath(path, lab_dir / "nodes").split(os.sep)[0]
-        pending.setdefault(node, []).append((path, mode, text))
-    (lab_dir / PENDING).write_text(json.dumps(pending))
+    (lab_dir / PENDING).write_text(json.dumps(by_node(plan, nodes)))
 
 
 _LOADED: dict[str, tuple[int, dict[str, list[Entry]]]] = {}  # the pending list read, by path, with its mtime

@@ -69,11 +69,15 @@ class Batch:
         sock.settimeout(_ANSWER_SECONDS)
         return cls(ns, sock)
 
-    def _queue(self, message: nlmsg, kind: int, flags: int, what: str) -> None:
+    def _encode(self, message: nlmsg, kind: int, flags: int) -> bytes:
+        """The message with its header and the next sequence number, as the kernel reads it."""
         self.sequence += 1
         message["header"] = {"type": kind, "flags": flags, "sequence_number": self.sequence, "pid": 0}
         message.encode()
-        self.buffer += message.data[: message["header"]["length"]]
+        return bytes(message.data[: message["header"]["length"]])
+
+    def _queue(self, message: nlmsg, kind: int, flags: int, what: str) -> None:
+        self.buffer += self._encode(message, kind, flags)
         self.pending[self.sequence] = what
 
     def link_up(self, index: int, what: str) -> None:
@@ -157,10 +161,7 @@ class Batch:
         """Ask for every link of the namespace (answered by `running`)."""
         message = ifinfmsg()
         message.setvalue({"family": 0, "attrs": []})
-        self.sequence += 1
-        message["header"] = {"type": RTM_GETLINK, "flags": NLM_F_REQUEST | NLM_F_DUMP, "sequence_number": self.sequence, "pid": 0}
-        message.encode()
-        self.sock.sendto(message.data[: message["header"]["length"]], (0, 0))
+        self.sock.sendto(self._encode(message, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP), (0, 0))
 
     def running(self) -> set[int]:
         """The indexes of the links that are operationally up (IFF_RUNNING: carrier and operstate UP), from the
