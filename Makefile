@@ -50,6 +50,7 @@ bench: setup
 	$(VENV)/bin/python bench/data_services.py
 	$(VENV)/bin/python bench/vdi.py
 	$(VENV)/bin/python bench/exercise.py
+	$(VENV)/bin/python bench/web.py
 	$(VENV)/bin/python bench/cli.py
 
 down:

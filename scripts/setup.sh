@@ -11,7 +11,10 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           restic openssh-server openssh-client mosquitto mosquitto-clients openssl
           python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
           gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-x fonts-dejavu-core ffmpeg
-          kamailio baresip-core rtpengine-daemon tini tftpd-hpa tftp-hpa)
+          kamailio baresip-core rtpengine-daemon tini tftpd-hpa tftp-hpa
+          chromium chromium-driver)
+# The workbench's front-end libraries come from the npm registry (web/package-lock.json): Node.js if it is missing.
+command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
 
 if [ "$(id -u)" != 0 ]; then echo "setup: run as root (sudo make setup): it installs Debian packages" >&2; exit 1; fi
@@ -50,5 +53,15 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip >/dev/null
   .venv/bin/pip install -q -e '.[dev]'
   touch "$stamp"
+fi
+# The web workbench's libraries, pinned by web/package-lock.json, copied next to its page: served from this
+# machine, never from a CDN (classrooms are often offline).
+vendor=src/officelab/api/static/vendor
+if [ ! -f "$vendor/.installed" ] || [ web/package-lock.json -nt "$vendor/.installed" ]; then
+  npm ci --prefix web --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
+  mkdir -p "$vendor"
+  cp web/node_modules/@xterm/xterm/lib/xterm.js web/node_modules/@xterm/xterm/css/xterm.css \
+     web/node_modules/@xterm/addon-fit/lib/addon-fit.js web/node_modules/cytoscape/dist/cytoscape.min.js "$vendor/"
+  touch "$vendor/.installed"
 fi
 echo "setup: ready (.venv/bin/officelab)"

@@ -83,6 +83,17 @@ def test_login_refuses_a_wrong_password_without_saying_which(client: TestClient)
         ("post", "/api/labs/alice/exercise/submit", None),
         ("get", "/api/labs/alice/exercise/grade", None),
         ("get", "/api/classes/c1", None),
+        ("get", "/api/labs/alice/map", None),
+        ("post", "/api/labs/alice/ports/sw-floor:ge3", {"vlan": 20}),
+        ("get", "/api/labs/alice/ports/sw-floor:ge3/capture", None),
+        ("get", "/api/labs/alice/journal", None),
+        ("get", "/api/labs/alice/consoles", None),
+        ("get", "/api/labs/alice/recette?format=html", None),
+        ("get", "/api/criteria", None),
+        ("get", "/api/scenarios", None),
+        ("post", "/api/labs/alice/exercise/start", {"scenario": "poste-sans-reseau"}),
+        ("get", "/api/classes", None),
+        ("get", "/api/classes/c1/grid.csv", None),
     ],
 )
 def test_every_route_but_login_needs_a_session(client: TestClient, method: str, path: str, body: dict[str, str] | None) -> None:
@@ -110,6 +121,15 @@ def test_every_route_but_login_needs_a_session(client: TestClient, method: str, 
         ("delete", "/api/labs/alice/faults/all", None),
         ("get", "/api/labs/alice/exercise/grade", None),
         ("get", "/api/classes/c1", None),
+        ("get", "/api/labs/bob/map", None),
+        ("post", "/api/labs/alice/ports/sw-floor:ge3", {"vlan": 20}),
+        ("get", "/api/labs/bob/ports/sw-floor:ge3/capture", None),
+        ("get", "/api/labs/bob/journal", None),
+        ("get", "/api/labs/alice/consoles", None),
+        ("get", "/api/labs/bob/recette?format=junit", None),
+        ("post", "/api/labs/bob/exercise/start", {"scenario": "poste-sans-reseau"}),
+        ("get", "/api/classes", None),
+        ("get", "/api/classes/c1/grid.csv", None),
     ],
 )
 def test_a_learner_gets_403_on_another_lab_and_on_trainer_routes(
@@ -158,9 +178,46 @@ def test_the_openapi_document_lists_every_route(client: TestClient) -> None:
     assert {"/api/labs/{lab}/exercise", "/api/labs/{lab}/exercise/check", "/api/labs/{lab}/exercise/grade", "/api/classes/{name}"} <= paths
 
 
+def test_the_page_and_its_libraries_are_served_from_this_machine(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "/static/vendor/xterm.js" in page.text and "https://" not in page.text
+    for path in ("/static/app.js", "/static/topology.js", "/static/i18n.js", "/static/vendor/xterm.js", "/static/vendor/cytoscape.min.js"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_catalogues_the_page_needs(client: TestClient) -> None:
+    alice = token(client, "alice", "Alice-2026!")
+    scenarios = client.get("/api/scenarios", headers=alice).json()
+    assert "poste-sans-reseau" in {s["id"] for s in scenarios} and all("{{" not in s["title"] for s in scenarios)
+    criteria = client.get("/api/criteria?lang=en", headers=alice).json()
+    assert {"TRI-CP1", "TAI-CP4"} <= {c["id"] for c in criteria} and all(c["criteria"] for c in criteria)
+    assert client.post("/api/labs/alice/exercise/start", json={"scenario": "nope"}, headers=alice).status_code == 404
+
+
+def test_a_port_change_names_one_thing_to_change(client: TestClient) -> None:
+    LabDir("alice").write(LabRecord(lab="alice"))
+    trainer = token(client, "formateur", "Former-2026!")
+    for body in ({}, {"vlan": 20, "shutdown": True}):
+        answer = client.post("/api/labs/alice/ports/sw-floor:ge3", json=body, headers=trainer)
+        assert answer.status_code == 400 and "exactly one" in answer.json()["detail"], answer.text
+    bad = client.get("/api/labs/alice/ports/sw-floor:ge3/capture?count=0", headers=trainer)
+    assert bad.status_code == 400 and "count" in bad.json()["detail"]
+
+
 def test_a_lab_without_an_exercise_says_so_and_a_bad_language_is_a_400(client: TestClient) -> None:
     LabDir("alice").write(LabRecord(lab="alice"))
     alice = token(client, "alice", "Alice-2026!")
     answer = client.get("/api/labs/alice/exercise", headers=alice)
     assert answer.status_code == 400 and "alice" in answer.json()["detail"], answer.text
     assert client.post("/api/labs/alice/exercise/check?lang=de", headers=alice).status_code == 400
+
+
+def test_a_learner_in_an_exercise_sees_each_check_s_status_never_its_cause() -> None:
+    from officelab.recette.report import learner_view
+
+    check = {"id": "link:pc-1:eth0", "title": "t", "group": "hosts", "criteria": ["TRI-CP1-C1"], "required": True, "status": "fail"}
+    answers = {"cause": "no carrier on eth0", "evidence": {"sent": "x"}, "blocked_by": None, "probe": {"kind": "link"}}
+    report = {"ok": False, "checks": [{**check, **answers}], "localised": {"link:pc-1:eth0": {"where": "sw-1:ge1", "cause": "pulled"}}}
+    shown = learner_view(report)
+    assert shown["checks"] == [check]
+    assert shown["localised"] == {} and shown["ok"] is False

@@ -13,11 +13,13 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from officelab.core.vlan import PortVlan
 from officelab.diagnosis.recette import localise
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab
 from officelab.recette.secrets import secret_values
 from officelab.runtime.lab import Lab
+from officelab.runtime.ports import port_behaviour
 from officelab.runtime.state import home
 from tests.conftest import cli
 from tests.live.leaks import booted, netns_inodes
@@ -253,6 +255,15 @@ def test_the_api_pulls_a_cable_diagnoses_it_and_manages_faults(lab: Lab, tmp_pat
             assert walk["found"] and walk["steps"][-1]["layer"] == "physical" and "pc-paie" in walk["where"], walk
         finally:
             assert client.post(f"/api/labs/{LAB}/links/pc-paie:eth0", json={"up": True}, headers=trainer).status_code == 200
+        moved = client.post(f"/api/labs/{LAB}/ports/sw-floor:ge3", json={"vlan": 20}, headers=trainer)
+        try:
+            assert moved.status_code == 200, moved.text
+            behaviour = port_behaviour(lab, "sw-floor:ge3")
+            assert behaviour == PortVlan.access_port(20), behaviour  # the data plane itself, not a record of it
+        finally:
+            assert client.post(f"/api/labs/{LAB}/ports/sw-floor:ge3", json={"vlan": 10}, headers=trainer).status_code == 200
+        drawn = client.get(f"/api/labs/{LAB}/map", headers=trainer).json()
+        assert {n["name"] for n in drawn["nodes"]} >= {"pc-paie", "sw-floor"} and all(link["state"] == "up" for link in drawn["links"])
         order = {"type": "cable-pulled", "params": {"at": "pc-compta-1:eth0"}, "hidden": True}
         made = client.post(f"/api/labs/{LAB}/faults", json=order, headers=trainer)
         assert made.status_code == 200, made.text

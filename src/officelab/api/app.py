@@ -8,23 +8,26 @@ library's one line: 400 for bad input, 404 for an unknown lab, 409 for a lab in 
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
 from officelab.api import accounts, exercising, labwork
-from officelab.api.auth import Credentials, LabName, Trainer, Who
-from officelab.api.console import console
+from officelab.api.auth import Credentials, LabName, Trainer, Who, learner_mode
+from officelab.api.console import console, open_consoles
 from officelab.core.errors import LabError, OfficeLabError, SiteInvalid
 
 if TYPE_CHECKING:
-    from officelab.recette.model import Check
+    from officelab.recette.model import Check, NotBuilt, SuiteResult
     from officelab.runtime.lab import Lab
 
 
@@ -40,6 +43,9 @@ class SiteText(BaseModel):
 
 class Boot(BaseModel):
     site: str = "cabinet-martin"
+
+
+LOG = logging.getLogger("officelab.api")
 
 
 def create_app(store: Engine | None = None) -> FastAPI:
@@ -124,32 +130,60 @@ def create_app(store: Engine | None = None) -> FastAPI:
         Lab(lab).down()
         return {"name": lab, "state": "down"}
 
-    @app.get("/api/labs/{lab}/recette")
-    def recette(lab: LabName, criterion: str | None = None, node: str | None = None, lang: str = "fr") -> dict[str, Any]:
-        """Run the recette (or the checks of a criterion, or of a node, with what they need): the JSON report."""
-        from officelab.recette.report import to_json
+    @app.get("/api/labs/{lab}/recette", response_model=None)
+    def recette(
+        lab: LabName, account: Who, criterion: str | None = None, node: str | None = None, lang: str = "fr", format: str = "json"
+    ) -> dict[str, Any] | Response:
+        """Run the recette (or the checks of a criterion, or of a node, with what they need): the JSON report, or
+        ``format=junit`` (JUnit XML) or ``format=html`` (the printable report). A learner in an exercise gets each
+        check's status only."""
+        from officelab.recette.report import learner_view, render_html, render_junit, to_json
         from officelab.recette.run import run_on_lab
 
-        target, checks = _selection(lab, criterion, node)
-        return to_json(run_on_lab(target, checks), lang)
+        if format not in ("json", "junit", "html"):
+            raise HTTPException(400, f"format {format!r}: json, junit or html")
+        hidden = learner_mode(account, lab)
+        if hidden and format != "json":
+            raise HTTPException(403, "during an exercise the recette's reports are the trainer's: check your work instead")
+        target, checks, unbuilt = _selection(lab, criterion, node)
+        result = run_on_lab(target, checks)
+        result.not_built = unbuilt
+        if not hidden:
+            _localised(target, result)
+        if format == "junit":
+            return Response(render_junit(result, lang), media_type="application/xml")
+        if format == "html":
+            return HTMLResponse(render_html(result, lang))
+        report = to_json(result, lang)
+        return learner_view(report) if hidden else report
 
     @app.get("/api/labs/{lab}/recette/stream")
-    def recette_stream(lab: LabName, criterion: str | None = None, node: str | None = None, lang: str = "fr") -> StreamingResponse:
+    def recette_stream(
+        lab: LabName, account: Who, criterion: str | None = None, node: str | None = None, lang: str = "fr"
+    ) -> StreamingResponse:
         """The same run as server-sent events: one `check` event per check as it ends, then `done` with the report."""
-        from officelab.recette.report import to_json
+        from officelab.recette.report import learner_view, to_json
         from officelab.recette.run import run_on_lab
         from officelab.recette.secrets import Masker, secret_values
 
-        target, checks = _selection(lab, criterion, node)
+        target, checks, unbuilt = _selection(lab, criterion, node)
         masker = Masker(secret_values(target.site()))
+        hidden = learner_mode(account, lab)
+        shown = learner_view if hidden else (lambda data: data)
         events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
 
         def run() -> None:
             try:
-                result = run_on_lab(target, checks, lambda o: events.put(("check", o.to_dict(lang, masker=masker))))
-                events.put(("done", to_json(result, lang)))
+                result = run_on_lab(target, checks, lambda o: events.put(("check", shown(o.to_dict(lang, masker=masker)))))
+                result.not_built = unbuilt
+                if not hidden:
+                    _localised(target, result)
+                events.put(("done", shown(to_json(result, lang))))
             except OfficeLabError as error:
                 events.put(("error", {"detail": str(error)}))
+            except Exception as error:  # the stream must end, whatever stopped the run; the log keeps the traceback
+                LOG.exception("the recette of lab %s stopped", lab)
+                events.put(("error", {"detail": f"the recette stopped: {type(error).__name__}: {error}"}))
 
         threading.Thread(target=run, name=f"recette-{lab}", daemon=True).start()
 
@@ -161,6 +195,21 @@ def create_app(store: Engine | None = None) -> FastAPI:
                     return
 
         return StreamingResponse(stream(), media_type="text/event-stream")
+
+    @app.get("/api/labs/{lab}/consoles")
+    def consoles(account: Trainer, lab: LabName) -> list[dict[str, str]]:
+        """The node consoles open on the lab (a trainer may watch one read-only)."""
+        return open_consoles(lab)
+
+    @app.get("/api/criteria")
+    def criteria(account: Who, lang: str = "fr") -> list[dict[str, Any]]:
+        """The competencies and their criteria (the grouping of the recette's page)."""
+        from officelab.criteria import catalogue
+
+        return [
+            {"id": c.id, "title": c.title(lang), "criteria": [{"id": k.id, "title": k.fr if lang == "fr" else k.en} for k in c.criteria]}
+            for c in catalogue().competencies
+        ]
 
     @app.get("/api/faults/catalogue")
     def catalogue(account: Trainer) -> list[dict[str, Any]]:
@@ -178,13 +227,36 @@ def create_app(store: Engine | None = None) -> FastAPI:
             for kind, (domain, cls) in faults.catalogue().items()
         ]
 
+    _serve_page(app)
     return app
 
 
-def _selection(lab: str, criterion: str | None, node: str | None) -> tuple[Lab, list[Check]]:
-    """The lab, and the checks asked for (all of its site's, or those of a criterion or a node, with their needs)."""
+def _serve_page(app: FastAPI) -> None:
+    """The workbench's page at ``/``, its files under ``/static`` (the front-end libraries in ``static/vendor``,
+    copied there by the setup from the npm lockfile: nothing comes from a CDN)."""
+    static = Path(__file__).with_name("static")
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> Response:
+        if not (static / "vendor" / "xterm.js").exists():
+            return PlainTextResponse("the workbench's front-end libraries are missing: run `make setup` (npm ci in web/)", 503)
+        return FileResponse(static / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+def _localised(target: Lab, result: SuiteResult) -> None:
+    """Walk each failed check bottom-up to where its fault is, as `officelab check` does (``result.localised``)."""
+    from officelab.diagnosis.recette import localise
+
+    if not result.ok:
+        localise(target, result)
+
+
+def _selection(lab: str, criterion: str | None, node: str | None) -> tuple[Lab, list[Check], list[NotBuilt]]:
+    """The lab, the checks asked for (all of its site's, or those of a criterion or a node, with their needs), and,
+    for the whole recette, the checks its site implies that cannot be built (reported, never dropped)."""
     from officelab.criteria import catalogue
-    from officelab.recette.derive import derive_suite
+    from officelab.recette.derive import derive, unbuilt_checks
     from officelab.recette.run import select
     from officelab.runtime.lab import Lab
 
@@ -194,4 +266,6 @@ def _selection(lab: str, criterion: str | None, node: str | None) -> tuple[Lab, 
         raise OfficeLabError(f"unknown criterion {criterion!r}: see `officelab criteria`")
     if node is not None and all(n.name != node for n in site.nodes):
         raise OfficeLabError(f"no node {node!r} in lab {lab}")
-    return target, select(derive_suite(site), criterion, node)
+    derived = derive(site)
+    unbuilt = unbuilt_checks(derived) if criterion is None and node is None else []
+    return target, select(derived.checks, criterion, node), unbuilt

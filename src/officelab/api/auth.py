@@ -42,6 +42,13 @@ def _lab_of(lab: str, account: Annotated[Account, Depends(_who)]) -> str:
     return lab
 
 
+def learner_mode(account: Account, lab: str) -> bool:
+    """A learner on a lab that runs an exercise sees whether checks pass, never why (the causes are the answers)."""
+    from officelab.exercises import journal
+
+    return not account.trainer and journal.active(lab)
+
+
 Who = Annotated[Account, Depends(_who)]
 Trainer = Annotated[Account, Depends(_trainer)]
 LabName = Annotated[str, Depends(_lab_of)]

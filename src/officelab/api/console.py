@@ -8,6 +8,9 @@ then each binary or text frame is typed into the terminal, except a JSON text fr
 the server sends what the terminal prints as binary frames, and closes with 1000 when the shell ends. A refusal
 closes before any shell starts: 4400 (no greeting), 4401 (no session), 4403 (not your lab), 4404 (no such lab or
 node, or the lab is not up), with the reason.
+
+A trainer may watch a learner's open console read-only: the greeting ``{"token": …, "watch": true}`` joins the
+newest console open on that node, shows its recent output, then what it prints; what the trainer types is dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import os
 import signal
 import struct
 import termios
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -32,6 +37,34 @@ from officelab.runtime.lab import Lab
 
 GREETING_SECONDS = 10.0
 HANGUP_SECONDS = 3.0
+SCROLLBACK = 64 * 1024
+"""What a trainer who starts watching sees of the console's past output, in bytes."""
+
+
+@dataclass
+class OpenConsole:
+    """A console being used: what it printed lately, and the trainers watching it."""
+
+    lab: str
+    node: str
+    account: str
+    recent: bytearray = field(default_factory=bytearray)
+    watchers: set[asyncio.Queue[bytes]] = field(default_factory=set)
+
+    def printed(self, data: bytes) -> None:
+        self.recent += data
+        del self.recent[: max(0, len(self.recent) - SCROLLBACK)]
+        for watcher in self.watchers:
+            watcher.put_nowait(data)
+
+
+OPEN: list[OpenConsole] = []
+"""The consoles open in this server, oldest first."""
+
+
+def open_consoles(lab: str) -> list[dict[str, str]]:
+    """The consoles open on ``lab``'s nodes: node and account."""
+    return [{"node": c.node, "account": c.account} for c in OPEN if c.lab == lab]
 
 
 async def console(websocket: WebSocket, lab: str, node: str) -> None:
@@ -51,6 +84,9 @@ async def console(websocket: WebSocket, lab: str, node: str) -> None:
     if not account.may_see(lab):
         await websocket.close(4403, f"lab {lab} is not yours")
         return
+    if hello.get("watch"):
+        await _watch(websocket, lab, node, account.trainer)
+        return
     try:
         context = Lab(lab).context(node)
     except OfficeLabError as exc:
@@ -58,15 +94,61 @@ async def console(websocket: WebSocket, lab: str, node: str) -> None:
         return
     with node_shell(lab, node) as how:
         pid, master = context.spawn_terminal(how.argv, {**how.env, "TERM": "xterm-256color"}, how.fds)
+        opened = OpenConsole(lab, node, account.name)
+        OPEN.append(opened)
         try:
             _resize(master, hello.get("cols"), hello.get("rows"))
-            await _relay(websocket, master)
+            await _relay(websocket, master, opened)
         finally:
+            OPEN.remove(opened)
+            for watcher in opened.watchers:
+                watcher.put_nowait(b"")
             os.close(master)  # the terminal hangs up: the shell gets SIGHUP
             await asyncio.to_thread(_reap, pid)
 
 
-async def _relay(websocket: WebSocket, master: int) -> None:
+async def _watch(websocket: WebSocket, lab: str, node: str, trainer: bool) -> None:
+    """Show a trainer the newest console open on the node, read-only, until it closes or the trainer goes."""
+    if not trainer:
+        await websocket.close(4403, "watching a console is a trainer's")
+        return
+    watched = next((c for c in reversed(OPEN) if c.lab == lab and c.node == node), None)
+    if watched is None:
+        await websocket.close(4404, f"no console is open on {node} in lab {lab}")
+        return
+    feed: asyncio.Queue[bytes] = asyncio.Queue()
+    watched.watchers.add(feed)
+    try:
+        await websocket.send_bytes(bytes(watched.recent))
+
+        async def to_trainer() -> None:
+            while data := await feed.get():
+                await websocket.send_bytes(data)
+            await websocket.close(1000, "the console was closed")
+
+        async def dropped() -> None:  # what a watcher types goes nowhere; its going away ends the watch
+            while (await websocket.receive())["type"] != "websocket.disconnect":
+                pass
+
+        await _first_of(to_trainer(), dropped())
+    finally:
+        watched.watchers.discard(feed)
+
+
+async def _first_of(*jobs: Coroutine[Any, Any, None]) -> None:
+    """Run the jobs until one ends, then cancel the others (a websocket that went away ends them all)."""
+    tasks = [asyncio.create_task(job) for job in jobs]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                await task
+
+
+async def _relay(websocket: WebSocket, master: int, opened: OpenConsole) -> None:
     loop = asyncio.get_running_loop()
     printed: asyncio.Queue[bytes] = asyncio.Queue()
 
@@ -77,6 +159,8 @@ async def _relay(websocket: WebSocket, master: int) -> None:
             data = b""
         if not data:
             loop.remove_reader(master)
+        else:
+            opened.printed(data)
         printed.put_nowait(data)
 
     async def to_browser() -> None:
@@ -101,16 +185,10 @@ async def _relay(websocket: WebSocket, master: int) -> None:
                 os.write(master, typed)
 
     loop.add_reader(master, readable)
-    tasks = [asyncio.create_task(to_browser()), asyncio.create_task(from_browser())]
     try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        await _first_of(to_browser(), from_browser())
     finally:
         loop.remove_reader(master)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-                await task
 
 
 def _resize_request(text: str) -> tuple[Any, Any] | None:

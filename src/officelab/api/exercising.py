@@ -7,10 +7,41 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
+from pydantic import BaseModel
 
 from officelab.api.auth import LabName, Trainer, Who
 
 router = APIRouter()
+
+
+class Start(BaseModel):
+    scenario: str
+    seed: str | None = None
+
+
+@router.get("/api/scenarios")
+def scenarios(account: Who, lang: str = "fr") -> list[dict[str, Any]]:
+    """The built-in scenarios: id, title, competencies, level, duration (`officelab exercise list`)."""
+    from officelab.exercises.scenario import library_listing
+
+    return [asdict(s) for s in library_listing(_lang(lang))]
+
+
+@router.post("/api/labs/{lab}/exercise/start")
+def start(lab: str, body: Start, account: Who, lang: str = "fr") -> dict[str, Any]:
+    """Boot the learner's variant of a scenario as their lab, make its start state (`officelab exercise start`);
+    the lab is named after the learner. Returns the briefing."""
+    from officelab.exercises import session
+    from officelab.exercises.scenario import builtin_scenarios, load_scenario
+    from officelab.exercises.variables import DEFAULT_SEED
+
+    if not account.may_see(lab):
+        raise HTTPException(403, f"lab {lab} is not yours")
+    if body.scenario not in builtin_scenarios():
+        raise HTTPException(404, f"no built-in scenario {body.scenario!r}: see GET /api/scenarios")
+    session.start(load_scenario(body.scenario), lab, body.seed or DEFAULT_SEED)
+    return asdict(session.briefing(lab, _lang(lang), journaled=False))
 
 
 @router.get("/api/labs/{lab}/exercise")
@@ -59,12 +90,36 @@ def grade(account: Trainer, lab: LabName) -> dict[str, Any]:
     return sheet.to_dict()
 
 
+@router.get("/api/classes")
+def classes(account: Trainer) -> list[dict[str, Any]]:
+    """The classes started (`officelab class start`): name, scenario, learners."""
+    from officelab.exercises import classroom
+
+    found = []
+    for file in sorted(classroom.classes_home().glob("*.json")):
+        record = classroom.load(file.stem)
+        found.append({"name": record.name, "scenario": record.scenario_id, "learners": record.learners})
+    return found
+
+
 @router.get("/api/classes/{name}")
 def class_status(name: str, account: Trainer, lang: str = "fr") -> list[dict[str, Any]]:
     """One row per learner: lab up, goals reached, last activity, commands, hints, handed in (`officelab class status`)."""
     from officelab.exercises import classroom
 
     return [asdict(row) for row in classroom.status(name, _lang(lang))]
+
+
+@router.get("/api/classes/{name}/grid.csv")
+def class_grid(name: str, account: Trainer) -> Response:
+    """The class's grading grids as CSV, one row per learner and criterion (`officelab exercise grade export --csv`)."""
+    from officelab.exercises import classroom, gradebook
+
+    learners = classroom.load(name).learners
+    graded = set(gradebook.learners())
+    grids = {learner: gradebook.grid(learner) for learner in learners if learner in graded}
+    headers = {"Content-Disposition": f'attachment; filename="{name}-grilles.csv"'}
+    return Response(gradebook.to_csv(grids), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _lang(lang: str) -> str:

@@ -4,7 +4,6 @@ grade; the library of built-in scenarios; and, for the trainer, the reference so
 from __future__ import annotations
 
 import json
-import re
 import time
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +15,7 @@ from rich.text import Text
 from officelab.cli.output import add_row, escape, fail, ok, out, step, writable_file
 from officelab.exercises import journal, session
 from officelab.exercises.report import write_html
-from officelab.exercises.scenario import builtin_scenarios, load_scenario
+from officelab.exercises.scenario import library_listing, load_scenario
 from officelab.exercises.variables import DEFAULT_SEED
 from officelab.runtime.kernel import require_root
 
@@ -46,10 +45,8 @@ def _lang(lang: str) -> str:
 def list_(lang: LangOption = "fr") -> None:
     """The built-in scenarios: id, title, competencies, level, duration."""
     table = Table("scenario", "title", "competencies", "level", "duration")
-    for sid, path in builtin_scenarios().items():
-        s = load_scenario(path, every_variant=False).scenario
-        title = re.sub(r"\{\{[^}]*\}\}", "…", s.title.in_(_lang(lang)))  # the learner's values are theirs
-        add_row(table, sid, title, ", ".join(s.competencies), str(s.level), s.duration)
+    for s in library_listing(_lang(lang)):
+        add_row(table, s.id, s.title, ", ".join(s.competencies), str(s.level), s.duration)
     out.print(table)
 
 

@@ -15,8 +15,7 @@ from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out
 from officelab.faults import engine
 from officelab.faults.store import ActiveFault
 from officelab.runtime.lab import Lab
-from officelab.runtime.ports import port_behaviour, set_port_admin, set_port_behaviour, set_port_vlan
-from officelab.runtime.vlan import PortVlan
+from officelab.runtime.ports import set_port_admin, set_port_trunk, set_port_vlan
 
 fault_app = typer.Typer(help="Faults a trainer injects, with their ground truth; listed and cleared.", no_args_is_help=True)
 port_app = typer.Typer(help="Switch ports, changed live: another VLAN, another trunk list.", no_args_is_help=True)
@@ -154,14 +153,7 @@ def port_set(
         vids = [int(v) for v in allowed.split(",") if v.strip()]
     except ValueError:
         fail(f"--allowed {allowed!r}: expected VLAN ids separated by commas (10,20,30)", 2)
-    known = {v.id for v in target.site().vlans}
-    unknown = [v for v in [*vids, *([native] if native else [])] if v not in known]
-    if unknown:
-        fail(f"VLAN {', '.join(map(str, unknown))} is not one of the site's ({', '.join(map(str, sorted(known)))})", 2)
-    current = port_behaviour(target, endpoint)
-    if current is not None and current.access:
-        fail(f"{endpoint} is an access port: --allowed changes a trunk", 2)
-    set_port_behaviour(target, endpoint, PortVlan.trunk_port(vids, native or None))
+    set_port_trunk(target, endpoint, vids, native or None)
     ok(f"{endpoint}: trunk of VLANs {','.join(map(str, vids))}" + (f", native {native}" if native else ""))
 
 

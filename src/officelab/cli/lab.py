@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,6 +24,7 @@ from officelab.exercises.console import node_shell
 from officelab.faults import engine
 from officelab.recette.sitefile import load_checked
 from officelab.runtime import snapshot
+from officelab.runtime.capture import capture as capture_frames
 from officelab.runtime.kernel import require_root
 from officelab.runtime.lab import Lab
 from officelab.runtime.state import all_labs
@@ -210,27 +209,13 @@ def capture(
         fail(f"expected NODE:PORT, got {endpoint!r}", 2)
     writable_file(write, "-w")
     require_root()
-    node, port = endpoint.split(":", 1)
-    target = Lab(lab)
-    argv = ["tcpdump", "-i", port, "-U", "-w", "-", "--immediate-mode"] + (["-c", str(count)] if count else []) + filter_.split()
+    interrupted = False
     with open(write, "wb") as fh:
-        proc = target.popen(node, argv, stdout=fh, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + duration if duration else None
         try:
-            while proc.poll() is None:
-                if deadline and time.monotonic() >= deadline:
-                    proc.send_signal(signal.SIGINT)
-                    break
-                time.sleep(0.05)
-            proc.wait(timeout=5)
+            captured = capture_frames(Lab(lab), endpoint, fh, count, duration, filter_)
         except KeyboardInterrupt:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=5)
-    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, -signal.SIGINT) and "packets captured" not in stderr:
-        fail(f"capture on {endpoint} failed: {stderr.strip().splitlines()[-1] if stderr.strip() else proc.returncode}")
-    captured = next((line for line in stderr.splitlines() if "packets captured" in line), "")
-    ok(f"{write}: {captured or 'capture written'}")
+            interrupted = True
+    ok(f"{write}: {'capture interrupted' if interrupted else captured}")
 
 
 @snapshot_app.command("save")

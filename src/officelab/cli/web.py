@@ -1,4 +1,4 @@
-"""`officelab web [--listen HOST:PORT]`: the REST API (the workbench's server); `officelab web account add`."""
+"""`officelab web [--listen HOST:PORT]`: the workbench (its page and its REST API); `officelab web account`."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def serve(
         str, typer.Option(help="HOST:PORT to listen on (loopback by default; see docs/web.md for a classroom).")
     ] = "127.0.0.1:8080",
 ) -> None:
-    """Serve the REST API (its OpenAPI document at /docs and /openapi.json)."""
+    """Serve the workbench: its page at / and the REST API (its OpenAPI document at /docs and /openapi.json)."""
     if ctx.invoked_subcommand is not None:
         return
     host, _, port = listen.rpartition(":")
@@ -35,7 +35,7 @@ def serve(
     from officelab.api.app import create_app
 
     app = create_app()
-    out.print(f"OfficeLab API on http://{host}:{port}/ (OpenAPI: /docs); Ctrl-C stops it", markup=False)
+    out.print(f"OfficeLab workbench on http://{host}:{port}/ (the API's OpenAPI document: /docs); Ctrl-C stops it", markup=False)
     uvicorn.run(app, host=host.strip("[]"), port=int(port), log_level="warning")
 
 

@@ -6,6 +6,7 @@ comes back at once, located in the scenario file (file:line, field, hint), as fo
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -38,6 +39,27 @@ def library_dir() -> Path:
 def builtin_scenarios() -> dict[str, Path]:
     """Built-in scenario ids → their files."""
     return {p.stem: p for p in sorted(library_dir().glob("*.yaml"))}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A built-in scenario as the catalogue shows it (the title's variables elided: the learner's values are theirs)."""
+
+    id: str
+    title: str
+    competencies: list[str]
+    level: int
+    duration: str
+
+
+def library_listing(lang: str = "fr") -> list[Listed]:
+    """The built-in scenarios: id, title in ``lang``, competencies, level, duration."""
+    listed = []
+    for sid, path in builtin_scenarios().items():
+        s = load_scenario(path, every_variant=False).scenario
+        title = re.sub(r"\{\{[^}]*\}\}", "…", s.title.in_(lang))
+        listed.append(Listed(sid, title, list(s.competencies), s.level, s.duration))
+    return listed
 
 
 def resolve_scenario(ref: str | Path) -> Path:

@@ -187,11 +187,27 @@ def to_json(result: SuiteResult, lang: str = "en", reveal: bool = False) -> dict
     }
 
 
+LEARNER_FIELDS = ("id", "title", "group", "criteria", "required", "status", "duration")
+
+
+def learner_view(report: dict[str, Any]) -> dict[str, Any]:
+    """A JSON report (or one check of it) as a learner in an exercise may see it: each check passed or not, never
+    its cause, evidence or what blocked it (those are the answers)."""
+    if "checks" not in report:
+        return {k: report[k] for k in LEARNER_FIELDS if k in report}
+    return {**report, "checks": [learner_view(c) for c in report["checks"]], "localised": {}}
+
+
 def write_json(result: SuiteResult, path: Path, lang: str = "en", reveal: bool = False) -> None:
     path.write_text(json.dumps(to_json(result, lang, reveal), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_junit(result: SuiteResult, path: Path, lang: str = "en", reveal: bool = False) -> None:
+    path.write_bytes(render_junit(result, lang, reveal))
+
+
+def render_junit(result: SuiteResult, lang: str = "en", reveal: bool = False) -> bytes:
+    """The run as a JUnit XML document (CI tools read it): failures with their cause, blocked checks skipped."""
     result = shown(result, reveal)
     suite = ET.Element(
         "testsuite",
@@ -227,10 +243,16 @@ def write_junit(result: SuiteResult, path: Path, lang: str = "en", reveal: bool 
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
-    path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def write_html(result: SuiteResult, path: Path, lang: str = "en", reveal: bool = False) -> None:
+    path.write_text(render_html(result, lang, reveal), encoding="utf-8")
+
+
+def render_html(result: SuiteResult, lang: str = "en", reveal: bool = False) -> str:
+    """The printable acceptance report (one page per competency, causes under the failed checks)."""
     result = shown(result, reveal)
     env = Environment(loader=PackageLoader("officelab.recette", "templates"), autoescape=select_autoescape(["html", "j2"]))
     cat = catalogue()
@@ -245,4 +267,4 @@ def write_html(result: SuiteResult, path: Path, lang: str = "en", reveal: bool =
         roots=result.roots(),
         failed=[o for o in result.outcomes if o.status is Status.FAIL],
     )
-    path.write_text(page, encoding="utf-8")
+    return page

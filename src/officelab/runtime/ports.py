@@ -128,3 +128,15 @@ def set_port_vlan(lab: Lab, endpoint: str, vlan: int | str) -> None:
     if current is not None and not current.access:
         raise OfficeLabError(f"{endpoint} is a trunk: `--vlan` moves an access port")
     set_port_behaviour(lab, endpoint, PortVlan.access_port(vid))
+
+
+def set_port_trunk(lab: Lab, endpoint: str, vids: list[int], native: int | None = None) -> None:
+    """Make a trunk carry ``vids`` (``native`` untagged): a technician's change, or a fault to find."""
+    known = {v.id for v in lab.site().vlans}
+    unknown = [v for v in [*vids, *([native] if native else [])] if v not in known]
+    if unknown:
+        raise OfficeLabError(f"VLAN {', '.join(map(str, unknown))} is not one of the site's ({', '.join(map(str, sorted(known)))})")
+    current = port_behaviour(lab, endpoint)
+    if current is not None and current.access:
+        raise OfficeLabError(f"{endpoint} is an access port: a trunk's VLANs change a trunk")
+    set_port_behaviour(lab, endpoint, PortVlan.trunk_port(vids, native or None))
