@@ -16,6 +16,8 @@ import pytest
 
 from officelab.api import accounts
 from officelab.api.app import create_app
+from officelab.exercises import store
+from officelab.exercises.classroom import ClassRecord
 from officelab.runtime.lab import Lab
 from tests.live.leaks import netns_inodes
 
@@ -29,6 +31,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "
 LAB = "tweb"
 LEARNER = "lea"
 SCENARIO = "poste-sans-reseau"
+CLASS = "e2e"
 
 
 class Workbench:
@@ -212,11 +215,17 @@ def test_a_learner_starts_a_scenario_their_console_is_journaled_and_watched(work
     page.select_option("#console-node", "srv-files")
     page.click("#console-open")
     wait_terminal(page, "srv-files")
+    # The trainer's class view: the learner's row, their console watched read-only, a fault injected, the grids.
+    record = store.require(LEARNER)
+    ClassRecord(CLASS, record.scenario, record.scenario_id, record.seed, [LEARNER]).save()
     trainer = workbench.log_in("formateur", "Former-2026!")
+    trainer.click("#tabs button[data-view='class']")
+    wait(trainer, f"document.querySelector(\"#class-table tr[data-learner='{LEARNER}']\")", timeout=60_000)
     trainer.wait_for_function(
         f"getJSON('/api/labs/{LEARNER}/consoles').then((open) => open.length === 1 && open[0].account === '{LEARNER}')"
     )
-    trainer.evaluate(f"() => {{ show('consoles'); openConsole('srv-files', '{LEARNER}', true); }}")
+    trainer.click(f"#class-table tr[data-learner='{LEARNER}'] button.watch")
+    trainer.wait_for_selector(".term[data-node='srv-files']")
     wait_terminal(trainer, "srv-files")  # the learner's screen so far
     line = "echo journal-mark-$((6 * 7))"
     page.keyboard.type(line)
@@ -226,6 +235,19 @@ def test_a_learner_starts_a_scenario_their_console_is_journaled_and_watched(work
     trainer.keyboard.type("echo the-trainer-typed\n")  # read-only: goes nowhere
     shot(page, "10-learner-console")
     shot(trainer, "11-trainer-watches-read-only")
+
+    trainer.click("#tabs button[data-view='class']")
+    trainer.click(f"#class-table tr[data-learner='{LEARNER}'] button.fault")
+    trainer.select_option("#fault-type", "cable-pulled")
+    trainer.fill("#fault-params", '{"at": "laptop-1:eth0"}')
+    trainer.click("#class-detail button.primary")
+    wait(trainer, "document.getElementById('message').textContent.includes('lea')")
+    injected = trainer.evaluate(f"getJSON('/api/labs/{LEARNER}/faults')")
+    assert [(f["type"], f["params"], f["hidden"]) for f in injected][-1:] == [("cable-pulled", {"at": "laptop-1:eth0"}, True)]
+    with trainer.expect_download() as grids:
+        trainer.click("#class-export")
+    assert Path(grids.value.path()).read_text(encoding="utf-8").startswith("learner,criterion,competency")
+    shot(trainer, "13-trainer-class-view")
 
     page.click("#tabs button[data-view='exercise']")
     page.wait_for_selector("#journal")

@@ -100,7 +100,8 @@ function show(view) {
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== `view-${view}`;
   for (const tab of document.querySelectorAll("#tabs button")) tab.classList.toggle("active", tab.dataset.view === view);
   state.view = view;
-  ({ topology: loadMap, consoles: fillConsoleNodes, recette: () => {}, exercise: loadExercise, class: loadClasses })[view]();
+  const load = { topology: loadMap, consoles: fillConsoleNodes, recette: async () => {}, exercise: loadExercise, class: loadClasses }[view];
+  load().catch((error) => say(error.message, "error"));
 }
 
 // ------------------------------------------------------------------ topology
@@ -418,7 +419,7 @@ async function loadClass(name) {
   const learners = await getJSON(`/api/classes/${encodeURIComponent(name)}`);
   const heads = ["learner", "up", "goals", "score", "last", "commands", "hints", "submitted"].map((k) => el("th", {}, t(`class.${k}`)));
   const table = document.getElementById("class-table");
-  table.replaceChildren(el("tr", {}, heads, el("th", {}, "")), learners.map((r) => el("tr", { "data-learner": r.learner },
+  table.replaceChildren(el("tr", {}, heads, el("th", {}, "")), ...learners.map((r) => el("tr", { "data-learner": r.learner },
     el("td", {}, r.learner), el("td", {}, r.up ? t("up") : t("down")), el("td", {}, `${r.reached}/${r.goals}`), el("td", {}, r.score || "—"),
     el("td", {}, r.last_activity ? t("ago", { m: Math.round((Date.now() / 1000 - r.last_activity) / 60) }) : "—"),
     el("td", {}, r.commands), el("td", {}, r.hints), el("td", {}, r.submitted ? t("yes") : t("no")),
