@@ -12,6 +12,7 @@ from officelab.site.catalog import builtin_sites
 from officelab.site.drawing import COLUMN, draw
 from officelab.site.loader import load_site, load_text
 from officelab.site.model import Site
+from officelab.site.topology import Topology
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from topology import TOPOLOGIES, site_yaml
@@ -25,25 +26,25 @@ def sites() -> list[tuple[str, Site]]:
 
 @pytest.mark.parametrize(("name", "site"), sites(), ids=[n for n, _ in sites()])
 def test_every_node_has_its_own_place_in_readable_proportions(name: str, site: Site) -> None:
-    drawing = draw(site)
+    drawing = draw(Topology(site))
     assert set(drawing.positions) == {n.name for n in site.nodes}
     points = list(drawing.positions.values())
     assert all(abs(a[0] - b[0]) >= COLUMN or abs(a[1] - b[1]) > 0 for i, a in enumerate(points) for b in points[i + 1 :])
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     width, height = max(xs) - min(xs), max(ys) - min(ys)
     assert width <= 2600 and height <= 2600 and 0.2 <= height / width <= 2.5, (width, height)  # wraps, never one long row
-    assert draw(site).positions == drawing.positions  # the same picture at every call
+    assert draw(Topology(site)).positions == drawing.positions  # the same picture at every call
 
 
 def test_a_node_is_drawn_below_the_node_that_cables_it_to_the_internet() -> None:
     site = load_site(builtin_sites()["cabinet-martin"])
-    at = draw(site).positions
+    at = draw(Topology(site)).positions
     assert at["isp"][1] < at["fw"][1] < at["sw-core"][1] < at["sw-floor"][1] < at["pc-accueil"][1]
 
 
 def test_each_cable_carries_the_vlans_of_its_ports() -> None:
     site = load_site(builtin_sites()["cabinet-martin"])
-    links = {(link["a"], link["b"]): link for link in draw(site).links}
+    links = {(link["a"], link["b"]): link for link in draw(Topology(site)).links}
     trunk = links[("sw-core:ge2", "sw-floor:ge24")]
     assert trunk["trunk"] and {10, 20, 30, 40, 50, 99} <= set(trunk["vlans"])
     access = links[("pc-accueil:eth0", "sw-floor:ge1")]

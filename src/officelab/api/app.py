@@ -27,7 +27,7 @@ from officelab.api.console import console, open_consoles
 from officelab.core.errors import LabError, OfficeLabError, SiteInvalid
 
 if TYPE_CHECKING:
-    from officelab.recette.model import Check, NotBuilt, SuiteResult
+    from officelab.recette.model import Check, NotBuilt
     from officelab.runtime.lab import Lab
 
 
@@ -137,6 +137,7 @@ def create_app(store: Engine | None = None) -> FastAPI:
         """Run the recette (or the checks of a criterion, or of a node, with what they need): the JSON report, or
         ``format=junit`` (JUnit XML) or ``format=html`` (the printable report). A learner in an exercise gets each
         check's status only."""
+        from officelab.diagnosis.recette import localise
         from officelab.recette.report import learner_view, render_html, render_junit, to_json
         from officelab.recette.run import run_on_lab
 
@@ -149,7 +150,7 @@ def create_app(store: Engine | None = None) -> FastAPI:
         result = run_on_lab(target, checks)
         result.not_built = unbuilt
         if not hidden:
-            _localised(target, result)
+            localise(target, result)
         if format == "junit":
             return Response(render_junit(result, lang), media_type="application/xml")
         if format == "html":
@@ -162,6 +163,7 @@ def create_app(store: Engine | None = None) -> FastAPI:
         lab: LabName, account: Who, criterion: str | None = None, node: str | None = None, lang: str = "fr"
     ) -> StreamingResponse:
         """The same run as server-sent events: one `check` event per check as it ends, then `done` with the report."""
+        from officelab.diagnosis.recette import localise
         from officelab.recette.report import learner_view, to_json
         from officelab.recette.run import run_on_lab
         from officelab.recette.secrets import Masker, secret_values
@@ -177,7 +179,7 @@ def create_app(store: Engine | None = None) -> FastAPI:
                 result = run_on_lab(target, checks, lambda o: events.put(("check", shown(o.to_dict(lang, masker=masker)))))
                 result.not_built = unbuilt
                 if not hidden:
-                    _localised(target, result)
+                    localise(target, result)
                 events.put(("done", shown(to_json(result, lang))))
             except OfficeLabError as error:
                 events.put(("error", {"detail": str(error)}))
@@ -242,14 +244,6 @@ def _serve_page(app: FastAPI) -> None:
         if not (static / "vendor" / "xterm.js").exists():
             return PlainTextResponse("the workbench's front-end libraries are missing: run `make setup` (npm ci in web/)", 503)
         return FileResponse(static / "index.html", headers={"Cache-Control": "no-cache"})
-
-
-def _localised(target: Lab, result: SuiteResult) -> None:
-    """Walk each failed check bottom-up to where its fault is, as `officelab check` does (``result.localised``)."""
-    from officelab.diagnosis.recette import localise
-
-    if not result.ok:
-        localise(target, result)
 
 
 def _selection(lab: str, criterion: str | None, node: str | None) -> tuple[Lab, list[Check], list[NotBuilt]]:

@@ -95,11 +95,7 @@ def classes(account: Trainer) -> list[dict[str, Any]]:
     """The classes started (`officelab class start`): name, scenario, learners."""
     from officelab.exercises import classroom
 
-    found = []
-    for file in sorted(classroom.classes_home().glob("*.json")):
-        record = classroom.load(file.stem)
-        found.append({"name": record.name, "scenario": record.scenario_id, "learners": record.learners})
-    return found
+    return [{"name": r.name, "scenario": r.scenario_id, "learners": r.learners} for r in classroom.all_classes()]
 
 
 @router.get("/api/classes/{name}")
@@ -115,9 +111,7 @@ def class_grid(name: str, account: Trainer) -> Response:
     """The class's grading grids as CSV, one row per learner and criterion (`officelab exercise grade export --csv`)."""
     from officelab.exercises import classroom, gradebook
 
-    learners = classroom.load(name).learners
-    graded = set(gradebook.learners())
-    grids = {learner: gradebook.grid(learner) for learner in learners if learner in graded}
+    grids = gradebook.grids(classroom.load(name).learners)
     headers = {"Content-Disposition": f'attachment; filename="{name}-grilles.csv"'}
     return Response(gradebook.to_csv(grids), media_type="text/csv; charset=utf-8", headers=headers)
 

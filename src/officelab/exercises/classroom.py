@@ -65,6 +65,11 @@ def load(name: str) -> ClassRecord:
     return ClassRecord(**json.loads(file.read_text()))
 
 
+def all_classes() -> list[ClassRecord]:
+    """Every class started in this OfficeLab home, by name."""
+    return [load(file.stem) for file in sorted(classes_home().glob("*.json"))]
+
+
 def parse_learners(text: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     if not names:

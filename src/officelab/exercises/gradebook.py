@@ -192,6 +192,12 @@ def learners(url: str | None = None) -> list[str]:
         return list(db.execute(select(Learner.name).order_by(Learner.name)).scalars())
 
 
+def grids(names: list[str], titles: tuple[str, ...] = TITLES, url: str | None = None) -> dict[str, list[GridRow]]:
+    """The grids of ``names`` (those the gradebook knows: a learner never graded has none yet)."""
+    known = set(learners(url))
+    return {name: grid(name, titles, url) for name in names if name in known}
+
+
 def to_csv(grids: dict[str, list[GridRow]]) -> str:
     """Learners' grids as one CSV table: a header, then a row per learner and criterion."""
     buffer = io.StringIO()

@@ -16,7 +16,7 @@ def lab_map(lab: Lab) -> dict[str, Any]:
     """The lab's map as JSON data: ``nodes``, ``links`` (with ``state``), ``vlans``."""
     site = lab.site()
     topo = Topology(site)
-    drawing = draw(site)
+    drawing = draw(topo)
     status = lab_status(lab)
     live = {n.name: n for n in status.nodes}
     cables = {(link.a, link.b): link.state for link in status.links}

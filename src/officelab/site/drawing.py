@@ -29,9 +29,9 @@ class Drawing:
     links: list[dict[str, Any]] = field(default_factory=list)
 
 
-def draw(site: Site) -> Drawing:
-    """Positions of the nodes and the VLANs on each cable of ``site``."""
-    topo = Topology(site)
+def draw(topo: Topology) -> Drawing:
+    """Positions of the nodes and the VLANs on each cable of the topology's site."""
+    site = topo.site
     drawing = Drawing()
     neighbours: dict[str, list[str]] = {n.name: [] for n in site.nodes}
     for link in site.links:
