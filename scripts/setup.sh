@@ -12,7 +12,8 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
           gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-x fonts-dejavu-core ffmpeg
           kamailio baresip-core rtpengine-daemon tini tftpd-hpa tftp-hpa
-          chromium chromium-driver)
+          chromium chromium-driver
+          hostapd wpasupplicant freeradius freeradius-utils openvpn postfix dovecot-imapd s-nail)
 # The workbench's front-end libraries come from the npm registry (web/package-lock.json): Node.js if it is missing.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
@@ -38,7 +39,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     # Only units of packages this run installed: a service the machine already had (ssh!) is left alone.
     for pair in nginx:nginx-light unbound:unbound samba-ad-dc:samba-ad-dc smbd:samba nmbd:samba winbind:winbind \
                 cups:cups cups-browsed:cups-filters avahi-daemon:avahi-daemon ssh:openssh-server mosquitto:mosquitto kamailio:kamailio \
-                rtpengine-daemon:rtpengine-daemon tftpd-hpa:tftpd-hpa; do
+                rtpengine-daemon:rtpengine-daemon tftpd-hpa:tftpd-hpa hostapd:hostapd freeradius:freeradius \
+                openvpn:openvpn postfix:postfix dovecot:dovecot-imapd; do
       if printf '%s\n' "${missing[@]}" | grep -qx "${pair#*:}"; then
         systemctl disable --now "${pair%%:*}" >/dev/null 2>&1 || true
       fi
