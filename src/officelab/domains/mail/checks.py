@@ -17,30 +17,38 @@ from officelab.site.model import NodeKind
 CRITERIA = ("TAI-CP7-C1",)
 """Internet services installed, configured and secured (a mail account among them)."""
 GROUP = "mail"
+PEOPLE = (NodeKind.WORKSTATION, NodeKind.LAPTOP, NodeKind.TABLET)
+"""Where a mail client runs in the office."""
+
+
+def home_client(ctx: Derivation) -> str | None:
+    """A teleworker's home on the emulated internet, where a person reads mail from outside the office."""
+    return next((n.name for n in ctx.site.nodes if n.kind is NodeKind.REMOTE_SITE and any(i.address for i in n.interfaces)), None)
 
 
 def internet_client(ctx: Derivation) -> str | None:
-    """A node of the emulated internet that can be a mail client: a teleworker's home first, else a public server
-    other than the provider and the DNS."""
+    """A node of the emulated internet that can speak SMTP to the MX as another provider would: a teleworker's home
+    first, else a public server other than the provider and the DNS."""
     m = mail_of(ctx.site)
-    homes = [n.name for n in ctx.site.nodes if n.kind is NodeKind.REMOTE_SITE and any(i.address for i in n.interfaces)]
+    home = home_client(ctx)
     others = [
         n.name
         for n in ctx.site.nodes
         if n.kind is NodeKind.PUBLIC_SERVER and n.name != m.provider and n.services.dns is None and any(i.address for i in n.interfaces)
     ]
-    return next(iter([*homes, *others]), None)
+    return next(iter([*([home] if home else []), *others]), None)
 
 
 def office_clients(ctx: Derivation) -> tuple[Vantage, ...]:
-    """Vantage points in the office: clients of the first zone whose web flow to the internet the firewall allows."""
+    """Vantage points in the office: the people's computers of the first zone that has some and whose web flow to the
+    internet the firewall allows."""
     for router in ctx.site.nodes:
         fw = router.services.firewall
         if fw is None:
             continue
         for zone, clients in zone_sources(ctx, router, fw).items():
             flow = allowed_flow(ctx, router, fw, zone, "wan", "tcp/80")
-            resolving = [hp for hp in clients if dns_check(ctx, hp.node.name) is not None]
+            resolving = [hp for hp in clients if hp.node.kind in PEOPLE and dns_check(ctx, hp.node.name) is not None]
             if flow is not None and resolving:
                 return host_vantages(ctx, resolving, lambda hp, flow=flow: (f"dns:{hp.node.name}", flow))  # type: ignore[misc]
     return ()
@@ -50,9 +58,9 @@ def derive(ctx: Derivation) -> None:
     if ctx.site.mail is None:
         return
     m = mail_of(ctx.site)
-    home = internet_client(ctx)
+    home, outside = home_client(ctx), internet_client(ctx)
     office = office_clients(ctx)
-    if home is None and not office:
+    if outside is None and not office:
         ctx.not_built(
             "mail:send",
             "Les boîtes aux lettres envoient et reçoivent",
@@ -61,7 +69,7 @@ def derive(ctx: Derivation) -> None:
             GROUP,
         )
         return
-    where = office or home
+    where = office or outside
     assert where is not None
     for domain in m.domains:
         target = next(iter(mx_targets(ctx.site, domain)), m.server_name)
@@ -75,12 +83,12 @@ def derive(ctx: Derivation) -> None:
             group=GROUP,
         )
         first = next((b for b in m.mailboxes if b.domain == domain), None)
-        if first is not None and home is not None:
+        if first is not None and outside is not None:
             ctx.check(
                 f"mail:smtp:{domain}",
                 f"Un serveur de l'internet remet un message à {first.address} par le MX (SMTP, port 25)",
                 f"A server of the internet delivers a message to {first.address} through the MX (SMTP, port 25)",
-                on=home,
+                on=outside,
                 probe=MailProbe(host="mx", port=SMTP, to=first.address, to_password=first.password),
                 criteria=CRITERIA,
                 depends=(mx,),
