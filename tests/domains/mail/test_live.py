@@ -62,7 +62,7 @@ def faults(lab: Lab) -> list[Fault]:
     return [cls.candidates(site)[0] for kind, (domain, cls) in engine.catalogue().items() if domain == "mail"]
 
 
-@pytest.mark.parametrize("kind", ["mail-server-stopped", "mailbox-password-changed", "mx-record-wrong"])
+@pytest.mark.parametrize("kind", ["mail-server-stopped", "mail-submission-closed", "mailbox-password-changed", "mx-record-wrong"])
 def test_each_fault_fails_exactly_its_checks_then_clears(lab: Lab, kind: str) -> None:
     fault = next(f for f in faults(lab) if f.kind == kind)
     entry = engine.inject(lab, fault)

@@ -12,7 +12,7 @@ import pytest
 
 from officelab.core.errors import SiteInvalid
 from officelab.domains.mail import facts
-from officelab.domains.mail.faults import MailboxPasswordChanged, MailServerStopped, MxRecordWrong
+from officelab.domains.mail.faults import MailboxPasswordChanged, MailServerStopped, MxRecordWrong, SubmissionClosed
 from officelab.domains.mail.model import MailProbe
 from officelab.recette.derive import derive_suite
 from officelab.runtime.plan import PortListening, compile_plan
@@ -129,6 +129,12 @@ def test_ground_truths_name_exactly_the_checks_each_fault_breaks() -> None:
     site = load_text(SITE)
     assert set(MailServerStopped().truth(site).fails) == {
         "mail:smtp:example.com",
+        "mail:send:alice@example.com",
+        "mail:send:bob@example.com",
+        "mail:refused:alice@example.com",
+    }
+    # Port 25 still takes mail when only submission is closed.
+    assert set(SubmissionClosed().truth(site).fails) == {
         "mail:send:alice@example.com",
         "mail:send:bob@example.com",
         "mail:refused:alice@example.com",

@@ -1,6 +1,6 @@
-"""Faults of mail: the provider's Postfix stopped, a mailbox's password changed in Dovecot's passwd-file, a
-domain's MX record pointing to a wrong server in the public DNS. Each ground truth is read from the derived checks
-(which ones send as, read as, or look up what the fault changed)."""
+"""Faults of mail: the provider's Postfix stopped, its submission port closed to clients, a mailbox's password
+changed in Dovecot's passwd-file, a domain's MX record pointing to a wrong server in the public DNS. Each ground
+truth is read from the derived checks (which ones submit, send as, read as, or look up what the fault changed)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
-from officelab.domains.mail.facts import PASSWD, mail_of, passwd_line, zone_for
+from officelab.domains.mail.facts import PASSWD, SUBMISSION, mail_of, passwd_line, zone_for
 from officelab.domains.mail.model import MailProbe
 from officelab.faults import truth as t
 from officelab.faults.mechanisms import DaemonStopped, edit_file, restart, restore_file
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from officelab.runtime.lab import Lab
 
 SKILLS = ("TAI-CP7", "TRI-CT", "TAI-CP11")
+MASTER_CF = "postfix/master.cf"
 WRONG_MX = "mx.nowhere.invalid"
 """Where a wrong MX points: a name that does not exist (`.invalid` never resolves)."""
 
@@ -61,6 +62,48 @@ class MailServerStopped(DaemonStopped):
             f"start Postfix again on {provider}",
             smtp,
         )
+
+
+class SubmissionClosed(Fault):
+    """Postfix's submission service listens on the loopback only (``127.0.0.1:submission`` in master.cf, as for a
+    server meant to be reached through a local webmail): port 587 is closed to clients, port 25 still takes mail."""
+
+    kind: ClassVar[str] = "mail-submission-closed"
+    title_fr: ClassVar[str] = "Port de soumission (587) fermé aux clients"
+    title_en: ClassVar[str] = "Submission port (587) closed to clients"
+    layer: ClassVar[Layer] = Layer.TRANSPORT
+    difficulty: ClassVar[int] = 2
+    competencies: ClassVar[tuple[str, ...]] = SKILLS
+    kept_in_state: ClassVar[bool] = True
+
+    @classmethod
+    def candidates(cls, site: Site) -> list[Fault]:
+        return [cls()] if site.mail is not None else []
+
+    def problems(self, site: Site) -> list[str]:
+        return [] if site.mail is not None else ["this site has no mail provider"]
+
+    def truth(self, site: Site) -> GroundTruth:
+        provider = mail_of(site).provider
+        submitting = tuple(c.id for c in t.checks(site) if isinstance(c.probe, MailProbe) and c.probe.port == SUBMISSION)
+        return GroundTruth(
+            f"sur {provider}, le service submission de Postfix n'écoute que sur 127.0.0.1 : le port 587 est fermé aux clients",
+            f"on {provider}, Postfix's submission service listens on 127.0.0.1 only: port 587 is closed to clients",
+            f"{provider}: postfix master.cf, submission",
+            "faire écouter le service submission sur toutes les adresses (master.cf) puis recharger Postfix",
+            "make the submission service listen on every address (master.cf), then reload Postfix",
+            submitting,
+        )
+
+    def inject(self, lab: Lab) -> Undo:
+        provider = mail_of(lab.site()).provider
+        undo = edit_file(lab, provider, MASTER_CF, "\nsubmission inet", "\n127.0.0.1:submission inet")
+        restart(lab, f"{provider}/postfix")
+        return undo
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        restore_file(lab, undo)
+        restart(lab, f"{undo['node']}/postfix")
 
 
 class MailboxPasswordChanged(Fault):
@@ -167,4 +210,4 @@ class MxRecordWrong(Fault):
 
 
 def catalogue() -> tuple[type[Fault], ...]:
-    return (MailServerStopped, MailboxPasswordChanged, MxRecordWrong)
+    return (MailServerStopped, SubmissionClosed, MailboxPasswordChanged, MxRecordWrong)
