@@ -28,7 +28,7 @@ mail:
   provider: mail
   domains: [example.com]
   mailboxes:
-    - {address: alice@example.com, name: Alice, password: "Alice#2026"}
+    - {address: alice@example.com, name: Alice, password: "Al'ice#2026"}   # a quote: s-nail's ~/.mailrc must quote it right
     - {address: bob@example.com, name: Bob, password: "Bob#2026x"}
 links:
   - [isp:core, inet-sw:p1]

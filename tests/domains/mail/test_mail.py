@@ -68,7 +68,9 @@ def test_facts_of_the_default_site() -> None:
     rc = facts.mailrc(site, site.mail.mailboxes[0])  # type: ignore[union-attr]
     assert "set mta=smtp://amartin%40cabinet-martin.fr@mail.example.com:587 smtp-use-starttls" in rc
     assert "set inbox=imaps://amartin%40cabinet-martin.fr@mail.example.com\n" in rc
-    assert 'password-amartin@cabinet-martin.fr@mail.example.com:587="Mail#Martin2026"' in rc and "tls-verify=strict" in rc
+    assert "password-amartin@cabinet-martin.fr@mail.example.com:587='Mail#Martin2026'" in rc and "tls-verify=strict" in rc
+    assert "set from='Anne Martin <amartin@cabinet-martin.fr>'" in rc
+    assert facts.quoted("it's") == "'it'\\''s'"  # closed, an escaped quote, reopened: as sh and s-nail read it
 
 
 def test_the_plan_runs_postfix_and_dovecot_in_private_directories() -> None:
@@ -92,7 +94,7 @@ def test_the_plan_runs_postfix_and_dovecot_in_private_directories() -> None:
     assert all(row.split()[4] == "n" for row in files["postfix/master.cf"].splitlines() if row and row[0].isalpha()), "no chroot"
     assert f"base_dir = {node}/run/dovecot" in files["dovecot/dovecot.conf"]
     assert files["postfix/mailboxes"] == "alice@example.com\texample.com/alice/\nbob@example.com\texample.com/bob/\n"
-    assert all("Alice#2026" not in content for content in files.values()), "passwords are written by the hook, hashed"
+    assert all("Al'ice#2026" not in content for content in files.values()), "passwords are written by the hook, hashed"
 
 
 def test_each_mailbox_sends_to_the_next_and_a_wrong_password_is_refused() -> None:
@@ -112,7 +114,7 @@ def test_each_mailbox_sends_to_the_next_and_a_wrong_password_is_refused() -> Non
         "mail.example.com",
     )
     refuse = checks["mail:refused:alice@example.com"].probe
-    assert isinstance(refuse, MailProbe) and refuse.action == "refused" and refuse.password != "Alice#2026"
+    assert isinstance(refuse, MailProbe) and refuse.action == "refused" and refuse.password != "Al'ice#2026"
     assert checks["mail:smtp:example.com"].depends == ("mail:mx:example.com",)
     assert {c.place for c in checks.values()} == {"home"}
 

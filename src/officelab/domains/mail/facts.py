@@ -96,18 +96,23 @@ def passwd_line(box: Mailbox, password: str | None = None) -> str:
     return f"{box.address}:{password_hash(password or box.password)}:{MAIL_UID}:{MAIL_UID}::/{domain}/{user}::\n"
 
 
+def quoted(value: str) -> str:
+    """``value`` in s-nail's single quotes (sh-like: a ``'`` is closed, escaped and reopened)."""
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
 def mailrc(site: Site, box: Mailbox) -> str:
     """A learner's ``~/.mailrc`` for s-nail on a node: submission on 587 with STARTTLS and AUTH, IMAPS for the
     inbox, both verifying the server's certificate against the lab's CA. s-nail looks a password up under the
     user's address (not percent-encoded) at the host, with the port when it is not the protocol's default."""
     host, user = mail_of(site).server_name, box.address.replace("@", "%40")
-    sender = f'"{box.name} <{box.address}>"' if box.name else box.address
+    sender = f"{box.name} <{box.address}>" if box.name else box.address
     return (
         "set v15-compat\n"
         "set tls-ca-file=/run/officelab/site-ca.pem tls-verify=strict\n"
-        f"set from={sender}\n"
+        f"set from={quoted(sender)}\n"
         f"set mta=smtp://{user}@{host}:{SUBMISSION} smtp-use-starttls\n"
         f"set inbox=imaps://{user}@{host}\n"
-        f'set password-{box.address}@{host}:{SUBMISSION}="{box.password}"\n'
-        f'set password-{box.address}@{host}="{box.password}"\n'
+        f"set password-{box.address}@{host}:{SUBMISSION}={quoted(box.password)}\n"
+        f"set password-{box.address}@{host}={quoted(box.password)}\n"
     )
