@@ -25,6 +25,7 @@ from officelab.domains.backup.model import BackupJob
 from officelab.domains.directory.model import Directory
 from officelab.domains.files.model import FilesService
 from officelab.domains.firewall.model import FirewallService
+from officelab.domains.mail.model import Mail
 from officelab.domains.network.model import DhcpService, DnsService
 from officelab.domains.printing.model import PrinterDevice, PrintService
 from officelab.domains.switchcli.model import SwitchCli, TftpService
@@ -366,6 +367,7 @@ class Site(Model):
     automation: Automation | None = None
     video: Video | None = None
     telephony: Telephony | None = None
+    mail: Mail | None = None
 
     @field_validator("nodes")
     @classmethod

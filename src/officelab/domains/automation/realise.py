@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from officelab.core.errors import LabError
 from officelab.domains.automation.facts import CA_ON_NODE, acl, broker_address, port
+from officelab.runtime.pki import ensure_ca
 from officelab.runtime.plan import DaemonPlan, FilePlan, HookPlan, LabPlan, PortListening, Stage
 from officelab.runtime.render import templates
 from officelab.site.model import Node, Site
@@ -112,30 +113,12 @@ def broker_names(site: Site) -> list[str]:
 
 
 def make_certificates(pki: Path, broker_ip: str, broker_name: str, fqdns: Sequence[str] = ()) -> None:
-    """A CA of the site and the broker's certificate (EC P-256), its subjectAltName naming every way a client may
-    reach it: each of ``fqdns`` (the first is also its CN), ``broker_name`` and ``broker_ip``. A client that checks
-    the broker's name (as TLS clients must) then accepts it by the name DNS gives it as well as by its address."""
-    pki.mkdir(parents=True, exist_ok=True)
+    """The site's CA (made once: `runtime.pki.ensure_ca`) and the broker's certificate (EC P-256), its
+    subjectAltName naming every way a client may reach it: each of ``fqdns`` (the first is also its CN),
+    ``broker_name`` and ``broker_ip``. A client that checks the broker's name (as TLS clients must) then accepts it
+    by the name DNS gives it as well as by its address."""
+    ensure_ca(pki)  # the lab's one CA, which the mail server's certificate chains to as well
     names = list(dict.fromkeys([*fqdns, broker_name]))
-    _openssl(
-        [
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "3650",
-            "-subj",
-            "/CN=OfficeLab site CA",
-            "-keyout",
-            str(pki / "ca.key"),
-            "-out",
-            str(pki / "ca.pem"),
-        ]
-    )
     _openssl(
         [
             "req",
