@@ -22,6 +22,7 @@ from officelab.core.model import NAME_PATTERN as NAME_PATTERN
 from officelab.core.model import PORT_PATTERN, DomainName, Duration, IfName, MacAddress, Model, Name, VlanRef
 from officelab.domains.automation.model import Automation
 from officelab.domains.backup.model import BackupJob
+from officelab.domains.box.model import BoxService
 from officelab.domains.directory.model import Directory
 from officelab.domains.files.model import FilesService
 from officelab.domains.firewall.model import FirewallService
@@ -70,6 +71,7 @@ class NodeKind(StrEnum):
     """What a node is, in the trade's words."""
 
     ROUTER = "router"
+    BOX = "box"
     SWITCH = "switch"
     ACCESS_POINT = "access-point"
     SERVER = "server"
@@ -91,8 +93,13 @@ class NodeKind(StrEnum):
 
     @property
     def routes(self) -> bool:
-        """Routers, the ISP and remote sites forward packets between their interfaces (layer 3)."""
-        return self in (NodeKind.ROUTER, NodeKind.ISP, NodeKind.REMOTE_SITE)
+        """Routers, internet boxes, the ISP and remote sites forward packets between their interfaces (layer 3)."""
+        return self in (NodeKind.ROUTER, NodeKind.BOX, NodeKind.ISP, NodeKind.REMOTE_SITE)
+
+    @property
+    def site_router(self) -> bool:
+        """The site's own router: a router, or an internet box (a router with its admin page)."""
+        return self in (NodeKind.ROUTER, NodeKind.BOX)
 
     @property
     def on_internet(self) -> bool:
@@ -253,6 +260,7 @@ class Services(Model):
     printer: PrinterDevice | None = None
     print: PrintService | None = None
     tftp: TftpService | None = None
+    box: BoxService | None = Field(default=None, description="an internet box's own service: its admin page and settings")
 
 
 class Node(Model):
@@ -297,6 +305,8 @@ class Node(Model):
             raise ValueError("only routers have VLAN sub-interfaces (`vlans` on an interface)")
         if self.services.firewall is not None and not self.kind.routes:
             raise ValueError("a firewall runs on a router")
+        if self.services.box is not None and self.kind is not NodeKind.BOX:
+            raise ValueError("`box` is the service of a node of kind box (an internet box)")
         if self.services.printer is not None and self.kind is not NodeKind.PRINTER:
             raise ValueError("`printer` is the service of a node of kind printer")
         if (self.services.files is not None or self.services.print is not None) and self.kind is not NodeKind.SERVER:

@@ -56,7 +56,7 @@ function drawTopology(container, map, onNode, onLink) {
       { selector: "node", style: { "background-image": "data(icon)", "background-fit": "contain", "background-opacity": 0, "border-width": 0,
         width: 34, height: 34, label: "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, "text-background-color": "#fff",
         "text-background-opacity": 0.8, "text-background-padding": 1 } },
-      { selector: "node[kind = 'switch'], node[kind = 'router']", style: { width: 42, height: 42, "font-weight": "bold" } },
+      { selector: "node[kind = 'switch'], node[kind = 'router'], node[kind = 'box']", style: { width: 42, height: 42, "font-weight": "bold" } },
       { selector: "node:selected", style: { "border-width": 2, "border-color": "#1f5f99", "background-opacity": 0.1 } },
       { selector: "edge", style: { width: 2, "line-color": "data(colour)", "curve-style": "straight", label: "data(label)", "font-size": 9,
         "text-rotation": "autorotate", color: "#3b4a5a", "text-background-color": "#fff", "text-background-opacity": 0.8 } },
