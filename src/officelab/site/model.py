@@ -97,8 +97,7 @@ class NodeKind(StrEnum):
         return self in (NodeKind.ROUTER, NodeKind.BOX, NodeKind.ISP, NodeKind.REMOTE_SITE)
 
     @property
-    def site_router(self) -> bool:
-        """The site's own router: a router, or an internet box (a router with its admin page)."""
+    def site_router(self) -> bool:  # the site's own router: a router, or an internet box (a router with its admin page)
         return self in (NodeKind.ROUTER, NodeKind.BOX)
 
     @property
@@ -305,8 +304,6 @@ class Node(Model):
             raise ValueError("only routers have VLAN sub-interfaces (`vlans` on an interface)")
         if self.services.firewall is not None and not self.kind.routes:
             raise ValueError("a firewall runs on a router")
-        if self.services.box is not None and self.kind is not NodeKind.BOX:
-            raise ValueError("`box` is the service of a node of kind box (an internet box)")
         if self.services.printer is not None and self.kind is not NodeKind.PRINTER:
             raise ValueError("`printer` is the service of a node of kind printer")
         if (self.services.files is not None or self.services.print is not None) and self.kind is not NodeKind.SERVER:

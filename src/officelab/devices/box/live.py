@@ -36,6 +36,10 @@ def _handles(chain: str, prefix: str) -> list[int]:
 def apply_firewall(config: dict[str, Any], settings: Settings) -> None:
     """The box's forwards and its remote administration, made exactly what the settings say, in one transaction."""
     wan = config["wan_iface"]
+    if not config["firewall"]:
+        if settings.forwards or settings.remote_admin:
+            raise RuntimeError("cette box n'a pas de pare-feu : pas de redirection de ports")
+        return
     lines = [f"delete rule {TABLE} prerouting handle {h}" for h in _handles("prerouting", "box forward ")]
     lines += [f"delete rule {TABLE} input handle {h}" for h in _handles("input", "box remote admin")]
     lines += [f"add rule {TABLE} prerouting {f.rule(wan)}" for f in settings.forwards]

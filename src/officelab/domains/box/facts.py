@@ -78,7 +78,7 @@ def initial_settings(box: BoxService, s: Sides) -> dict[str, Any]:
     }
 
 
-def daemon_config(box: BoxService, s: Sides, node_dir: Path) -> dict[str, Any]:
+def daemon_config(node: Node, box: BoxService, s: Sides, node_dir: Path) -> dict[str, Any]:
     """The admin daemon's configuration file: where it listens, what it shows, the files it changes."""
     return {
         "model": box.firmware.model,
@@ -87,6 +87,7 @@ def daemon_config(box: BoxService, s: Sides, node_dir: Path) -> dict[str, Any]:
         "port": ADMIN_PORT,
         "wan_address": s.public,
         "wan_iface": s.wan.name,
+        "firewall": node.services.firewall is not None,
         "lan_iface": s.lan.name,
         "lan_subnet": str(s.vlan.subnet),
         "netmask": str(s.vlan.subnet.netmask),

@@ -18,7 +18,7 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     if box is None or s is None:
         return
     node_dir = plan.node_dir(node.name)
-    config = json.dumps(daemon_config(box, s, node_dir), indent=2) + "\n"
+    config = json.dumps(daemon_config(node, box, s, node_dir), indent=2) + "\n"
     plan.files.append(FilePlan(node.name, CONFIG, config, mode=0o600))  # it holds the planned password
     argv = [sys.executable, "-m", "officelab.devices.box.server", str(node_dir / CONFIG)]
     plan.daemons.append(DaemonPlan("box-admin", node.name, argv, stage=Stage.CLIENTS, ready=[PortListening("tcp", ADMIN_PORT)]))

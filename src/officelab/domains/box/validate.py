@@ -4,6 +4,7 @@ manages, and forwards towards devices of its LAN (what the admin daemon would re
 from __future__ import annotations
 
 from officelab.domains.box.facts import sides
+from officelab.site.model import NodeKind
 from officelab.site.validate import Validation
 
 
@@ -13,6 +14,11 @@ def validate(v: Validation) -> None:
         if box is None:
             continue
         path: tuple[str | int, ...] = ("nodes", k, "services", "box")
+        if node.kind is not NodeKind.BOX:
+            v.add(
+                path, f"`box` is the service of a node of kind box (an internet box), and {node.name} is a {node.kind}", "use `kind: box`"
+            )
+            continue
         s = sides(v.topo, node)
         if s is None:
             v.add(
@@ -22,19 +28,17 @@ def validate(v: Validation) -> None:
             )
             continue
         fw = node.services.firewall
-        if fw is None:
-            v.add(
-                path, f"the box {node.name} has no firewall: its NAT and port forwards are rules of it", "add `firewall:` with a wan zone"
-            )
-            continue
-        wan_zones = [name for name, z in fw.zones.items() if s.wan.name in z.interfaces]
+        if fw is None and (box.forwards or box.remote_admin):
+            why = f"the box {node.name} has no firewall: its port forwards and remote administration are rules of it"
+            v.add(path, why, "add `firewall:` with a wan zone")
+        wan_zones = [name for name, z in fw.zones.items() if s.wan.name in z.interfaces] if fw else []
         if node.services.dhcp is None or s.vlan.dhcp is None:
             v.add(
                 path,
                 f"the box {node.name} manages the DHCP of VLAN {s.vlan.id} on its page",
                 "add `dhcp: {}` to its services and a `dhcp:` scope to the VLAN",
             )
-        taken = {f.name for f in fw.nat.forwards}
+        taken = {f.name for f in fw.nat.forwards} if fw else set()
         for m, fwd in enumerate(box.forwards):
             where = (*path, "forwards", m)
             if fwd.zone not in wan_zones:
