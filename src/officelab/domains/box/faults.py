@@ -88,6 +88,11 @@ class ForwardWrongHost(_SettingChanged):
     competencies: ClassVar[tuple[str, ...]] = SKILLS
     name: str = Field(default="", description="the port forward (default: the box's first planned one)")
 
+    @classmethod
+    def candidates(cls, site: Site) -> list[Fault]:
+        found = [cls(box=n.name, name=f.name) for n, b, _ in boxes(t.topology(site)) for f in b.forwards]
+        return [f for f in found if f.problems(site) == []]
+
     def forward(self, site: Site) -> str:
         planned = [f.name for n, b, _ in boxes(t.topology(site)) if n.name == self.node(site) for f in b.forwards]
         return self.name or (planned[0] if planned else "")
