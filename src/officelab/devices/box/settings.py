@@ -122,10 +122,10 @@ def check_forward(subnet: str, box: str, taken: list[Forward], fwd: Forward) -> 
 def check_password(new: str, confirm: str, factory: str) -> None:
     if new != confirm:
         raise Refused("les deux mots de passe diffèrent")
-    if len(new) < 8:
-        raise Refused("le mot de passe fait au moins 8 caractères")
     if new == factory:
         raise Refused("choisissez un autre mot de passe que celui d'usine")
+    if len(new) < 8:
+        raise Refused("le mot de passe fait au moins 8 caractères")
 
 
 def check_wifi(ssid: str, key: str) -> None:
