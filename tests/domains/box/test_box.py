@@ -208,3 +208,15 @@ def test_the_pages_escape_what_they_show(box: Box) -> None:
     box.settings.ssid = "<script>"
     html = pages.wifi("Box", box.settings)
     assert "<script>" not in html and "&lt;script&gt;" in html and 'lang="fr"' in html
+
+
+def test_the_wifi_settings_go_into_the_radio_s_hostapd_configuration(tmp_path: Path) -> None:
+    from officelab.devices.box.live import apply_wifi
+
+    conf = tmp_path / "hostapd.conf"
+    conf.write_text("interface=wlan0\nssid=Old\nwpa=2\nwpa_passphrase=old-passphrase\n")
+    settings = Settings("x", "192.168.1.10", "192.168.1.50", "24h", ssid="Boutique-Durand", wifi_key="durand-wifi-2026")
+    assert apply_wifi({}, settings) is False, "no radio on the box: the settings file only"
+    assert apply_wifi({"hostapd_conf": str(conf)}, settings) is True
+    assert conf.read_text() == "interface=wlan0\nssid=Boutique-Durand\nwpa=2\nwpa_passphrase=durand-wifi-2026\n"
+    assert apply_wifi({"hostapd_conf": str(conf)}, settings) is False, "unchanged: hostapd is not told again"

@@ -49,7 +49,8 @@ def apply_firewall(config: dict[str, Any], settings: Settings) -> None:
         nft("\n".join(lines) + "\n")
 
 
-def _dnsmasq_pids(conf: str) -> list[int]:
+def _pids(program: bytes, conf: str) -> list[int]:
+    """The processes of ``program`` started with ``conf`` (in the box's own process namespace)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -57,7 +58,7 @@ def _dnsmasq_pids(conf: str) -> list[int]:
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if argv and argv[0].endswith(b"dnsmasq") and conf.encode() in argv:
+            if argv and argv[0].endswith(program) and conf.encode() in argv:
                 pids.append(int(entry.name))
     return pids
 
@@ -75,16 +76,38 @@ def apply_dhcp(config: dict[str, Any], settings: Settings) -> bool:
     if new == text:
         return False
     conf.write_text(new)
-    old = _dnsmasq_pids(str(conf))
+    old = _pids(b"dnsmasq", str(conf))
     for pid in old:
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:  # the supervisor starts it again; the page answers once it serves
-        now = _dnsmasq_pids(str(conf))
+        now = _pids(b"dnsmasq", str(conf))
         if now and not set(now) & set(old):
             return True
         time.sleep(0.1)
     raise RuntimeError("dnsmasq did not start again with the new range")
+
+
+def apply_wifi(config: dict[str, Any], settings: Settings) -> bool:
+    """The SSID and WPA2 passphrase written into the box's hostapd configuration, and hostapd told (SIGHUP: it
+    reads its configuration again), when the box has a radio (``hostapd_conf`` in its configuration). True when
+    the configuration changed."""
+    path = config.get("hostapd_conf")
+    if not path or not settings.ssid:
+        return False
+    conf = Path(path)
+    text = conf.read_text()
+    new = text
+    for key, value in (("ssid", settings.ssid), ("wpa_passphrase", settings.wifi_key)):
+        line = f"{key}={value}"
+        lines = [line if old.startswith(f"{key}=") else old for old in new.splitlines()]
+        new = "\n".join(lines if line in lines else [*lines, line]) + "\n"
+    if new == text:
+        return False
+    conf.write_text(new)
+    for pid in _pids(b"hostapd", path):
+        os.kill(pid, signal.SIGHUP)
+    return True
 
 
 def leases(path: str) -> list[dict[str, str]]:

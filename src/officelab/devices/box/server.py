@@ -44,6 +44,7 @@ class Box:
     settings: Settings
     apply_firewall: Callable[[dict[str, Any], Settings], None] = live.apply_firewall
     apply_dhcp: Callable[[dict[str, Any], Settings], bool] = live.apply_dhcp
+    apply_wifi: Callable[[dict[str, Any], Settings], bool] = live.apply_wifi
     sessions: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -98,8 +99,9 @@ class Box:
             if path == "/wifi":
                 check_wifi(form.get("ssid", ""), form.get("key", ""))
                 s.ssid, s.wifi_key = form["ssid"], form["key"]
+                radio = self.apply_wifi(self.config, s)
                 self.save()
-                return f"Réseau Wi-Fi {s.ssid} enregistré"
+                return f"Réseau Wi-Fi {s.ssid} enregistré" + (" : point d'accès rechargé" if radio else "")
         raise Refused(f"page inconnue : {path}")
 
     def _firewall(self, forwards: list[Forward]) -> None:
@@ -202,6 +204,7 @@ def main() -> None:
     box = Box(config, settings)
     box.apply_firewall(config, settings)  # the live box made what the saved settings say (after a restart too)
     box.apply_dhcp(config, settings)
+    box.apply_wifi(config, settings)
     serve(box)
 
 
