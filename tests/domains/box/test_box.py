@@ -81,7 +81,7 @@ def test_the_daemon_starts_from_the_factory_or_the_planned_state(tmp_path: Path)
     assert config["wan_iface"] == "wan" and config["dhcp_tag"] == "vlan1" and config["firewall"] is True
     factory = node.services.box.model_copy(update={"state": "factory"})
     initial = daemon_config(node, factory, s, tmp_path)["initial"]
-    assert initial["password_plain"] == "admin" and initial["forwards"] == [] and initial["ssid"] == ""
+    assert initial["password_plain"] == "K7q2-Wm4x" and initial["forwards"] == [] and initial["ssid"] == ""
 
 
 def test_the_plan_runs_the_admin_daemon_after_dnsmasq(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_the_box_checks_are_sound() -> None:
     assert checks["box:page:box"].place == "pc-caisse" and isinstance(checks["box:page:box"].probe, HttpProbe)
     login, factory = checks["box:login:box"].probe, checks["box:factory:box"].probe
     assert isinstance(login, BoxLoginProbe) and login.password == "Durand-Boutique-2026" and not login.refused
-    assert isinstance(factory, BoxLoginProbe) and factory.password == "admin" and factory.refused
+    assert isinstance(factory, BoxLoginProbe) and factory.password == "K7q2-Wm4x" and factory.refused
     wan = checks["box:wan:box"]
     assert wan.place == "dns-public" and not wan.expect and wan.probe == TcpProbe(host="198.51.100.10", port=80)
     forward = checks["forward:site-web"].probe

@@ -37,6 +37,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "build" / "test-artifacts" / "box"
 LAB = "tbox"
 PLANNED = "Durand-Boutique-2026"
+FACTORY = "K7q2-Wm4x"  # the sticker's, in tpe.yaml
 BOX_CHECKS = ("box:page:box", "box:login:box", "box:factory:box", "box:wan:box", "box:dhcp:box", "forward:site-web")
 
 
@@ -45,7 +46,7 @@ def lab() -> Iterator[Lab]:
     text = (
         builtin_sites()["tpe"]
         .read_text()
-        .replace("        factory_password: admin\n", "        factory_password: admin\n        state: factory\n")
+        .replace("        factory_password: K7q2-Wm4x\n", "        factory_password: K7q2-Wm4x\n        state: factory\n")
     )
     assert "state: factory" in text
     before = Snapshot()
@@ -95,7 +96,7 @@ def test_a_browser_configures_the_factory_box(lab: Lab) -> None:
             page = browser.new_page(viewport=LAPTOP)
             page.goto(relay.url)
             assert page.url.endswith("/login"), "no session: the page asks to log in"
-            page.fill("#password", "admin")
+            page.fill("#password", FACTORY)
             page.click("#login")
             page.wait_for_selector("#wan")
             wan = page.inner_text("#wan")
@@ -137,13 +138,13 @@ def test_a_browser_configures_the_factory_box(lab: Lab) -> None:
             assert "OLB4-TPE-0001" in page.inner_text("#firmware")
 
             page.goto(relay.url + "password")
-            page.fill("#current", "admin")
+            page.fill("#current", FACTORY)
             page.fill("#new", PLANNED)
             page.fill("#confirm", PLANNED)
             submit(page, "#change-password", "changé")
             page.click("#logout")
             page.wait_for_selector("#password")
-            page.fill("#password", "admin")
+            page.fill("#password", FACTORY)
             page.click("#login")
             assert "incorrect" in page.inner_text("#error"), "the factory password no longer opens the page"
             shot(page, "4-factory-refused")

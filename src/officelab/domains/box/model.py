@@ -32,7 +32,9 @@ class BoxService(Model):
     ``state: factory``: the box boots as delivered (factory password, none of the planned forwards): the learner
     configures it on the page. ``state: configured`` (default): it boots with the site's password and forwards."""
 
-    factory_password: str = Field(default="admin", min_length=1, description="the password on the box's sticker")
+    factory_password: str = Field(
+        min_length=4, description="the password on the box's sticker (as printed: reports mask it like any password)"
+    )
     admin_password: str = Field(min_length=8, description="the admin password the site plans (not the factory one)")
     state: Literal["factory", "configured"] = "configured"
     forwards: list[PortForward] = Field(default_factory=list, description="the port forwards the site plans on the box")
