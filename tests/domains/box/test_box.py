@@ -189,6 +189,16 @@ def test_the_password_changes_and_the_factory_one_stops_working(box: Box) -> Non
         box.change({"_path": "/password", "current": "Durand-Boutique-2026", "new": "admin", "confirm": "admin"})
 
 
+def test_a_range_dnsmasq_does_not_take_is_not_kept(box: Box) -> None:
+    def fail(_c: dict[str, Any], _s: Settings) -> bool:
+        raise RuntimeError("dnsmasq did not start again with the new range")
+
+    box.apply_dhcp = fail
+    with pytest.raises(RuntimeError):
+        box.change({"_path": "/dhcp", "start": "192.168.1.100", "end": "192.168.1.150", "lease": "12h"})
+    assert (box.settings.dhcp_start, box.settings.dhcp_end) == ("192.168.1.10", "192.168.1.50")
+
+
 def test_a_forward_refused_by_the_firewall_is_not_kept(box: Box) -> None:
     def refuse(_c: dict[str, Any], _s: Settings) -> None:
         raise RuntimeError("nft refused the change")

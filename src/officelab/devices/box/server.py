@@ -69,10 +69,15 @@ class Box:
             if path == "/dhcp":
                 start, end, lease = form.get("start", ""), form.get("end", ""), form.get("lease", "")
                 check_range(self.config["lan_subnet"], self.config["address"], start, end, lease)
+                before = (s.dhcp_start, s.dhcp_end, s.dhcp_lease)
                 s.dhcp_start, s.dhcp_end, s.dhcp_lease = start, end, lease
-                self.apply_dhcp(self.config, s)
+                try:
+                    restarted = self.apply_dhcp(self.config, s)
+                except RuntimeError:
+                    s.dhcp_start, s.dhcp_end, s.dhcp_lease = before
+                    raise
                 self.save()
-                return f"Plage DHCP {start} – {end}, bail {lease} : serveur DHCP redémarré"
+                return f"Plage DHCP {start} – {end}, bail {lease}" + (" : serveur DHCP redémarré" if restarted else " (inchangée)")
             if path == "/nat/add":
                 try:
                     port = int(form.get("port", ""))
