@@ -9,13 +9,18 @@ Screenshots go to ``build/test-artifacts/box/``."""
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from officelab.core.deadline import wait_for
 from officelab.domains.box.facts import SETTINGS
 from officelab.faults import engine
 from officelab.faults.mechanisms import restart
@@ -165,6 +170,28 @@ def test_the_settings_outlive_a_restart_of_the_admin_daemon(lab: Lab) -> None:
     ruleset = lab.run("box", ["nft", "list", "chain", "inet", "officelab", "prerouting"]).stdout
     assert ruleset.count('comment "box forward site-web"') == 1, ruleset
     assert all(s is Status.PASS for s in statuses(lab).values())
+
+
+def test_officelab_box_page_opens_the_page_on_loopback(lab: Lab) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = [sys.executable, "-m", "officelab.cli", "box", "page", "--lab", LAB, "--port", str(port)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: _answers(port), 30), "the relay listens on loopback"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as answer:
+            assert "Mot de passe administrateur" in answer.read().decode()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "127.0.0.1" in out and "relay closed" in out, (out, err)
+    assert "192.168.1." not in subprocess.run(["ip", "route"], capture_output=True, text=True).stdout, "no lab route on the host"
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def test_the_learner_devices_cannot_read_the_settings(lab: Lab) -> None:
