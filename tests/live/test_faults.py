@@ -35,7 +35,9 @@ def _faults() -> list[Fault]:
     """One fault of each type (the first candidate for the default site, so a failure is reproducible)."""
     site = load_site("cabinet-martin")
     chosen = []
-    for kind, (_domain, cls) in engine.catalogue().items():
+    for kind, (domain, cls) in engine.catalogue().items():
+        if domain == "box":
+            continue  # the internet box's are on tpe (the default site has none): tests/domains/box/test_live.py
         if ALL or kind in SAMPLE:
             candidates = cls.candidates(site)
             assert candidates, f"{kind} has no candidate on the default site"

@@ -78,15 +78,22 @@ def _intended(row: dict[str, Any]) -> dict[str, Any]:
         row["probe"] = {**row["probe"], "dns": DNS_OFFERED[row["id"]], "servers": [row["probe"]["gateway"]]}
     if row["id"].startswith(("ip:", "gw:", "dns:")):
         row["criteria"] = [*row["criteria"], "TAI-CP3-C4"]
+    if row["id"] == "ip:pc-bureau:eth0":
+        row["probe"] = {**row["probe"], "address": "192.168.1.6"}  # tpe: reserved, the box forwards its web site to it
     if row["id"].startswith("mqtt:rule:"):
         row["criteria"] = ["TRI-CP7-C1" if c == "TRI-CP8-C2" else c for c in row["criteria"]]
     return row
 
 
 def _new(check_id: str) -> bool:
-    """Checks added since: the trunks (a pulled trunk is one root cause), flows into a zone of DHCP hosts only, and the
-    managed switches' command line, configuration and saved configuration, and mail."""
-    return check_id.startswith(("trunk:", "cli:", "conf:", "saved:", "mail:")) or (check_id.startswith("flow:") and "->guests:" in check_id)
+    """Checks added since: the trunks (a pulled trunk is one root cause), flows into a zone of DHCP hosts only, the
+    managed switches' command line, configuration and saved configuration, mail, and the internet box's admin page,
+    DHCP range and planned port forward, with the DNS record of the host it reaches (tpe's pc-bureau, now reserved)."""
+    return (
+        check_id.startswith(("trunk:", "cli:", "conf:", "saved:", "mail:", "box:"))
+        or (check_id.startswith("flow:") and "->guests:" in check_id)
+        or check_id in ("forward:site-web", "dnsrec:pc-bureau")
+    )
 
 
 @pytest.mark.parametrize("site", ["cabinet-martin", "tpe"])

@@ -31,8 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from officelab.core.errors import SiteInvalid
-from officelab.site.loader import load_site, load_text
-from officelab.site.model import (
+from officelab.site.limits import (
     MAX_ALIASES,
     MAX_DEPTH,
     MAX_NODES,
@@ -43,6 +42,7 @@ from officelab.site.model import (
     MAX_TEXT_CHARS,
     MAX_YAML_VALUES,
 )
+from officelab.site.loader import load_site, load_text
 from tests.conftest import cli
 
 SECONDS = 1.0

@@ -104,7 +104,7 @@ def up(
             fail(f"interrupted: lab {lab} was torn down", 130)
     _print_status(target.status())
     host = next((n.name for n in loaded.nodes if n.kind.value in ("workstation", "laptop")), loaded.nodes[0].name)
-    router = next((n.name for n in loaded.nodes if n.kind.value == "router"), host)
+    router = next((n.name for n in loaded.nodes if n.kind.site_router), host)
     out.print(
         Text(
             f"\nExplore: officelab exec --lab {lab} {host} -- ping -c1 www.example.com, "

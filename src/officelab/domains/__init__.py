@@ -59,6 +59,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("video", "IP cameras and the recorder"),
     Domain("telephony", "IP PBX, phones, SIP trunk and operator"),
     Domain("mail", "a mail provider on the internet: SMTP submission, IMAPS, the site's mailboxes"),
+    Domain("box", "the internet box of a small business or a home: its admin page, port forwards, DHCP, Wi-Fi settings"),
 )
 """The registry, in dependency order: a domain may use the facts and checks of the domains above it."""
 

@@ -159,6 +159,9 @@ def classify(entry: Entry) -> Action:
     if tool == "samba-tool":
         reading = (len(words) > 2 and words[2] in _SAMBA_READS) or any(w in _SAMBA_READS for w in words[1:3])
         return Action(entry, rank=6) if reading else Action(entry, change=True)
+    if tool == "curl" and any(w.startswith(("-d", "--data", "-F", "--form")) for w in words[1:]):
+        logging_in = any(w.rstrip("/").endswith("/login") for w in words[1:])
+        return Action(entry, rank=6) if logging_in else Action(entry, change=True)  # a form posted to a box's page
     if tool == "nft" and len(words) > 1 and words[1] in ("list", "monitor"):
         return Action(entry, rank=4)  # the firewall's ruleset: what it forwards, translates and drops
     if tool in _CHANGES:

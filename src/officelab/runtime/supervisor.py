@@ -202,6 +202,8 @@ class Supervisor:
             daemon.exit_code = os.waitstatus_to_exitcode(status)
             daemon.pid = 0
             self.save()
+            if time.time() - daemon.started_at > 30:  # it ran steadily (a box restarts dnsmasq): not a crash loop
+                daemon.restarts = 0
             if daemon.wanted and daemon.spec.restart and not self.stopping and daemon.restarts < 5:
                 daemon.restarts += 1
                 delay = min(0.2 * 2**daemon.restarts, 5.0)

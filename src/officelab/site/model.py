@@ -22,6 +22,7 @@ from officelab.core.model import NAME_PATTERN as NAME_PATTERN
 from officelab.core.model import PORT_PATTERN, DomainName, Duration, IfName, MacAddress, Model, Name, VlanRef
 from officelab.domains.automation.model import Automation
 from officelab.domains.backup.model import BackupJob
+from officelab.domains.box.model import BoxService
 from officelab.domains.directory.model import Directory
 from officelab.domains.files.model import FilesService
 from officelab.domains.firewall.model import FirewallService
@@ -33,44 +34,14 @@ from officelab.domains.telephony.model import Telephony
 from officelab.domains.video.model import Video
 from officelab.domains.web.model import WebService
 from officelab.probes.spec import ProbeSpec
-
-# --------------------------------------------------------------------------- limits
-# Every input is bounded, so that a broken or hostile site file is refused quickly, with little memory, and
-# located. The reader and the YAML parser (`officelab.site.loader`) apply the first five before any typing;
-# the model applies the others where they belong, so each refusal names its field. They are sized for a
-# small-business site with a margin: the generated 1000-host bench site (`bench/topology.py`: 134 KiB,
-# 18 000 YAML values, 1051 nodes, 1050 ports, 1050 links) passes, and the built-in sites are far below.
-
-MAX_SITE_BYTES = 256 * 1024
-"""A site file's size (bytes of a file, or UTF-8 bytes of a text): twice the 1000-host bench site. Parsing is
-pure Python (100 KB to 800 KB a second, by content), so this also bounds the time any refusal takes."""
-MAX_DEPTH = 64
-"""How deeply YAML collections nest; the deepest section of a real site is about 10 levels."""
-MAX_ALIASES = 1000
-"""How many YAML aliases (``*name``) a file may use."""
-MAX_YAML_VALUES = 50_000
-"""YAML values (scalars, mappings, sequences, keys included) in a file, counted as written and again with
-every alias expanded, so an alias bomb ("billion laughs") is refused before it is built."""
-MAX_TEXT_CHARS = 4096
-"""The length of any single value or key (names, descriptions, titles, passwords, page bodies)."""
-MAX_PORTS_PER_RANGE = 4096
-"""Ports one range such as ``ge[1-24]`` may declare."""
-MAX_PORTS_PER_SWITCH = 4096
-"""Ports one switch or access point may declare."""
-MAX_PORTS = 65_536
-"""Switch ports of the whole site."""
-MAX_NODES = 5_000
-"""Nodes of a site (each one is a network namespace in a lab)."""
-MAX_LINKS = 10_000
-"""Cables of a site."""
-MAX_VLANS = 4094
-"""VLANs of a site: the 802.1Q id space."""
+from officelab.site.limits import MAX_LINKS, MAX_NODES, MAX_PORTS, MAX_PORTS_PER_RANGE, MAX_PORTS_PER_SWITCH, MAX_VLANS
 
 
 class NodeKind(StrEnum):
     """What a node is, in the trade's words."""
 
     ROUTER = "router"
+    BOX = "box"
     SWITCH = "switch"
     ACCESS_POINT = "access-point"
     SERVER = "server"
@@ -92,8 +63,12 @@ class NodeKind(StrEnum):
 
     @property
     def routes(self) -> bool:
-        """Routers, the ISP and remote sites forward packets between their interfaces (layer 3)."""
-        return self in (NodeKind.ROUTER, NodeKind.ISP, NodeKind.REMOTE_SITE)
+        """Routers, internet boxes, the ISP and remote sites forward packets between their interfaces (layer 3)."""
+        return self in (NodeKind.ROUTER, NodeKind.BOX, NodeKind.ISP, NodeKind.REMOTE_SITE)
+
+    @property
+    def site_router(self) -> bool:  # the site's own router: a router, or an internet box (a router with its admin page)
+        return self in (NodeKind.ROUTER, NodeKind.BOX)
 
     @property
     def on_internet(self) -> bool:
@@ -254,6 +229,7 @@ class Services(Model):
     printer: PrinterDevice | None = None
     print: PrintService | None = None
     tftp: TftpService | None = None
+    box: BoxService | None = Field(default=None, description="an internet box's own service: its admin page and settings")
 
 
 class Node(Model):

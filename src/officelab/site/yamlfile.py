@@ -13,7 +13,7 @@ from yaml.error import MarkedYAMLError, YAMLError
 from yaml.reader import ReaderError
 
 from officelab.core.errors import Problem, SiteInvalid, cut
-from officelab.site.model import MAX_SITE_BYTES
+from officelab.site.limits import MAX_SITE_BYTES
 from officelab.site.yamltree import Refused, compose
 
 Loc = tuple[str | int, ...]

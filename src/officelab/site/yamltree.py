@@ -28,7 +28,7 @@ from yaml.events import (
 )
 
 from officelab.core.errors import Problem, cut, shown
-from officelab.site.model import MAX_ALIASES, MAX_DEPTH, MAX_TEXT_CHARS, MAX_YAML_VALUES
+from officelab.site.limits import MAX_ALIASES, MAX_DEPTH, MAX_TEXT_CHARS, MAX_YAML_VALUES
 
 Loc = tuple[str | int, ...]
 

@@ -122,6 +122,6 @@ def test_zone_sources_are_where_the_flows_start(name: str) -> None:
 
 
 def test_a_site_without_firewall_has_no_flow_checked() -> None:
-    bare = without("tpe", ("nodes", "box", "services", "firewall"))
+    bare = without("tpe", ("nodes", "box", "services", "firewall"), ("nodes", "box", "services", "box", "forwards"))
     assert alone("firewall", bare) == {}
     assert bare.node("box").services.firewall is None and alone("firewall", "tpe"), "the same site with its firewall has flows"

@@ -138,7 +138,7 @@ def test_switches_and_the_wan_are_checked() -> None:
 
 def test_the_small_site_has_its_whole_network_checked() -> None:
     hosts = ("pc-caisse", "pc-bureau", "portable", "imprimante")
-    expected = {"wan:box", "dhcp:vlan1", "dnsrec:imprimante", "trunk:box-switch:uplink", "trunk:inet-sw:p1"} | {
+    expected = {"wan:box", "dhcp:vlan1", "dnsrec:imprimante", "dnsrec:pc-bureau", "trunk:box-switch:uplink", "trunk:inet-sw:p1"} | {
         f"{kind}:{h}{suffix}" for h in hosts for kind, suffix in (("link", ":eth0"), ("ip", ":eth0"), ("gw", ""), ("dns", ""))
     }
     checks = alone("network", "tpe")
@@ -157,7 +157,7 @@ def test_dependency_queries_name_the_checks_derived(name: str) -> None:
         gw, dns = gateway_check(ctx, node.name), dns_check(ctx, node.name)
         assert gw == (f"gw:{node.name}" if f"gw:{node.name}" in ids else None)
         assert dns == (f"dns:{node.name}" if f"dns:{node.name}" in ids else None)
-        if node.kind.on_internet or node.kind in (NodeKind.SWITCH, NodeKind.ROUTER):
+        if node.kind.on_internet or node.kind in (NodeKind.SWITCH, NodeKind.ROUTER, NodeKind.BOX):
             assert (ip, gw, dns) == ((), None, None), node.name
     assert ip_checks(ctx, "no-such-node") == () and gateway_check(ctx, "no-such-node") is None
     assert sum(1 for n in site(name).nodes if dns_check(ctx, n.name) is not None) == len(family(ids, "dns:"))

@@ -7,6 +7,7 @@ const VLAN_COLOURS = ["#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
 // One small line drawing per kind of node (24×24), as data URIs: no icon font or CDN needed.
 const ICON_PATHS = {
   router: '<circle cx="12" cy="12" r="9"/><path d="M7 12h10M14 9l3 3-3 3M10 9l-3 3 3 3"/>',
+  box: '<rect x="3" y="11" width="18" height="8" rx="2"/><path d="M7 11V5M17 11V5M7 15h1M10 15h1M13 15h1"/>',
   switch: '<rect x="2" y="7" width="20" height="10" rx="2"/><path d="M6 10h8l-2-2M18 14h-8l2 2"/>',
   "access-point": '<path d="M12 20v-8M8 8a6 6 0 0 1 8 0M5 5a10 10 0 0 1 14 0"/><circle cx="12" cy="12" r="1.5"/>',
   server: '<rect x="5" y="3" width="14" height="8" rx="1"/><rect x="5" y="13" width="14" height="8" rx="1"/><path d="M8 7h2M8 17h2"/>',
@@ -56,7 +57,7 @@ function drawTopology(container, map, onNode, onLink) {
       { selector: "node", style: { "background-image": "data(icon)", "background-fit": "contain", "background-opacity": 0, "border-width": 0,
         width: 34, height: 34, label: "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, "text-background-color": "#fff",
         "text-background-opacity": 0.8, "text-background-padding": 1 } },
-      { selector: "node[kind = 'switch'], node[kind = 'router']", style: { width: 42, height: 42, "font-weight": "bold" } },
+      { selector: "node[kind = 'switch'], node[kind = 'router'], node[kind = 'box']", style: { width: 42, height: 42, "font-weight": "bold" } },
       { selector: "node:selected", style: { "border-width": 2, "border-color": "#1f5f99", "background-opacity": 0.1 } },
       { selector: "edge", style: { width: 2, "line-color": "data(colour)", "curve-style": "straight", label: "data(label)", "font-size": 9,
         "text-rotation": "autorotate", color: "#3b4a5a", "text-background-color": "#fff", "text-background-opacity": 0.8 } },

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 from officelab.domains.firewall.facts import Flow, decide, zone_of
-from officelab.domains.firewall.model import Action, FirewallService
+from officelab.domains.firewall.model import Action, FirewallService, PortForward
 from officelab.domains.network.checks import INTERNET, POLICY, REMOTE, host_vantages, ip_checks
 from officelab.domains.network.model import HttpProbe, PingProbe, TcpProbe
 from officelab.probes.spec import ProbeSpec
@@ -163,7 +163,7 @@ def _flows(ctx: Derivation, router: Node, fw: FirewallService) -> None:
         )
     _uncovered(ctx, router, fw)
     for forward in fw.nat.forwards:
-        _port_forward(ctx, router, fw, forward.name, forward.zone, forward.port, forward.proto, forward.to)
+        port_forward(ctx, router, fw, forward)
 
 
 def _uncovered(ctx: Derivation, router: Node, fw: FirewallService) -> None:
@@ -186,21 +186,24 @@ def _uncovered(ctx: Derivation, router: Node, fw: FirewallService) -> None:
                 )
 
 
-def _port_forward(ctx: Derivation, router: Node, fw: FirewallService, name: str, zone: str, port: int, proto: str, to: IPv4Address) -> None:
+def port_forward(ctx: Derivation, router: Node, fw: FirewallService, forward: PortForward) -> str | None:
+    """The check ``forward:<name>``: from the internet, the router's public address and port reach the LAN host's
+    service (its web page when it serves one on the target port); None when the site gives nothing to test it."""
+    name, zone, port, proto, to = forward.name, forward.zone, forward.port, forward.proto, forward.to
     outside = next((n for n in ctx.site.nodes if n.kind is NodeKind.REMOTE_SITE), None) or next(
         (n for n in ctx.site.nodes if n.kind is NodeKind.PUBLIC_SERVER), None
     )
     members = fw.zones.get(zone)
     wan_iface = next((i for i in router.interfaces if members and i.name in members.interfaces and i.address), None)
     if outside is None or wan_iface is None or wan_iface.address is None or proto != "tcp":
-        return
+        return None
     public = wan_iface.address.ip
-    server = next((n for n in ctx.site.nodes for i in n.interfaces if i.address is not None and i.address.ip == to), None)
+    server = next((n for n in ctx.site.nodes for i in n.interfaces if to in (i.reserve, i.address and i.address.ip)), None)
     spec: ProbeSpec = TcpProbe(host=str(public), port=port)
-    if server is not None and server.services.web is not None and server.services.web.sites and port == 80:
+    if server is not None and server.services.web is not None and server.services.web.sites and (forward.to_port or port) == 80:
         site = server.services.web.sites[0]
         spec = HttpProbe(url=f"http://{public}:{port}/", contains=site.title)
-    ctx.check(
+    return ctx.check(
         f"forward:{name}",
         f"Le service publié {name} répond depuis internet ({public}:{port})",
         f"Published service {name} answers from the internet ({public}:{port})",

@@ -285,7 +285,7 @@ def _infrastructure(ctx: Derivation) -> None:
             group="infrastructure",
         )
     for router in ctx.site.nodes:
-        if router.kind is not NodeKind.ROUTER:
+        if not router.kind.site_router:
             continue
         for iface in router.interfaces:
             if iface.gateway is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ipaddress import IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
-from officelab.site.model import Interface, Node, NodeKind
+from officelab.site.model import Interface, Node
 from officelab.site.validate import Validation
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def _public(v: Validation, segments: _Segments) -> None:
                 continue
             if node.kind.on_internet:
                 where = f"{node.name} is on the emulated internet ({node.kind})"
-            elif node.kind is NodeKind.ROUTER and not iface.vlans and _faces_internet(v, segments, node, iface):
+            elif node.kind.site_router and not iface.vlans and _faces_internet(v, segments, node, iface):
                 where = f"{node.name}:{iface.name} is the router's WAN side, facing the emulated internet"
             else:
                 continue

@@ -96,6 +96,7 @@ def _capability(node: Node) -> tuple[str, str]:
         NodeKind.SWITCH: ("S I", MODELS[NodeKind.SWITCH]),
         NodeKind.ACCESS_POINT: ("T", MODELS[NodeKind.ACCESS_POINT]),
         NodeKind.ROUTER: ("R S I", "Linux-router"),
+        NodeKind.BOX: ("R S I", "Internet-box"),
         NodeKind.PHONE: ("H P", "SIP-phone"),
         NodeKind.PRINTER: ("H", "IPP-printer"),
         NodeKind.CAMERA: ("H", "IP-camera"),
