@@ -86,10 +86,12 @@ class Audit:
         ]
 
     def user_vlans(self) -> dict[int, str]:
-        """VLAN id → a user device in it (workstation, laptop, tablet): where staff and guests sit."""
+        """VLAN id → a user device in it (workstation, laptop, tablet): where staff and guests sit. The management
+        VLANs (where the switches have their address) are the administrators', not users'."""
+        admin = {self.topo.vlan_id(n.management.vlan) for n in self.site.nodes if n.management is not None}
         vantages: dict[int, str] = {}
         for hp in self.topo.hosts:
-            if hp.vlan is not None and hp.node.kind in USER_KINDS:
+            if hp.vlan is not None and hp.node.kind in USER_KINDS and hp.vlan.id not in admin:
                 vantages.setdefault(hp.vlan.id, hp.node.name)
         return vantages
 
