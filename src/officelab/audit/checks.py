@@ -244,6 +244,36 @@ def cleartext_service(a: Audit) -> None:
             a.found("cleartext-service", f"{vantage}:{spec.port}", name, listen, Evidence.of("tcp", vantage, result))
 
 
+ACCEPTED_PORTS = re.compile(r"dport (?:\{ ([\d, ]+) \}|(\d+)).* accept(?: comment \"(.*)\")?")
+
+
+def cleartext_allowed(ruleset: str) -> list[tuple[int, str]]:
+    """The clear-text ports a ruleset's accept rules let through, with each rule's comment."""
+    found = []
+    for line in ruleset.splitlines():
+        m = ACCEPTED_PORTS.search(line)
+        if m is None:
+            continue
+        ports = [int(p) for p in (m[1] or m[2]).replace(" ", "").split(",") if p]
+        found += [(p, m[3] or line.strip()) for p in ports if p in CLEARTEXT_PORTS]
+    return found
+
+
+def firewall_allows_cleartext(a: Audit) -> None:
+    routers = [n for n in a.site.nodes if n.kind is NodeKind.ROUTER and n.services is not None and n.services.firewall is not None]
+    if not routers:
+        a.skip("firewall-allows-cleartext", "no firewall on this site")
+    for router in routers:
+        argv = ["nft", "list", "chain", "inet", "officelab", "forward"]
+        done = a.prober.run(router.name, argv)
+        if done.returncode != 0:
+            a.skip("firewall-allows-cleartext", f"{router.name}: {' '.join(argv)}: {done.stderr.strip()[-120:]}")
+            continue
+        for port, rule in cleartext_allowed(done.stdout):
+            seen = Evidence("nft", router.name, f"{rule}: TCP {port} ({CLEARTEXT_PORTS[port]}) accepted", " ".join(argv))
+            a.found("firewall-allows-cleartext", f"{router.name}: {rule}", f"{port} ({CLEARTEXT_PORTS[port]})", seen)
+
+
 def ldap_simple_bind_cleartext(a: Audit) -> None:
     d = a.site.directory
     if d is None:
@@ -262,11 +292,19 @@ def smb1(a: Audit) -> None:
     if not servers:
         a.skip("smb1", "no SMB server on this site")
     for node in servers:
-        argv = ["smbclient", "-m", "NT1", "-N", "-L", f"//{address_of(node)}"]
+        # The client's own minimum is lifted, so that only the server can refuse SMB1.
+        argv = ["smbclient", "--option=client min protocol=NT1", "-m", "NT1", "-N", "-L", f"//{address_of(node)}"]
         result = a.probe(node.name, CommandProbe(argv=argv, timeout=8))
-        refused = "NT_STATUS_CONNECTION_DISCONNECTED" in result.received or "protocol negotiation failed" in result.received.lower()
-        if result.ok or ("Sharename" in result.received and not refused):
+        if smb1_accepted(result):
             a.found("smb1", f"{node.name}:445", "SMB1 (NT1) negotiated", Evidence.of("command", node.name, result))
+
+
+def smb1_accepted(result: ProbeResult) -> bool:
+    """smbclient got past the SMB1 negotiation: it listed shares, or the server asked for better credentials."""
+    said = result.received + result.summary
+    if "negotiation failed" in said or "No compatible protocol" in said:
+        return False
+    return result.ok or any(s in said for s in ("Sharename", "NT_STATUS_ACCESS_DENIED", "NT_STATUS_LOGON_FAILURE"))
 
 
 def admin_from_user_vlan(a: Audit) -> None:
@@ -414,6 +452,7 @@ ALL: tuple[Callable[[Audit], None], ...] = (
     camera_default_credentials,
     ad_admin_weak_password,
     cleartext_service,
+    firewall_allows_cleartext,
     ldap_simple_bind_cleartext,
     smb1,
     admin_from_user_vlan,

@@ -133,6 +133,17 @@ RULES: tuple[Rule, ...] = (
         "stop the clear-text service and use its encrypted equivalent (SSH, SFTP, MQTT over TLS 8883, HTTPS)",
     ),
     Rule(
+        "firewall-allows-cleartext",
+        "Le pare-feu laisse passer un protocole en clair",
+        "The firewall lets a clear-text protocol through",
+        SECURE_PROTOCOLS,
+        Severity.LOW,
+        "le jeu de règles en service du pare-feu (nft list chain inet officelab forward sur le routeur)",
+        "the firewall's running ruleset (nft list chain inet officelab forward on the router)",
+        "retirer le port en clair de la règle (garder son équivalent chiffré, ex. 8883 pour MQTT)",
+        "remove the clear-text port from the rule (keep its encrypted equivalent, e.g. 8883 for MQTT)",
+    ),
+    Rule(
         "ldap-simple-bind-cleartext",
         "Le contrôleur de domaine accepte un bind LDAP simple sans TLS",
         "The domain controller accepts an LDAP simple bind without TLS",
