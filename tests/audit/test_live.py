@@ -83,6 +83,8 @@ IN_SCOPE = {
     "admin-from-user-vlan",
     "guest-isolation",
     "unused-port-enabled",
+    "port-outside-design",
+    "firewall-allows-cleartext",
 }
 
 
@@ -129,7 +131,10 @@ def test_planted_weaknesses_are_each_found_with_evidence_and_nothing_else(
     mechanisms.edit_file(lab, "gtb", conf, "allow_anonymous false", "allow_anonymous true")
     mechanisms.edit_file(lab, "gtb", conf, "tls_version tlsv1.2\n", "tls_version tlsv1.2\nlistener 1883 0.0.0.0\n")
     mechanisms.restart(lab, "gtb/mosquitto")
-    for rule in ("ip saddr 10.20.10.0/24 ip daddr 10.20.99.0/24 accept", "ip saddr 10.20.50.0/24 ip daddr 10.20.30.0/24 accept"):
+    for rule in (
+        'ip saddr 10.20.10.0/24 ip daddr 10.20.99.0/24 accept comment "users-to-mgmt"',
+        'ip saddr 10.20.50.0/24 ip daddr 10.20.30.0/24 tcp dport { 80, 1883, 8883 } accept comment "guests-to-gtb"',
+    ):
         mechanisms.run(lab, "fw", ["nft", "insert", "rule", "inet", "officelab", "forward", *rule.split()], "open the firewall")
 
     result = audit_lab(lab)
@@ -145,6 +150,8 @@ def test_planted_weaknesses_are_each_found_with_evidence_and_nothing_else(
         ("guest-isolation", "10.20.30.5:80"),
         ("guest-isolation", "10.20.30.5:1883"),
         ("guest-isolation", "10.20.30.5:8883"),
+        ("port-outside-design", "gtb"),
+        ("firewall-allows-cleartext", "fw: guests-to-gtb"),
     }
     by = {(f.rule, f.target): f for f in result.findings}
     login = by["switch-default-credentials", "sw"]
@@ -155,8 +162,10 @@ def test_planted_weaknesses_are_each_found_with_evidence_and_nothing_else(
     assert [e.probe for e in by["cleartext-service", "gtb:80"].evidence] == ["ss -ltn", "tcp"]
     assert by["admin-from-user-vlan", "sw 10.20.99.2:22"].evidence[0].vantage == "pc-1"
     assert {by[k].evidence[0].vantage for k in by if k[0] == "guest-isolation"} == {"guest-1"}
+    assert by["port-outside-design", "gtb"].detail == "TCP 80, 1883 (design: [8883])"
+    assert by["firewall-allows-cleartext", "fw: guests-to-gtb"].detail == "1883 (MQTT)"
     page = render_html(result, "fr")
-    assert page.count('class="finding"') == 10 and "Utiliser des protocoles réseaux sécurisés" in page
+    assert page.count('class="finding"') == 12 and "Utiliser des protocoles réseaux sécurisés" in page
 
     out = cli("audit", "--lab", LAB, "--json", "--lang", "en")
     assert out.returncode == 1, out.stderr

@@ -9,6 +9,7 @@ import pytest
 
 from officelab.audit import checks
 from officelab.audit.checks import Audit, parse_listening, policy_weaknesses, unused_ports
+from officelab.audit.design import design_ports, outside_design
 from officelab.audit.rules import BY_ID, RULES, SECURITY, Rule, Severity
 from officelab.core.probe import ProbeSpecBase
 from officelab.criteria import catalogue
@@ -133,3 +134,39 @@ def test_every_rule_cites_a_measure_a_fix_and_real_criteria(rule: Rule) -> None:
     assert set(rule.criteria) <= known and rule.criteria == SECURITY
     assert isinstance(rule.severity, Severity)
     assert BY_ID[rule.id] is rule
+
+
+RULESET = """\
+table inet officelab {
+	chain forward {
+		iifname "lan.40" oifname "lan.30" tcp dport { 554, 1883, 8883 } counter packets 8 bytes 480 accept comment "rule servers-to-iot"
+		iifname "lan.50" oifname "lan.10" tcp dport 23 accept
+		iifname "lan.10" oifname "lan.30" tcp dport 21 counter reject comment "rule no-ftp"
+	}
+}
+"""
+
+
+def test_clear_text_ports_let_through_by_accept_rules_only() -> None:
+    assert checks.cleartext_allowed(RULESET) == [
+        (1883, "rule servers-to-iot"),
+        (23, 'iifname "lan.50" oifname "lan.10" tcp dport 23 accept'),
+    ]
+
+
+def test_smb1_is_accepted_only_past_the_negotiation() -> None:
+    def said(ok: bool, received: str) -> ProbeResult:
+        return ProbeResult(ok, Layer.APPLICATION, "", "smbclient", received)
+
+    assert checks.smb1_accepted(said(True, "Anonymous login successful\n\tSharename       Type"))
+    assert checks.smb1_accepted(said(False, "session setup failed: NT_STATUS_ACCESS_DENIED"))
+    assert not checks.smb1_accepted(said(False, "smbXcli_negprot_smb1_done: No compatible protocol selected by server."))
+    assert not checks.smb1_accepted(said(False, "Connection to 10.0.0.1 failed (Error NT_STATUS_CONNECTION_REFUSED)"))
+
+
+def test_the_default_sites_design_ports() -> None:
+    site = load_site("cabinet-martin")
+    assert design_ports(site, site.node("srv-files")) == {139, 445, 631}
+    assert design_ports(site, site.node("gtb")) == {8883}
+    assert design_ports(site, site.node("sw-core")) == {22}
+    assert outside_design(site, site.node("srv-ad"), {389, 49153, 8080}) == [8080]  # RPC's dynamic ports are the DC's

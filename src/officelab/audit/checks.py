@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from officelab.audit.design import design_ports, outside_design
 from officelab.audit.model import Evidence, Finding, Unprobed
 from officelab.audit.rules import (
     AD_WEAK_PASSWORDS,
@@ -244,6 +245,16 @@ def cleartext_service(a: Audit) -> None:
             a.found("cleartext-service", f"{vantage}:{spec.port}", name, listen, Evidence.of("tcp", vantage, result))
 
 
+def port_outside_design(a: Audit) -> None:
+    for node in a.audited_nodes():
+        listening = {p for _, p in a.listening.get(node.name, set())}
+        extra = outside_design(a.site, node, listening)
+        if extra:
+            shown = ", ".join(map(str, extra))
+            seen = Evidence("ss -ltn", node.name, f"{node.name} listens on TCP {shown}", "ss -Hltn")
+            a.found("port-outside-design", node.name, f"TCP {shown} (design: {sorted(design_ports(a.site, node))})", seen)
+
+
 ACCEPTED_PORTS = re.compile(r"dport (?:\{ ([\d, ]+) \}|(\d+)).* accept(?: comment \"(.*)\")?")
 
 
@@ -452,6 +463,7 @@ ALL: tuple[Callable[[Audit], None], ...] = (
     camera_default_credentials,
     ad_admin_weak_password,
     cleartext_service,
+    port_outside_design,
     firewall_allows_cleartext,
     ldap_simple_bind_cleartext,
     smb1,

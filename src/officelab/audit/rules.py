@@ -133,6 +133,17 @@ RULES: tuple[Rule, ...] = (
         "stop the clear-text service and use its encrypted equivalent (SSH, SFTP, MQTT over TLS 8883, HTTPS)",
     ),
     Rule(
+        "port-outside-design",
+        "Un port en écoute ne correspond à aucun service prévu par le site",
+        "A listening port matches no service the site designs",
+        Measure("Identifier les informations et serveurs les plus sensibles et maintenir un schéma du réseau", 4),
+        Severity.MEDIUM,
+        "les sockets en écoute du nœud (ss -ltn sur le nœud), comparés aux services que le fichier de site lui donne",
+        "the node's listening sockets (ss -ltn on the node), against the services the site file gives it",
+        "arrêter le service imprévu, ou l'ajouter au dossier du site (le schéma et l'inventaire) s'il est voulu",
+        "stop the unplanned service, or add it to the site's file (the map and the inventory) if it is wanted",
+    ),
+    Rule(
         "firewall-allows-cleartext",
         "Le pare-feu laisse passer un protocole en clair",
         "The firewall lets a clear-text protocol through",
