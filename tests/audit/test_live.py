@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from officelab.audit.field import FIELD_PORTS, audit_here
 from officelab.audit.model import AuditResult
 from officelab.audit.report import render_html
 from officelab.audit.run import audit_lab
@@ -17,6 +18,7 @@ from officelab.core.deadline import wait_for
 from officelab.faults import mechanisms
 from officelab.runtime import management
 from officelab.runtime.lab import Lab
+from officelab.runtime.place import NodePlace
 from officelab.site.loader import load_site
 from tests.conftest import cli
 from tests.live.leaks import Snapshot, assert_nothing_left, netns_inodes
@@ -170,3 +172,14 @@ def test_planted_weaknesses_are_each_found_with_evidence_and_nothing_else(
     out = cli("audit", "--lab", LAB, "--json", "--lang", "en")
     assert out.returncode == 1, out.stderr
     assert '"rule": "switch-default-credentials"' in out.stdout
+
+
+def test_field_mode_from_a_node_finds_the_default_login_without_the_site(lab: Lab) -> None:
+    """`audit --here`'s engine, run from pc-admin inside the lab (never from this machine's own network)."""
+    management.configure(lab, "sw", ["username admin privilege 15 secret admin"])
+    result = audit_here("10.20.99.0/29", NodePlace("pc-admin", lab.context("pc-admin")))
+    assert found(result) == {("ssh-default-credentials", "10.20.99.2")}
+    login = result.findings[0]
+    assert login.detail == "admin/admin" and login.evidence[0].vantage == "pc-admin"
+    assert "password-policy" in {u.rule for u in result.unprobed}
+    assert result.probes == 6 * len(FIELD_PORTS) + 5  # each host × each port, then 5 default logins on the one SSH

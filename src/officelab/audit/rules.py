@@ -89,6 +89,17 @@ RULES: tuple[Rule, ...] = (
         "remove the account or give it a long, unique secret (username … secret …), write memory",
     ),
     Rule(
+        "ssh-default-credentials",
+        "Un accès SSH accepte un identifiant par défaut (mode terrain)",
+        "An SSH service accepts a default login (field mode)",
+        DEFAULT_AUTH,
+        Severity.CRITICAL,
+        "authentification SSH réelle par mot de passe, avec une liste de couples par défaut",
+        "a real SSH password authentication, with a list of default pairs",
+        "changer le mot de passe du compte, ou le supprimer, sur l'équipement",
+        "change the account's password, or remove it, on the device",
+    ),
+    Rule(
         "mqtt-anonymous",
         "Le broker MQTT accepte une connexion anonyme",
         "The MQTT broker accepts an anonymous client",

@@ -18,6 +18,10 @@ def register(app: typer.Typer) -> None:
         html: Annotated[Path | None, typer.Option("--html", help="Write the printable report to FILE.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="The findings as JSON.")] = False,
         lang: Annotated[str, typer.Option(help="fr or en.")] = "fr",
+        here: Annotated[
+            str | None,
+            typer.Option("--here", metavar="SUBNET", help="Field mode: audit a real SUBNET from this machine (no site file, no secrets)."),
+        ] = None,
     ) -> None:
         """Audit the lab's security hygiene: default credentials, clear-text protocols, admin interfaces reachable from
         users and guests, guest isolation, unused ports, password policy, backups. Exit 1 if anything is found."""
@@ -27,8 +31,14 @@ def register(app: typer.Typer) -> None:
         from officelab.audit.run import audit_lab
         from officelab.runtime.lab import Lab
 
-        with out.status(f"audit of {lab}…"):
-            result = audit_lab(Lab(lab))
+        if here is not None:
+            from officelab.audit.field import audit_here
+
+            with out.status(f"audit of {here} from here…"):
+                result = audit_here(here)
+        else:
+            with out.status(f"audit of {lab}…"):
+                result = audit_lab(Lab(lab))
         if html is not None:
             write_html(result, html, lang)
         if as_json:
