@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from officelab.audit import checks
-from officelab.audit.checks import Audit, parse_listening, policy_weaknesses, unused_ports
+from officelab.audit.checks import policy_weaknesses, unused_ports
+from officelab.audit.context import Audit, parse_listening
 from officelab.audit.design import design_ports, outside_design
 from officelab.audit.rules import BY_ID, RULES, SECURITY, Rule, Severity
 from officelab.core.probe import ProbeSpecBase

@@ -6,7 +6,8 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-from officelab.audit.checks import Audit, run_rules
+from officelab.audit.checks import run_rules
+from officelab.audit.context import Audit
 from officelab.audit.model import AuditResult
 from officelab.core.errors import OfficeLabError
 from officelab.core.probe import ProbeSpecBase
