@@ -119,7 +119,7 @@ def test_the_clean_site_has_no_finding_and_says_what_it_could_not_probe(lab: Lab
 def http_server(lab: Lab) -> Iterator[subprocess.Popen[bytes]]:
     """A clear-text HTTP page on the GTB controller (busybox httpd), stopped by its PID afterwards."""
     server = lab.popen("gtb", ["busybox", "httpd", "-f", "-p", "80", "-h", "/tmp"])
-    wait_for(lambda: ":80 " in lab.run("gtb", ["ss", "-Hltn"]).stdout, 5, "busybox httpd listening on gtb:80")
+    assert wait_for(lambda: ":80 " in lab.run("gtb", ["ss", "-Hltn"]).stdout, 5), "busybox httpd does not listen on gtb:80"
     yield server
     server.terminate()
     server.wait(5)

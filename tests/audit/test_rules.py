@@ -15,7 +15,7 @@ from officelab.audit.rules import BY_ID, RULES, SECURITY, Rule, Severity
 from officelab.core.probe import ProbeSpecBase
 from officelab.criteria import catalogue
 from officelab.domains.automation.model import MqttProbe
-from officelab.domains.network.model import TcpProbe
+from officelab.domains.network.model import CommandProbe, TcpProbe
 from officelab.domains.switchcli.model import SshCliProbe
 from officelab.probes import Layer, ProbeResult
 from officelab.site.loader import load_site
@@ -171,3 +171,10 @@ def test_the_default_sites_design_ports() -> None:
     assert design_ports(site, site.node("gtb")) == {8883}
     assert design_ports(site, site.node("sw-core")) == {22}
     assert outside_design(site, site.node("srv-ad"), {389, 49153, 8080}) == [8080]  # RPC's dynamic ports are the DC's
+
+
+def test_print_administration_is_tried_from_a_users_device_on_each_print_server() -> None:
+    a, prober = audit(lambda node, spec: isinstance(spec, CommandProbe) and spec.argv[0] == "lpinfo")
+    checks.print_admin_open(a)
+    assert [(node, spec.argv[:3]) for node, spec in prober.asked] == [("pc-accueil", ["lpinfo", "-h", "10.10.40.20:631"])]  # type: ignore[attr-defined]
+    assert [(f.rule, f.target) for f in a.findings] == [("print-admin-open", "srv-files:631")]

@@ -104,6 +104,22 @@ def ad_admin_weak_password(a: Audit) -> None:
             a.found("ad-admin-weak-password", d.controller, f"Administrator/{password}", Evidence.of("ldap", d.controller, result))
 
 
+def print_admin_open(a: Audit) -> None:
+    servers = [n for n in a.site.nodes if n.services.print is not None]
+    if not servers:
+        a.skip("print-admin-open", "no print server on this site")
+        return
+    users = list(a.user_vlans().values())
+    for server in servers:
+        vantage = users[0] if users else server.name  # where the users who print sit
+        argv = ["lpinfo", "-h", f"{address_of(server)}:631", "--timeout", "3", "-v"]
+        result = a.probe(vantage, CommandProbe(argv=argv, timeout=15))
+        if result.ok:
+            a.found(
+                "print-admin-open", f"{server.name}:631", "CUPS-Get-Devices accepted anonymously", Evidence.of("command", vantage, result)
+            )
+
+
 def cleartext_service(a: Audit) -> None:
     tasks: list[tuple[str, ProbeSpecBase]] = []
     for node in a.audited_nodes():
@@ -336,6 +352,7 @@ ALL: tuple[Callable[[Audit], None], ...] = (
     mqtt_anonymous,
     camera_default_credentials,
     ad_admin_weak_password,
+    print_admin_open,
     cleartext_service,
     port_outside_design,
     firewall_allows_cleartext,

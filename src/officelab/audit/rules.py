@@ -41,8 +41,9 @@ SECURE_PROTOCOLS = Measure("Utiliser des protocoles réseaux sécurisés dès qu
 SEGMENT = Measure("Segmenter le réseau et mettre en place un cloisonnement entre ces zones")
 ADMIN_NETWORK = Measure("Utiliser un réseau dédié et cloisonné pour l'administration du système d'information")
 BACKUPS = Measure("Définir et appliquer une politique de sauvegarde des composants critiques")
+NAMED_ROLES = Measure("Identifier nommément chaque personne accédant au système et distinguer les rôles utilisateur/administrateur", 8)
 KNOWN_DEVICES = Measure("Autoriser la connexion au réseau de l'entité aux seuls équipements maîtrisés", 7)
-"""Measure 7's number and title are as ANSSI's list shows them (blog.lockself.com's table of the 42 measures)."""
+"""Measures 4, 7 and 8's numbers and titles are as ANSSI's list shows them (blog.lockself.com's table of the 42)."""
 
 PASSWORD_MINIMUM = 12
 """Characters: ANSSI's MonServiceSécurisé, « Fixer des contraintes de longueur et de complexité des mots de passe »
@@ -131,6 +132,19 @@ RULES: tuple[Rule, ...] = (
         "a real LDAP bind as Administrator with a few weak passwords (three attempts, so nothing locks)",
         "samba-tool user setpassword Administrator, un mot de passe de 16 caractères ou plus",
         "samba-tool user setpassword Administrator, a password of 16 characters or more",
+    ),
+    Rule(
+        "print-admin-open",
+        "Le serveur d'impression accepte les opérations d'administration sans authentification",
+        "The print server accepts administration operations without authentication",
+        NAMED_ROLES,
+        Severity.HIGH,
+        "opération IPP d'administration réelle CUPS-Get-Devices (lpinfo -h SERVEUR -v) depuis un poste d'utilisateur, sans identifiant",
+        "a real IPP administration operation, CUPS-Get-Devices (lpinfo -h SERVER -v), from a user's device, without credentials",
+        "dans cupsd.conf, une <Policy default> dont les opérations CUPS-Add-Modify-*, CUPS-Delete-*, CUPS-Get-Devices "
+        "exigent AuthType Default et Require user @SYSTEM",
+        "in cupsd.conf, a <Policy default> whose CUPS-Add-Modify-*, CUPS-Delete-*, CUPS-Get-Devices operations "
+        "require AuthType Default and Require user @SYSTEM",
     ),
     Rule(
         "cleartext-service",
