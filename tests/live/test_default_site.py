@@ -65,6 +65,8 @@ def test_the_audit_finds_the_default_sites_documented_weaknesses(lab: Lab) -> No
         ("firewall-allows-cleartext", "fw: rule servers-to-iot", "1883 (MQTT)"),
     }
     assert result.unprobed == []
+    policy = next(f for f in result.findings if f.rule == "password-policy")
+    assert policy.evidence[0].summary == "srv-ad says Password complexity: off; Minimum password length: 8"
 
 
 def test_dhcp_clients_get_a_lease_in_their_vlan(lab: Lab) -> None:

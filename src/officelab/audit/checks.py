@@ -328,7 +328,9 @@ def password_policy(a: Audit) -> None:
     if weak:
         p = d.password_policy
         designed = f"site file: min_length {p.min_length}, complexity {p.complexity}"
-        a.found("password-policy", d.controller, "; ".join(weak) + f" ({designed})", Evidence.of("command", d.controller, result))
+        said = "; ".join(f"{k}: {v}" for k, v in SETTING.findall(result.received))
+        seen = Evidence("command", d.controller, f"{d.controller} says {said}", result.sent, result.received[-300:])
+        a.found("password-policy", d.controller, "; ".join(weak) + f" ({designed})", seen)
 
 
 def backup_not_restorable(a: Audit) -> None:
