@@ -34,7 +34,7 @@ def test_the_html_report_is_french_by_default_and_orders_findings_by_severity() 
     assert '<html lang="fr">' in page and "Audit d&#39;hygiène de sécurité" in page
     assert page.index("switch-default-credentials") < page.index('data-rule="unused-port-enabled"')  # critique first
     assert "Changer les éléments d&#39;authentification par défaut" in page
-    assert "SSH to 10.10.99.2 as admin" in page and "TRI-CP7-C4" in page and "no camera on this site" in page
+    assert "SSH to 10.10.99.2 as admin" in page and "TAI-CP4-C1" in page and "no camera on this site" in page
 
 
 def test_the_html_report_in_english() -> None:
@@ -46,11 +46,7 @@ def test_json_has_each_finding_with_its_rule_measure_fix_criteria_and_evidence()
     data = json.loads(json.dumps(to_json(RESULT, "en")))
     first = data["findings"][0]
     assert first["rule"] == "switch-default-credentials" and first["severity"] == "critique"
-    assert (
-        first["measure"].startswith("ANSSI")
-        and first["fix"]
-        and first["criteria"] == ["TRI-CP1-C4", "TRI-CP4-C3", "TRI-CP7-C4", "TAI-CP4-C1"]
-    )
+    assert first["measure"].startswith("ANSSI") and first["fix"] and first["criteria"] == ["TRI-CP1-C4", "TRI-CP4-C3", "TAI-CP4-C1"]
     assert first["evidence"][0] == {
         "probe": "ssh-cli",
         "vantage": "pc-admin",

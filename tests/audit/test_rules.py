@@ -132,7 +132,7 @@ def test_a_site_without_a_service_says_the_rule_was_not_probed() -> None:
 def test_every_rule_cites_a_measure_a_fix_and_real_criteria(rule: Rule) -> None:
     known = {c.id for comp in catalogue().competencies for c in comp.criteria}
     assert rule.measure.title and rule.fix("fr") and rule.fix("en") and rule.probed("en")
-    assert set(rule.criteria) <= known and rule.criteria == SECURITY
+    assert rule.criteria and set(rule.criteria) <= set(SECURITY) <= known
     assert isinstance(rule.severity, Severity)
     assert BY_ID[rule.id] is rule
 
@@ -178,3 +178,8 @@ def test_print_administration_is_tried_from_a_users_device_on_each_print_server(
     checks.print_admin_open(a)
     assert [(node, spec.argv[:3]) for node, spec in prober.asked] == [("pc-accueil", ["lpinfo", "-h", "10.10.40.20:631"])]  # type: ignore[attr-defined]
     assert [(f.rule, f.target) for f in a.findings] == [("print-admin-open", "srv-files:631")]
+
+
+def test_the_rules_together_evidence_the_four_security_criteria() -> None:
+    assert {c for r in RULES for c in r.criteria} == set(SECURITY)
+    assert BY_ID["mqtt-anonymous"].criteria == ("TRI-CP7-C4", "TRI-CP1-C4")  # building automation's competency

@@ -50,8 +50,10 @@ PASSWORD_MINIMUM = 12
 (aide.monservicesecurise.cyber.gouv.fr): 12 minimum for users (16 for administrators), with the four classes."""
 
 SECURITY = ("TRI-CP1-C4", "TRI-CP4-C3", "TRI-CP7-C4", "TAI-CP4-C1")
-"""The REAC criteria an audit finding evidences: basic security measures respected (TRI-CP1-C4), the company's
-security policy respected (TRI-CP4-C3, TAI-CP4-C1), security recommendations applied (TRI-CP7-C4)."""
+"""The REAC criteria the audit evidences, each rule the ones of its competency: basic security measures respected
+when connecting a device (TRI-CP1-C4), the security policy of a secured enterprise network (TRI-CP4-C3), security
+recommendations applied to video and building automation (TRI-CP7-C4), a device's and its data's security
+(TAI-CP4-C1)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Rule:
     probe_en: str
     fix_fr: str
     fix_en: str
-    criteria: tuple[str, ...] = SECURITY
+    criteria: tuple[str, ...]
 
     def title(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
@@ -88,6 +90,7 @@ RULES: tuple[Rule, ...] = (
         "a real SSH login (ssh-cli probe) from a host of the management VLAN, with a list of default pairs",
         "supprimer le compte ou lui donner un secret long et unique (username … secret …), write memory",
         "remove the account or give it a long, unique secret (username … secret …), write memory",
+        ("TRI-CP1-C4", "TRI-CP4-C3", "TAI-CP4-C1"),
     ),
     Rule(
         "ssh-default-credentials",
@@ -99,6 +102,7 @@ RULES: tuple[Rule, ...] = (
         "a real SSH password authentication, with a list of default pairs",
         "changer le mot de passe du compte, ou le supprimer, sur l'équipement",
         "change the account's password, or remove it, on the device",
+        ("TRI-CP1-C4", "TAI-CP4-C1"),
     ),
     Rule(
         "mqtt-anonymous",
@@ -110,6 +114,7 @@ RULES: tuple[Rule, ...] = (
         "a real MQTT CONNECT without credentials (mqtt probe), over TLS on 8883 and in clear on 1883",
         "allow_anonymous false, un mot de passe par client (password_file) et des ACL",
         "allow_anonymous false, one password per client (password_file) and ACLs",
+        ("TRI-CP7-C4", "TRI-CP1-C4"),
     ),
     Rule(
         "camera-default-credentials",
@@ -121,6 +126,7 @@ RULES: tuple[Rule, ...] = (
         "a real RTSP DESCRIBE (rtsp probe, ffprobe) with a list of default passwords",
         "changer le mot de passe de la caméra (et celui de l'enregistreur qui la lit)",
         "change the camera's password (and the recorder's copy of it)",
+        ("TRI-CP7-C4", "TRI-CP1-C4"),
     ),
     Rule(
         "ad-admin-weak-password",
@@ -132,6 +138,7 @@ RULES: tuple[Rule, ...] = (
         "a real LDAP bind as Administrator with a few weak passwords (three attempts, so nothing locks)",
         "samba-tool user setpassword Administrator, un mot de passe de 16 caractères ou plus",
         "samba-tool user setpassword Administrator, a password of 16 characters or more",
+        ("TRI-CP4-C3", "TAI-CP4-C1"),
     ),
     Rule(
         "print-admin-open",
@@ -145,6 +152,7 @@ RULES: tuple[Rule, ...] = (
         "exigent AuthType Default et Require user @SYSTEM",
         "in cupsd.conf, a <Policy default> whose CUPS-Add-Modify-*, CUPS-Delete-*, CUPS-Get-Devices operations "
         "require AuthType Default and Require user @SYSTEM",
+        ("TRI-CP1-C4", "TAI-CP4-C1"),
     ),
     Rule(
         "cleartext-service",
@@ -156,6 +164,7 @@ RULES: tuple[Rule, ...] = (
         "the node's listening sockets (ss -ltn on the node), then a real TCP connection to the port",
         "arrêter le service en clair et utiliser son équivalent chiffré (SSH, SFTP, MQTT sur TLS 8883, HTTPS)",
         "stop the clear-text service and use its encrypted equivalent (SSH, SFTP, MQTT over TLS 8883, HTTPS)",
+        ("TRI-CP1-C4", "TRI-CP4-C3", "TAI-CP4-C1"),
     ),
     Rule(
         "port-outside-design",
@@ -167,6 +176,7 @@ RULES: tuple[Rule, ...] = (
         "the node's listening sockets (ss -ltn on the node), against the services the site file gives it",
         "arrêter le service imprévu, ou l'ajouter au dossier du site (le schéma et l'inventaire) s'il est voulu",
         "stop the unplanned service, or add it to the site's file (the map and the inventory) if it is wanted",
+        ("TRI-CP1-C4", "TAI-CP4-C1"),
     ),
     Rule(
         "firewall-allows-cleartext",
@@ -178,6 +188,7 @@ RULES: tuple[Rule, ...] = (
         "the firewall's running ruleset (nft list chain inet officelab forward on the router)",
         "retirer le port en clair de la règle (garder son équivalent chiffré, ex. 8883 pour MQTT)",
         "remove the clear-text port from the rule (keep its encrypted equivalent, e.g. 8883 for MQTT)",
+        ("TRI-CP4-C3",),
     ),
     Rule(
         "ldap-simple-bind-cleartext",
@@ -189,6 +200,7 @@ RULES: tuple[Rule, ...] = (
         "a real LDAP simple bind (ldap3) on port 389, without StartTLS",
         "ldap server require strong auth = yes dans smb.conf du DC, puis LDAPS (636) pour les applications",
         "ldap server require strong auth = yes in the DC's smb.conf, then LDAPS (636) for applications",
+        ("TRI-CP4-C3", "TAI-CP4-C1"),
     ),
     Rule(
         "smb1",
@@ -200,6 +212,7 @@ RULES: tuple[Rule, ...] = (
         "a real SMB1 negotiation (smbclient -m NT1 -N -L)",
         "server min protocol = SMB2_10 dans smb.conf",
         "server min protocol = SMB2_10 in smb.conf",
+        ("TRI-CP4-C3", "TAI-CP4-C1"),
     ),
     Rule(
         "admin-from-user-vlan",
@@ -211,6 +224,7 @@ RULES: tuple[Rule, ...] = (
         "a real TCP connection (tcp probe) from a host of the VLAN to the devices' and the firewall's SSH/telnet/HTTP",
         "filtrer ces ports au pare-feu (entrée et transit) : seuls les postes du VLAN d'administration y accèdent",
         "filter these ports at the firewall (input and forward): only the management VLAN's hosts reach them",
+        ("TRI-CP4-C3",),
     ),
     Rule(
         "guest-isolation",
@@ -222,6 +236,7 @@ RULES: tuple[Rule, ...] = (
         "a real TCP connection from a guest host to each listening service of the internal VLANs",
         "politique du pare-feu : invités vers internet seulement (reject vers les zones internes)",
         "firewall policy: guests to the internet only (reject towards the internal zones)",
+        ("TRI-CP4-C3",),
     ),
     Rule(
         "unused-port-enabled",
@@ -233,6 +248,7 @@ RULES: tuple[Rule, ...] = (
         "show interfaces status read on the switch over SSH (switch-show probe): access ports notconnect",
         "interface range … / shutdown sur les ports inutilisés, write memory",
         "interface range … / shutdown on the unused ports, write memory",
+        ("TRI-CP1-C4", "TRI-CP4-C3"),
     ),
     Rule(
         "password-policy",
@@ -244,6 +260,7 @@ RULES: tuple[Rule, ...] = (
         f"samba-tool domain passwordsettings show on the DC, against {PASSWORD_MINIMUM} characters and complexity",
         f"samba-tool domain passwordsettings set --min-pwd-length={PASSWORD_MINIMUM} --complexity=on",
         f"samba-tool domain passwordsettings set --min-pwd-length={PASSWORD_MINIMUM} --complexity=on",
+        ("TRI-CP4-C3", "TAI-CP4-C1"),
     ),
     Rule(
         "backup-not-restorable",
@@ -255,6 +272,7 @@ RULES: tuple[Rule, ...] = (
         "a real restore of the latest snapshot, compared byte for byte (the job's verify script)",
         "réparer le job (officelab backup run), puis tester la restauration régulièrement",
         "repair the job (officelab backup run), then test the restore regularly",
+        ("TAI-CP4-C1",),
     ),
 )
 
