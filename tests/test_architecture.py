@@ -85,7 +85,7 @@ BAD_IMPORTS = [
     (
         "runtime/lab.py",
         "from officelab.recette.engine import run_suite",
-        "Layers: cli above api above exercises above faults and diagnosis",
+        "Layers: cli above api above exercises above faults, diagnosis and audit",
     ),
 ]
 

@@ -49,6 +49,26 @@ def test_every_node_and_link_is_up(lab: Lab) -> None:
     assert [f"{lk.a}-{lk.b}" for lk in status.links if lk.state != "up"] == []
 
 
+def test_the_audit_finds_the_default_sites_documented_weaknesses(lab: Lab) -> None:
+    """docs/audit.md's table of what the default site's audit finds, exactly (each one really there)."""
+    from officelab.audit.run import audit_lab
+
+    result = audit_lab(lab)
+    assert {(f.rule, f.target, f.detail) for f in result.findings} == {
+        ("cleartext-service", "cam-entree:80", "HTTP"),
+        ("cleartext-service", "cam-archives:80", "HTTP"),
+        ("ldap-simple-bind-cleartext", "srv-ad:389", "simple bind accepted in clear"),
+        ("print-admin-open", "srv-files:631", "CUPS-Get-Devices accepted anonymously"),
+        ("password-policy", "srv-ad", "minimum length 8 < 12; complexity off (site file: min_length 8, complexity False)"),
+        ("unused-port-enabled", "sw-core", "ge8, ge12"),
+        ("unused-port-enabled", "sw-floor", "ge8, ge9, ge10, ge11, ge12"),
+        ("firewall-allows-cleartext", "fw: rule servers-to-iot", "1883 (MQTT)"),
+    }
+    assert result.unprobed == []
+    policy = next(f for f in result.findings if f.rule == "password-policy")
+    assert policy.evidence[0].summary == "srv-ad says Password complexity: off; Minimum password length: 8"
+
+
 def test_dhcp_clients_get_a_lease_in_their_vlan(lab: Lab) -> None:
     site = load_site("cabinet-martin")
     expected = {"pc-accueil": "users", "laptop-1": "users", "phone-101": "voice", "thermostat": "iot", "guest-1": "guests"}

@@ -18,6 +18,7 @@ ON_DEMAND: dict[str, str] = {
     "port": "faults",
     "service": "faults",
     "diagnose": "diagnose",
+    "audit": "audit",
     "exercise": "exercise",
     "grade": "exercise",
     "class": "classroom",

@@ -79,3 +79,16 @@ class SwitchConfigProbe(ProbeSpecBase):
     vlans: list[int] = Field(default_factory=list)
     saved: bool = False
     timeout: float = 10.0
+
+
+class SwitchShowProbe(ProbeSpecBase):
+    """Log in to a switch over SSH and read the output of exec ``commands`` (``show interfaces status``…): what the
+    live switch says, for an audit to read."""
+
+    kind: Literal["switch-show"] = "switch-show"
+    target: str
+    hostname: str
+    username: str
+    password: str
+    commands: list[str] = Field(min_length=1)
+    timeout: float = 10.0

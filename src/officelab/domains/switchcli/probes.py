@@ -9,12 +9,14 @@ import re
 import asyncssh
 
 from officelab.domains.switchcli.facts import describe_port, parse_running, ports_of
-from officelab.domains.switchcli.model import SshCliProbe, SwitchConfigProbe
+from officelab.domains.switchcli.model import SshCliProbe, SwitchConfigProbe, SwitchShowProbe
 from officelab.probes import Layer, ProbeResult, probe
 from officelab.probes.place import Place
 
+LoginSpec = SshCliProbe | SwitchConfigProbe | SwitchShowProbe
 
-async def _session(spec: SshCliProbe | SwitchConfigProbe, commands: list[str]) -> tuple[str, list[str]]:
+
+async def _session(spec: LoginSpec, commands: list[str]) -> tuple[str, list[str]]:
     """(the prompt, each command's output), from one interactive session with a PTY."""
     prompt = re.compile(rf"{re.escape(spec.hostname)}[>#] ?$")
     async with asyncssh.connect(
@@ -42,7 +44,9 @@ async def _session(spec: SshCliProbe | SwitchConfigProbe, commands: list[str]) -
         return first.strip().splitlines()[-1], outputs[1:]
 
 
-def _login(spec: SshCliProbe | SwitchConfigProbe, place: Place, commands: list[str]) -> tuple[str, list[str]] | ProbeResult:
+def _login(
+    spec: SshCliProbe | SwitchConfigProbe | SwitchShowProbe, place: Place, commands: list[str]
+) -> tuple[str, list[str]] | ProbeResult:
     try:
         with place.inside():
             return asyncio.run(asyncio.wait_for(_session(spec, commands), spec.timeout))
@@ -121,3 +125,20 @@ def switch_config_probe(spec: SwitchConfigProbe, place: Place) -> ProbeResult:
             "; ".join(differences)[:500],
         )
     return ProbeResult(True, Layer.DATALINK, f"{spec.hostname} runs the design: {len(spec.ports)} ports, {len(spec.vlans)} VLANs", sent)
+
+
+@probe("switch-show")
+def switch_show_probe(spec: SwitchShowProbe, place: Place) -> ProbeResult:
+    sent = f"SSH to {spec.target} as {spec.username}: {', '.join(spec.commands)}"
+    got = _login(spec, place, list(spec.commands))
+    if isinstance(got, ProbeResult):
+        return got
+    _prompt, outputs = got
+    return ProbeResult(
+        True,
+        Layer.APPLICATION,
+        f"{spec.hostname} answered {len(outputs)} command(s)",
+        sent,
+        outputs[0][-300:] if outputs else "",
+        data={"outputs": dict(zip(spec.commands, outputs, strict=True))},
+    )
