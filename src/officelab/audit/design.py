@@ -6,6 +6,8 @@ a port; a port listening outside this set is not in the design."""
 from __future__ import annotations
 
 from officelab.domains.automation.facts import port as mqtt_port
+from officelab.domains.box.facts import ADMIN_PORT
+from officelab.domains.mail.facts import IMAPS, SMTP, SUBMISSION
 from officelab.domains.switchcli.facts import SSH_PORT
 from officelab.domains.telephony.facts import VOICEMAIL_PORT
 from officelab.domains.video.facts import ONVIF_PORT, RTSP_PORT
@@ -45,6 +47,11 @@ def design_ports(site: Site, node: Node) -> set[int]:
     t = site.telephony
     if t is not None and t.pbx == node.name and any(e.voicemail for e in t.extensions):
         ports |= {VOICEMAIL_PORT, VOICEMAIL_PORT + 1}  # the voicemail box (baresip): SIP over TCP, and over TLS next to it
+    m = site.mail
+    if m is not None and m.provider == node.name:
+        ports |= {SMTP, SUBMISSION, IMAPS}
+    if s.box is not None:
+        ports.add(ADMIN_PORT)
     return ports
 
 
