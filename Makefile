@@ -51,6 +51,8 @@ bench: setup
 	$(VENV)/bin/python bench/vdi.py
 	$(VENV)/bin/python bench/exercise.py
 	$(VENV)/bin/python bench/web.py
+	$(VENV)/bin/python bench/mail.py
+	$(VENV)/bin/python bench/audit.py
 	$(VENV)/bin/python bench/cli.py
 
 down:
