@@ -29,6 +29,7 @@ from officelab.domains.network.model import DhcpService, DnsService
 from officelab.domains.printing.model import PrinterDevice, PrintService
 from officelab.domains.switchcli.model import SwitchCli, TftpService
 from officelab.domains.telephony.model import Telephony
+from officelab.domains.vpn.model import Vpn
 from officelab.domains.video.model import Video
 from officelab.domains.web.model import WebService
 from officelab.probes.spec import ProbeSpec
@@ -366,6 +367,7 @@ class Site(Model):
     automation: Automation | None = None
     video: Video | None = None
     telephony: Telephony | None = None
+    vpn: Vpn | None = None
 
     @field_validator("nodes")
     @classmethod
