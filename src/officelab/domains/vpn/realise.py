@@ -76,6 +76,13 @@ def _copy(source: Path, target: Path) -> None:
     target.chmod(0o600)
 
 
+def publish_crl(lab_dir: Path, server_dir: Path) -> None:
+    """The CA's revocation list as it is now, given to the VPN server (which reads it at each connection)."""
+    issued = lab_dir / "pki" / "vpn"
+    pki.crl(lab_dir / "pki", issued / "crl.pem")
+    _copy(issued / "crl.pem", server_dir / "run/officelab/vpn/crl.pem")
+
+
 def make_certificates(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     """The server's certificate and one per user from the lab's CA (kept across `up`s), the revoked users in the
     CA's revocation list, and each node given only what it needs: the server its key and the CRL, each remote node
@@ -92,10 +99,10 @@ def make_certificates(lab: Lab, plan: LabPlan, progress: Progress) -> None:
         if user.revoked:
             pki.revoke(ca_dir, issued / f"{user.name}.pem")
     server = plan.node_dir(vpn.server) / "run/officelab/vpn"
-    pki.crl(ca_dir, issued / "crl.pem")
-    for name in ("server.pem", "server.key", "crl.pem"):
+    for name in ("server.pem", "server.key"):
         _copy(issued / name, server / name)
     _copy(ca_dir / "ca.pem", server / "ca.pem")
+    publish_crl(plan.lab_dir, plan.node_dir(vpn.server))
     for node in plan.nodes:
         users = users_on(plan.site, vpn, node.name)
         here = plan.node_dir(node.name) / "run/officelab/vpn"
