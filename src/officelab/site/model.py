@@ -29,8 +29,8 @@ from officelab.domains.network.model import DhcpService, DnsService
 from officelab.domains.printing.model import PrinterDevice, PrintService
 from officelab.domains.switchcli.model import SwitchCli, TftpService
 from officelab.domains.telephony.model import Telephony
-from officelab.domains.vpn.model import Vpn
 from officelab.domains.video.model import Video
+from officelab.domains.vpn.model import Vpn
 from officelab.domains.web.model import WebService
 from officelab.probes.spec import ProbeSpec
 

@@ -52,7 +52,6 @@ class _VpnFault(Fault):
         return [] if _user(site) is not None else ["this site has no VPN user connected from a remote node"]
 
 
-
 class VpnCertificateRevoked(_VpnFault):
     kind: ClassVar[str] = "vpn-certificate-revoked"
     title_fr: ClassVar[str] = "Certificat VPN d'un utilisateur révoqué"
@@ -137,7 +136,9 @@ class VpnWrongRoute(_VpnFault):
         vpn, user = _user(site) or (None, None)
         assert vpn is not None and user is not None
         route = self._route(site)
-        right, wrong = self._lines(site)
+        right, _ = self._lines(site)
+        assert route is not None
+        wrong = _wrong(vpn, route, site)
         subnet = next((v for v in site.vlans if v.subnet == route), None)
         ids = [c.id for c in t.checks(site) if c.id == f"vpn:share:{user.name}"]
         if subnet is not None:
