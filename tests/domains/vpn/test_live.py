@@ -1,7 +1,8 @@
 """The user VPN live, on the smallest site that proves it (site-vpn.yaml: the router/firewall with its OpenVPN
 server, a remote worker, a DC, a file server, an admin PC): the remote worker's tunnel comes up at boot with the
 pushed DNS, reaches the file share by name and what the policy allows but not the rest, the server refuses a
-revoked certificate and accepts a valid one (a real OpenVPN client each time), and each VPN fault fails exactly
+revoked certificate and a wrong AD password (an LDAP bind to the DC) and accepts a valid one (a real OpenVPN client
+each time), and each VPN fault fails exactly
 its ground truth, then clears."""
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def test_tunnel_policy_share_and_revocation(lab: Lab) -> None:
         "vpn:flow:pdurand:servers",
         "vpn:flow:pdurand:mgmt",
         "vpn:share:pdurand",
+        "vpn:badpass:pdurand",
         "vpn:accepted:jpetit",
         "vpn:refused:ancien",
     }
@@ -60,12 +62,16 @@ def test_tunnel_policy_share_and_revocation(lab: Lab) -> None:
     status, cause = outcome(result, "vpn:refused:ancien")
     assert status is Status.PASS and "refused" in cause, cause  # the server answered, then refused: not a dead server
     assert "accepted" in outcome(result, "vpn:accepted:jpetit")[1]
+    status, cause = outcome(result, "vpn:badpass:pdurand")
+    assert status is Status.PASS and "AUTH_FAILED" in cause, cause  # the directory said no, not the certificate
+    server_log = (lab.dir.node_dir("fw") / "log" / "openvpn.log").read_text()
+    assert "vpn login pdurand: accepted by the directory" in server_log and "vpn login pdurand: refused by the directory" in server_log
     # What the learner reads: the client's tunnel address and pushed DNS, the server's status and log.
     assert "10.8.0." in lab.run("teletravail", ["ip", "-4", "addr", "show", "tun-vpn"]).stdout
     assert "nameserver 10.20.40.5" in lab.run("teletravail", ["cat", "/etc/resolv.conf"]).stdout
     status_file = lab.run("fw", ["cat", "/run/officelab/vpn/openvpn-status.log"]).stdout
     assert "CLIENT_LIST,pdurand," in status_file
-    assert "certificate revoked: CN=ancien" in (lab.dir.node_dir("fw") / "log" / "openvpn.log").read_text()
+    assert "certificate revoked: CN=ancien" in server_log
     # Without the tunnel, the remote worker does not reach the servers (the route is the VPN's).
     routes = lab.run("teletravail", ["ip", "-4", "route", "get", "10.20.40.20"]).stdout
     assert "dev tun-vpn" in routes, routes

@@ -107,6 +107,7 @@ def test_checks_are_sound_on_the_default_site() -> None:
         "vpn:flow:pdurand:servers",
         "vpn:flow:pdurand:mgmt",
         "vpn:share:pdurand",
+        "vpn:badpass:pdurand",
         "vpn:accepted:amartin",
         "vpn:refused:stagiaire",
     }
@@ -117,6 +118,31 @@ def test_checks_are_sound_on_the_default_site() -> None:
     revoked = checks["vpn:refused:stagiaire"]
     assert not revoked.expect and revoked.probe == VpnConnectProbe(user="stagiaire")
     assert revoked.depends == ("vpn:tunnel:pdurand",), "refused by a server shown to work"
+    badpass = checks["vpn:badpass:pdurand"]
+    assert not badpass.expect and badpass.probe == VpnConnectProbe(user="pdurand", password="not-Durand#2026")
+
+
+def test_login_by_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = load_site("cabinet-martin")
+    plan = LabPlan(lab="t", lab_dir=tmp_path, site=site)
+    topo = Topology(site)
+    for name in ("fw", "teletravail"):
+        realise_vpn(plan, topo, site.node(name))
+    files = {(f.node, f.path): f.content for f in plan.files}
+    server = files[("fw", "run/officelab/vpn/server.conf")]
+    assert '-m officelab.devices.vpn_ad_login 10.10.40.5 ad.cabinet-martin.lan" via-file' in server
+    assert "auth-user-pass /run/officelab/vpn/pdurand.login" in files[("teletravail", "run/officelab/vpn/pdurand.conf")]
+    assert files[("teletravail", "run/officelab/vpn/pdurand.login")] == "pdurand\nDurand#2026\n"
+    refused(edited("    - {name: amartin}", "    - {name: inconnu}"), "vpn.users", "not a login of the directory")
+    # The verifier refuses before any bind: an empty password (an anonymous bind would succeed), another's login.
+    from officelab.devices import vpn_ad_login
+
+    via = tmp_path / "via"
+    monkeypatch.setenv("common_name", "pdurand")
+    for content in ("pdurand\n\n", "amartin\nMartin#2026\n", "pdurand;x\npw\n"):
+        via.write_text(content)
+        monkeypatch.setattr("sys.argv", ["vpn_ad_login", "127.0.0.1", "ad.example.lan", str(via)])
+        assert vpn_ad_login.main() == 1, content
 
 
 def test_policy_change_changes_the_expected_flow() -> None:

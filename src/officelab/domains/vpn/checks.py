@@ -70,6 +70,26 @@ def _connected(ctx: Derivation, vpn: Vpn, user: VpnUser) -> None:
             group=GROUP,
         )
     _share(ctx, vpn, user, tunnel)
+    _wrong_password(ctx, vpn, user, tunnel)
+
+
+def _wrong_password(ctx: Derivation, vpn: Vpn, user: VpnUser, tunnel: str) -> None:
+    """With login by directory, the user's certificate with a wrong password is refused (the DC says no)."""
+    d = ctx.site.directory
+    account = next((u for u in d.users if u.login == user.name), None) if d is not None else None
+    if vpn.login != "directory" or account is None or user.node is None:
+        return
+    ctx.check(
+        f"vpn:badpass:{user.name}",
+        f"Le serveur VPN refuse {user.name} avec un mauvais mot de passe (annuaire)",
+        f"The VPN server refuses {user.name} with a wrong password (directory)",
+        on=user.node,
+        probe=VpnConnectProbe(user=user.name, password="not-" + account.password),
+        criteria=VPN,
+        expect=False,
+        depends=(tunnel, dc_ready(ctx)),
+        group=GROUP,
+    )
 
 
 def _route_targets(ctx: Derivation, vpn: Vpn) -> list[HostPort]:

@@ -34,6 +34,9 @@ class Vpn(Model):
     routes: list[VlanRef] = Field(min_length=1, description="the VLANs whose subnets the server pushes to its clients")
     dns: list[Address] = Field(default_factory=list, description="pushed DNS servers; default: the site's internal DNS")
     users: list[VpnUser] = Field(min_length=1)
+    login: Literal["certificate", "directory"] = Field(
+        default="certificate", description="`directory`: the certificate and the user's AD password (an LDAP bind to the DC)"
+    )
 
     @model_validator(mode="after")
     def _pool(self) -> Vpn:
@@ -63,4 +66,5 @@ class VpnConnectProbe(ProbeSpecBase):
 
     kind: Literal["vpn-connect"] = "vpn-connect"
     user: Name
+    password: str | None = Field(default=None, description="the password sent instead of the user's own (a wrong one)")
     timeout: float = Field(default=4.0, gt=0, le=60)

@@ -4,7 +4,12 @@ refuses it."""
 
 from __future__ import annotations
 
-from officelab.domains.vpn.facts import client_config
+import contextlib
+import os
+import uuid
+from pathlib import Path
+
+from officelab.domains.vpn.facts import CLIENT_DIR, client_config
 from officelab.domains.vpn.model import VpnConnectProbe
 from officelab.probes import Layer, ProbeResult, probe
 from officelab.probes.place import Place
@@ -23,10 +28,25 @@ def vpn_connect_probe(spec: VpnConnectProbe, place: Place) -> ProbeResult:
     argv += ["--tls-exit", "--connect-retry-max", "1", "--hand-window", str(wait), "--verb", "3"]
     argv += ["--script-security", "2", "--route-up", EXIT_ONCE_UP]
     sent = f"OpenVPN client as {spec.user} ({client_config(spec.user)})"
-    result = place.run(argv, timeout=wait + 4)
+    login = None
+    if spec.password is not None:  # another password than the user's own: in a file only root reads, never in argv
+        login = f"{CLIENT_DIR}/probe-{uuid.uuid4().hex[:8]}.login"
+        local = Path(place.path(login))
+        local.write_text(f"{spec.user}\n{spec.password}\n")
+        os.chmod(local, 0o600)
+        argv += ["--auth-user-pass", login, "--auth-retry", "none"]
+        sent += ", with another password"
+    try:
+        result = place.run(argv, timeout=wait + 4)
+    finally:
+        if login is not None:
+            with contextlib.suppress(OSError):
+                Path(place.path(login)).unlink()
     out = result.stdout + result.stderr
     if DONE in out:
         return ProbeResult(True, Layer.APPLICATION, f"the VPN server accepted {spec.user}'s certificate", sent, DONE)
+    if "AUTH_FAILED" in out:
+        return ProbeResult(False, Layer.APPLICATION, f"the VPN server refused {spec.user}'s login (AUTH_FAILED)", sent, out[-400:])
     if ANSWERED in out:
         # A server that refuses the client's certificate (revoked, unknown CA) drops the session without a word
         # under TLS 1.3: the client sees the server's certificate, then the handshake never completes.

@@ -5,9 +5,11 @@ started at boot and ready once its tunnel answers."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from officelab.domains.network.facts import dc_address
 from officelab.domains.network.model import PingProbe
 from officelab.domains.vpn.facts import CLIENT_DIR, client_config, public_address, pushed_dns, pushed_routes, search_domain, users_on
 from officelab.domains.vpn.model import TUNNEL, Vpn
@@ -50,17 +52,32 @@ def _server(plan: LabPlan, topo: Topology, node: Node, vpn: Vpn) -> None:
         routes=pushed_routes(topo, vpn),
         dns=pushed_dns(topo.site, vpn),
         domain=search_domain(topo.site),
+        login=_login(topo, vpn),
     )
     plan.files.append(FilePlan(node.name, "run/officelab/vpn/server.conf", conf, mode=0o600))
     argv = ["openvpn", "--config", f"{CLIENT_DIR}/server.conf"]
     plan.daemons.append(DaemonPlan("openvpn", node.name, argv, stage=Stage.SERVERS, ready=[PortListening(vpn.proto, vpn.port)]))
 
 
+def _login(topo: Topology, vpn: Vpn) -> dict[str, str] | None:
+    """How the server checks a user's password against the directory (None: by certificate only)."""
+    d = topo.site.directory
+    if vpn.login != "directory" or d is None:
+        return None
+    dc = str(dc_address(topo.site))
+    return {"dc": dc, "command": f"{sys.executable} -m officelab.devices.vpn_ad_login {dc} {d.domain}"}
+
+
 def _clients(plan: LabPlan, topo: Topology, node: Node, vpn: Vpn, users: list[str]) -> None:
     public = public_address(topo.site, vpn)
+    login = _login(topo, vpn) is not None
+    d = topo.site.directory
+    passwords = {u.login: u.password for u in d.users} if d is not None else {}
     for user in users:
-        conf = render("client.conf.j2", node=node.name, user=user, vpn=vpn, tunnel=TUNNEL, dir=CLIENT_DIR, public=public)
+        conf = render("client.conf.j2", node=node.name, user=user, vpn=vpn, tunnel=TUNNEL, dir=CLIENT_DIR, public=public, login=login)
         plan.files.append(FilePlan(node.name, f"run/officelab/vpn/{user}.conf", conf, mode=0o600))
+        if login:
+            plan.files.append(FilePlan(node.name, f"run/officelab/vpn/{user}.login", f"{user}\n{passwords.get(user, '')}\n", mode=0o600))
     plan.files.append(FilePlan(node.name, "run/officelab/vpn/dns.sh", render("dns.sh.j2", node=node.name, dir=CLIENT_DIR), mode=0o700))
     script = f"{CLIENT_DIR}/dns.sh"
     answers = PingProbe(target=str(vpn.server_address), timeout=1.0)

@@ -44,6 +44,14 @@ def validate(v: Validation) -> None:
         node = v.topo.nodes.get(user.node) if user.node else None
         if user.node is not None and (node is None or node.kind is not NodeKind.REMOTE_SITE):
             v.add(("vpn", "users", k, "node"), f"{user.node!r} is not a remote node of the site", "name a node of kind remote-site")
+    if vpn.login == "directory":
+        d = v.site.directory
+        logins = {u.login for u in d.users} if d is not None else set()
+        if d is None:
+            v.add(("vpn", "login"), "login by directory needs the site's `directory:`", "add the directory, or use `login: certificate`")
+        for k, user in enumerate(vpn.users):
+            if d is not None and user.name not in logins:
+                v.add(("vpn", "users", k, "name"), f"{user.name!r} is not a login of the directory", "name VPN users by their AD login")
     if server.services.firewall is not None:
         _firewall(v, vpn, server)
 
