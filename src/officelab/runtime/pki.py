@@ -67,13 +67,19 @@ def _ca_config(pki: Path) -> Path:
     return conf
 
 
+def revoked(pki: Path, certificate: Path) -> bool:
+    """``certificate`` is in the CA's revocation database."""
+    index = pki / "index.txt"
+    serial = openssl(["x509", "-in", str(certificate), "-noout", "-serial"]).strip().partition("=")[2]
+    lines = index.read_text().splitlines() if index.exists() else []
+    return any(line.startswith("R\t") and f"\t{serial}\t" in line for line in lines)
+
+
 def revoke(pki: Path, certificate: Path) -> None:
     """Put ``certificate`` in the CA's revocation database (a certificate already revoked stays so)."""
     conf = _ca_config(pki)
-    serial = openssl(["x509", "-in", str(certificate), "-noout", "-serial"]).strip().partition("=")[2]
-    if any(line.startswith("R\t") and f"\t{serial}\t" in line for line in (pki / "index.txt").read_text().splitlines()):
-        return
-    openssl(["ca", "-config", str(conf), "-revoke", str(certificate)])
+    if not revoked(pki, certificate):
+        openssl(["ca", "-config", str(conf), "-revoke", str(certificate)])
 
 
 def crl(pki: Path, out: Path) -> None:

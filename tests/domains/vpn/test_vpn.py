@@ -17,7 +17,7 @@ from officelab.domains.vpn.facts import probe_node, public_address, pushed_dns, 
 from officelab.domains.vpn.model import TUNNEL, VpnConnectProbe
 from officelab.domains.vpn.realise import realise as realise_vpn
 from officelab.faults import engine
-from officelab.runtime.plan import LabPlan, PortListening, ProbeSucceeds
+from officelab.runtime.plan import LabPlan, NodePlan, PortListening, ProbeSucceeds
 from officelab.site.catalog import builtin_sites
 from officelab.site.loader import load_site, load_text
 from officelab.site.topology import Topology
@@ -187,3 +187,26 @@ def test_validation_names_the_field() -> None:
     closed = "          - {name: vpn-in, from: wan, to: self, proto: udp, ports: [1194]"
     refused(edited(closed, closed.replace("[1194]", "[1195]")), "vpn.port", "does not open UDP 1194")
     refused(edited("to: self, proto: udp", "to: nowhere, proto: udp"), "unknown zone 'nowhere'", "to: self")
+
+
+def test_certificates_follow_the_site_across_ups(tmp_path: Path) -> None:
+    """The lab's CA issues once and keeps its certificates; a user revoked then no longer revoked gets a new one."""
+    from officelab.domains.vpn.realise import make_certificates
+    from officelab.runtime import pki
+
+    site = load_site("cabinet-martin")
+    plan = LabPlan(lab="t", lab_dir=tmp_path, site=site)
+    plan.nodes.extend(NodePlan(n.name, n.kind.value, n.name, n.kind.routes) for n in site.nodes if n.name in ("fw", "teletravail"))
+    make_certificates(None, plan, lambda _: None)  # type: ignore[arg-type]
+    issued = tmp_path / "pki" / "vpn"
+    stagiaire = issued / "stagiaire.pem"
+    assert pki.revoked(tmp_path / "pki", stagiaire) and not pki.revoked(tmp_path / "pki", issued / "pdurand.pem")
+    assert (tmp_path / "nodes" / "fw" / "run/officelab/vpn/crl.pem").read_text().startswith("-----BEGIN X509 CRL")
+    assert (tmp_path / "nodes" / "teletravail" / "run/officelab/vpn/pdurand.key").exists()
+    assert not (tmp_path / "nodes" / "fw" / "run/officelab/vpn/pdurand.key").exists(), "the server never holds a user's key"
+    ca, first = (tmp_path / "pki" / "ca.pem").read_bytes(), (issued / "pdurand.pem").read_bytes()
+    text = builtin_sites()["cabinet-martin"].read_text().replace("{name: stagiaire, revoked: true}", "{name: stagiaire}")
+    plan = LabPlan(lab="t", lab_dir=tmp_path, site=load_text(text))
+    make_certificates(None, plan, lambda _: None)  # type: ignore[arg-type]
+    assert (tmp_path / "pki" / "ca.pem").read_bytes() == ca and (issued / "pdurand.pem").read_bytes() == first
+    assert not pki.revoked(tmp_path / "pki", stagiaire), "reinstated: a new certificate"

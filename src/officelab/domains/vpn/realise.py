@@ -111,7 +111,9 @@ def make_certificates(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     if not (issued / "server.pem").exists():
         pki.issue(ca_dir, "server", f"vpn.{plan.site.site.domain}", SERVER_EXT, into=issued)
     for user in vpn.users:
-        if not (issued / f"{user.name}.pem").exists():
+        certificate = issued / f"{user.name}.pem"
+        # A user revoked at an earlier `up` and no longer in the site's list of revoked ones gets a new certificate.
+        if not certificate.exists() or (not user.revoked and pki.revoked(ca_dir, certificate)):
             pki.issue(ca_dir, user.name, user.name, CLIENT_EXT, into=issued)
         if user.revoked:
             pki.revoke(ca_dir, issued / f"{user.name}.pem")
