@@ -100,7 +100,7 @@ def test_server_and_client_through_the_plan(tmp_path: Path) -> None:
 
 
 def test_checks_are_sound_on_the_default_site() -> None:
-    assert_sound("vpn", "cabinet-martin", uses=("network", "directory", "files"), groups={"vpn"})
+    assert_sound("vpn", "cabinet-martin", uses=("network", "directory", "files"), groups={"vpn", "shares"})
     checks = alone("vpn")
     assert set(checks) == {
         "vpn:tunnel:pdurand",
