@@ -122,7 +122,9 @@ def test_firewall_policy_is_enforced(lab: Lab) -> None:
     assert http(lab, "guest-1", "http://www.example.com/")[0] == 200, "guests do reach the internet"
     rejected = run(lab, "pc-accueil", "curl", "-s", "-m", "3", "http://10.10.30.10/")
     assert rejected.returncode == 7, "users -> iot is rejected at once (ICMP admin-prohibited), not dropped"
-    assert run(lab, "teletravail", "ping", "-c1", "-W1", "10.10.40.10").returncode != 0, "private addresses are not routed"
+    assert run(lab, "www", "ping", "-c1", "-W1", "10.10.40.10").returncode != 0, "private addresses are not routed on the internet"
+    via = run(lab, "teletravail", "ip", "-4", "route", "get", "10.10.40.10").stdout
+    assert "dev tun-vpn" in via, f"the remote worker reaches them through its VPN only: {via}"
     assert http(lab, "teletravail", "http://198.51.100.2:8080/", timeout=2)[0] == 0, "nothing else is open on the WAN"
     counters = run(lab, "fw", "nft", "list", "chain", "inet", "officelab", "forward").stdout
     assert re.search(r"counter packets [1-9]\d* bytes \d+ drop comment \"default\"", counters), "the drops were counted"

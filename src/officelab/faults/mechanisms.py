@@ -3,6 +3,7 @@ its daemon told), a daemon stopped and kept stopped, a command run on a node. Ea
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from officelab.core.errors import OfficeLabError
@@ -20,6 +21,49 @@ def run(lab: Lab, node: str, argv: list[str], what: str, stdin: str | None = Non
     if result.returncode != 0:
         raise OfficeLabError(f"{what} on {node}: {(result.stderr or result.stdout).strip()[-300:] or f'exit {result.returncode}'}")
     return result.stdout
+
+
+NFT_TABLE = ("inet", "officelab")
+"""The table of a router's ruleset (the firewall's nftables, where rules are deleted and put back)."""
+_RULE = re.compile(r"^\s*(?P<text>.*?)\s*# handle (?P<handle>\d+)$")
+
+
+def nft_rules(lab: Lab, node: str, chain: str) -> list[tuple[int, str]]:
+    """The chain's rules, in order: (handle, text) as `nft -a list` prints them."""
+    listing = run(lab, node, ["nft", "-a", "list", "chain", *NFT_TABLE, chain], f"listing the {chain} chain")
+    rules = [(int(m["handle"]), m["text"]) for m in map(_RULE.match, listing.splitlines()) if m and m["text"]]
+    return [(h, text) for h, text in rules if not text.endswith("{") and "type " not in text]  # not the chain's own lines
+
+
+def delete_rules(lab: Lab, node: str, chain: str, comment: str) -> Undo:
+    """Delete the rule(s) whose comment is ``comment``, remembering each one's text and the rule after it."""
+    rules = nft_rules(lab, node, chain)
+    deleted = []
+    for index, (handle, text) in enumerate(rules):
+        if f'comment "{comment}"' in text:
+            after = next((h for h, x in rules[index + 1 :] if f'comment "{comment}"' not in x), None)
+            deleted.append({"text": re.sub(r"counter packets \d+ bytes \d+", "counter", text), "before": after})
+            run(lab, node, ["nft", "delete", "rule", *NFT_TABLE, chain, "handle", str(handle)], "deleting a rule")
+    if not deleted:
+        raise OfficeLabError(f"{node}: no rule {comment!r} in the live {chain} chain (changed by hand?): fault not injected")
+    return {"node": node, "chain": chain, "rules": deleted}
+
+
+def put_back_rules(lab: Lab, undo: Undo) -> None:
+    """Put the rules `delete_rules` deleted back where they were."""
+    for rule in undo["rules"]:
+        where = (
+            ["insert", "rule", *NFT_TABLE, undo["chain"], "position", str(rule["before"])]
+            if rule["before"]
+            else ["add", "rule", *NFT_TABLE, undo["chain"]]
+        )
+        run(lab, undo["node"], ["nft", *where, *rule_words(rule["text"])], "putting a rule back")
+
+
+def rule_words(text: str) -> list[str]:
+    """A rule's text as nft's arguments (a comment's words stay one argument)."""
+    head, sep, comment = text.partition(' comment "')
+    return [*head.split(), *(["comment", f'"{comment}'] if sep else [])]
 
 
 def edit_file(lab: Lab, node: str, relative: str, old: str, new: str, count: int = 1) -> Undo:

@@ -32,6 +32,7 @@ from officelab.domains.printing.model import PrinterDevice, PrintService
 from officelab.domains.switchcli.model import SwitchCli, TftpService
 from officelab.domains.telephony.model import Telephony
 from officelab.domains.video.model import Video
+from officelab.domains.vpn.model import Vpn
 from officelab.domains.web.model import WebService
 from officelab.probes.spec import ProbeSpec
 from officelab.site.limits import MAX_LINKS, MAX_NODES, MAX_PORTS, MAX_PORTS_PER_RANGE, MAX_PORTS_PER_SWITCH, MAX_VLANS
@@ -344,6 +345,7 @@ class Site(Model):
     video: Video | None = None
     telephony: Telephony | None = None
     mail: Mail | None = None
+    vpn: Vpn | None = None
 
     @field_validator("nodes")
     @classmethod

@@ -15,7 +15,13 @@ from tests.domains.derived import alone, assert_sound, derivation, site, suite, 
 USERS = ("amartin", "pdurand", "sleroy", "jpetit", "stagiaire")
 COMPUTERS = ("srv-files", "pc-compta-1", "pc-direction")
 CLIENT = "pc-compta-1"  # the first joined workstation
-WITHOUT_DIRECTORY = (("directory",), ("nodes", "srv-files", "services", "files"), ("nodes", "srv-files", "services", "print"), ("backups",))
+WITHOUT_DIRECTORY = (
+    ("directory",),
+    ("nodes", "srv-files", "services", "files"),
+    ("nodes", "srv-files", "services", "print"),
+    ("backups",),
+    ("vpn", "login"),
+)
 
 
 def test_directory_checks_are_sound() -> None:

@@ -7,15 +7,13 @@ import base64
 import hashlib
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from officelab.core.errors import LabError
 from officelab.domains.automation.facts import CA_ON_NODE, acl, broker_address, port
-from officelab.runtime.pki import ensure_ca
+from officelab.runtime.pki import issue, san_line
 from officelab.runtime.plan import DaemonPlan, FilePlan, HookPlan, LabPlan, PortListening, Stage
 from officelab.runtime.render import templates
 from officelab.site.model import Node, Site
@@ -80,17 +78,6 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
         )
 
 
-def san_line(broker_ip: str, names: Sequence[str]) -> str:
-    """The broker certificate's subjectAltName extension, as an ``openssl x509 -extfile``."""
-    return "subjectAltName=" + ",".join([*(f"DNS:{n}" for n in names), f"IP:{broker_ip}"]) + "\n"
-
-
-def _openssl(args: list[str]) -> None:
-    result = subprocess.run(["openssl", *args], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise LabError(f"openssl {args[0]}: {result.stderr.strip()[-300:]}")
-
-
 def broker_names(site: Site) -> list[str]:
     """The names a client may use for the broker, most specific first: its name in the site's DNS domain (what the
     lab's DNS answers for it), in the AD domain when it is a member (what the DC's DNS answers), the site's own
@@ -113,48 +100,14 @@ def broker_names(site: Site) -> list[str]:
 
 
 def make_certificates(pki: Path, broker_ip: str, broker_name: str, fqdns: Sequence[str] = ()) -> None:
-    """The site's CA (made once: `runtime.pki.ensure_ca`) and the broker's certificate (EC P-256), its
+    """The broker's certificate (EC P-256) from the CA of ``pki`` (the lab's, made if it is not there yet), its
     subjectAltName naming every way a client may reach it: each of ``fqdns`` (the first is also its CN),
-    ``broker_name`` and ``broker_ip``. A client that checks the broker's name (as TLS clients must) then accepts it
-    by the name DNS gives it as well as by its address."""
-    ensure_ca(pki)  # the lab's one CA, which the mail server's certificate chains to as well
+    ``broker_name`` and ``broker_ip``. A client that checks the broker's name (as TLS clients must) then accepts it by
+    the name DNS gives it as well as by its address."""
     names = list(dict.fromkeys([*fqdns, broker_name]))
-    _openssl(
-        [
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-subj",
-            f"/CN={names[0]}",
-            "-keyout",
-            str(pki / "broker.key"),
-            "-out",
-            str(pki / "broker.csr"),
-        ]
-    )
+    (pki / "san.cnf").parent.mkdir(parents=True, exist_ok=True)
     (pki / "san.cnf").write_text(san_line(broker_ip, names))
-    _openssl(
-        [
-            "x509",
-            "-req",
-            "-in",
-            str(pki / "broker.csr"),
-            "-CA",
-            str(pki / "ca.pem"),
-            "-CAkey",
-            str(pki / "ca.key"),
-            "-CAcreateserial",
-            "-days",
-            "825",
-            "-extfile",
-            str(pki / "san.cnf"),
-            "-out",
-            str(pki / "broker.pem"),
-        ]
-    )
+    issue(pki, "broker", names[0], san_line(broker_ip, names))
 
 
 def prepare_broker(lab: Lab, plan: LabPlan, progress: Progress) -> None:

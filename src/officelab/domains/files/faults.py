@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import Field
 
 from officelab.core.errors import OfficeLabError
+from officelab.domains.files.model import SmbProbe
 from officelab.faults import truth as t
 from officelab.faults.mechanisms import edit_file, restore_file, run
 from officelab.faults.model import Fault, GroundTruth, Undo
@@ -28,8 +29,17 @@ def _shares(site: Site) -> dict[str, str]:
 
 
 def _share_checks(site: Site, share: str, action: str) -> tuple[str, ...]:
+    """The checks that open ``share`` for ``action`` and must succeed, whichever domain derived them (a remote
+    worker's, over the VPN, too): SMB sessions to that share on its server."""
     server = _shares(site)[share]
-    return tuple(c.id for c in t.checks(site) if c.id.startswith(f"smb:{server}:{share}:") and c.id.endswith(f":{action}") and c.expect)
+    return tuple(
+        c.id
+        for c in t.checks(site)
+        if c.expect
+        and isinstance(c.probe, SmbProbe)
+        and (c.probe.share, c.probe.action) == (share, action)
+        and c.probe.server.split(".")[0] == server
+    )
 
 
 class _ShareFault(Fault):

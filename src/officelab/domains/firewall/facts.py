@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from officelab.domains.firewall.model import Action, FirewallService
+from officelab.domains.vpn.model import TUNNEL
 from officelab.site.model import Node, Site
 from officelab.site.topology import Topology
+
+
+def tunnels(site: Site, node: Node) -> dict[str, IPv4Network]:
+    """The node's tunnel interfaces (not in the site's cabling: made by a daemon) and the subnet behind each: the
+    user VPN's server interface and its pool."""
+    vpn = site.vpn
+    return {TUNNEL: vpn.pool} if vpn is not None and vpn.server == node.name else {}
 
 
 def zone_interfaces(topo: Topology, node: Node, fw: FirewallService) -> dict[str, list[str]]:
@@ -25,12 +33,16 @@ def zone_interfaces(topo: Topology, node: Node, fw: FirewallService) -> dict[str
 
 
 def zone_subnets(topo: Topology, node: Node, fw: FirewallService) -> dict[str, list[str]]:
-    """Zone → the subnets directly behind it."""
+    """Zone → the subnets directly behind it (a tunnel's: its pool)."""
     subnets: dict[str, list[str]] = {}
     by_name = {name: (iface, vid) for name, iface, vid in topo.l3_interfaces(node)}
+    tunnel_nets = tunnels(topo.site, node)
     for zone, ifaces in zone_interfaces(topo, node, fw).items():
         nets = []
         for name in ifaces:
+            if name in tunnel_nets:
+                nets.append(str(tunnel_nets[name]))
+                continue
             iface, vid = by_name[name]
             vlan = topo.vlan(vid)
             if vlan is not None:

@@ -4,16 +4,18 @@ kept with its position, so that clearing puts it back where it was."""
 
 from __future__ import annotations
 
-import re
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
-from officelab.core.errors import OfficeLabError
 from officelab.domains.firewall.facts import zone_interfaces, zone_of
 from officelab.domains.firewall.model import Action, FirewallService
 from officelab.faults import truth as t
+from officelab.faults.mechanisms import NFT_TABLE as TABLE
+from officelab.faults.mechanisms import delete_rules as _delete
+from officelab.faults.mechanisms import nft_rules as _rules
+from officelab.faults.mechanisms import put_back_rules as _put_back
 from officelab.faults.mechanisms import run
 from officelab.faults.model import Fault, GroundTruth, Undo
 from officelab.probes import Layer
@@ -24,50 +26,11 @@ if TYPE_CHECKING:
     from officelab.runtime.lab import Lab
 
 SKILLS = ("TRI-CT", "TAI-CP11", "TRI-CP4")
-TABLE = ("inet", "officelab")
-_RULE = re.compile(r"^\s*(?P<text>.*?)\s*# handle (?P<handle>\d+)$")
 
 
 def _firewall(site: Site) -> tuple[Node, FirewallService] | None:
     node = next((n for n in site.nodes if n.services.firewall is not None), None)
     return (node, node.services.firewall) if node is not None and node.services.firewall is not None else None
-
-
-def _rules(lab: Lab, node: str, chain: str) -> list[tuple[int, str]]:
-    """The chain's rules, in order: (handle, text) as `nft -a list` prints them."""
-    listing = run(lab, node, ["nft", "-a", "list", "chain", *TABLE, chain], f"listing the {chain} chain")
-    rules = [(int(m["handle"]), m["text"]) for m in map(_RULE.match, listing.splitlines()) if m and m["text"]]
-    return [(h, text) for h, text in rules if not text.endswith("{") and "type " not in text]  # not the chain's own lines
-
-
-def _delete(lab: Lab, node: str, chain: str, comment: str) -> Undo:
-    """Delete the rule(s) whose comment is ``comment``, remembering each one's text and the rule after it."""
-    rules = _rules(lab, node, chain)
-    deleted = []
-    for index, (handle, text) in enumerate(rules):
-        if f'comment "{comment}"' in text:
-            after = next((h for h, x in rules[index + 1 :] if f'comment "{comment}"' not in x), None)
-            deleted.append({"text": re.sub(r"counter packets \d+ bytes \d+", "counter", text), "before": after})
-            run(lab, node, ["nft", "delete", "rule", *TABLE, chain, "handle", str(handle)], "deleting a rule")
-    if not deleted:
-        raise OfficeLabError(f"{node}: no rule {comment!r} in the live {chain} chain (changed by hand?): fault not injected")
-    return {"node": node, "chain": chain, "rules": deleted}
-
-
-def _put_back(lab: Lab, undo: Undo) -> None:
-    for rule in undo["rules"]:
-        where = (
-            ["insert", "rule", *TABLE, undo["chain"], "position", str(rule["before"])]
-            if rule["before"]
-            else ["add", "rule", *TABLE, undo["chain"]]
-        )
-        run(lab, undo["node"], ["nft", *where, *_words(rule["text"])], "putting a rule back")
-
-
-def _words(text: str) -> list[str]:
-    """A rule's text as nft's arguments (a comment's words stay one argument)."""
-    head, sep, comment = text.partition(' comment "')
-    return [*head.split(), *(["comment", f'"{comment}'] if sep else [])]
 
 
 def _set(interfaces: list[str]) -> list[str]:

@@ -31,12 +31,16 @@ class Policy(Model):
     action: Action
 
 
+SELF = "self"
+"""A rule's ``to`` naming the firewall itself (its input chain), e.g. the VPN port opened on the WAN."""
+
+
 class Rule(Model):
-    """A firewall rule between two zones."""
+    """A firewall rule between two zones, or from a zone to the firewall itself (``to: self``)."""
 
     name: Name
     from_: Name = Field(alias="from")
-    to: Name
+    to: Name = Field(description="a zone, or `self`: the firewall itself (a service it offers, such as its VPN)")
     proto: Literal["tcp", "udp", "icmp", "any"] = "tcp"
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
     destination: Cidr | None = None

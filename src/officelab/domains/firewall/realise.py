@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from officelab.domains.firewall.facts import zone_interfaces, zone_subnets
-from officelab.domains.firewall.model import Action
+from officelab.domains.firewall.model import SELF, Action
 from officelab.runtime.plan import CommandPlan, FilePlan, LabPlan
 from officelab.runtime.render import templates
 from officelab.site.model import Node
@@ -28,14 +28,14 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
         {
             "name": r.name,
             "from_var": var[r.from_],
-            "to_var": var[r.to],
+            "to_var": var.get(r.to),
             "proto": r.proto,
             "ports": r.ports,
             "destination": r.destination,
             "verdict": _VERDICT[r.action],
         }
         for r in fw.rules
-        if r.from_ in var and r.to in var
+        if r.from_ in var and (r.to in var or r.to == SELF)
     ]
     policies = [
         {"from_": p.from_, "to": p.to, "from_var": var[p.from_], "to_var": var[p.to], "verdict": _VERDICT[p.action]}

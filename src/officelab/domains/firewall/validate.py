@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from officelab.domains.firewall.facts import tunnels
+from officelab.domains.firewall.model import SELF
 from officelab.site.validate import Validation
 
 
@@ -11,7 +13,7 @@ def validate(v: Validation) -> None:
         if fw is None:
             continue
         base: tuple[str | int, ...] = ("nodes", i, "services", "firewall")
-        names = {n for n, _, _ in v.topo.l3_interfaces(node)}
+        names = {n for n, _, _ in v.topo.l3_interfaces(node)} | set(tunnels(v.site, node))
         owner: dict[str, str] = {}
         for zone, members in fw.zones.items():
             for k, ref in enumerate(members.vlans):
@@ -50,14 +52,16 @@ def validate(v: Validation) -> None:
                 owner[ifname] = zone
         zones = set(fw.zones)
         hint = f"zones: {', '.join(sorted(zones))}"
+        if SELF in zones:
+            v.add((*base, "zones", SELF), f"{SELF!r} names the firewall itself in rules, not a zone", "rename the zone")
         for k, policy in enumerate(fw.policies):
             for key, value in (("from", policy.from_), ("to", policy.to)):
                 if value not in zones:
                     v.add((*base, "policies", k, key), f"unknown zone {value!r}", hint)
         for k, rule in enumerate(fw.rules):
             for key, value in (("from", rule.from_), ("to", rule.to)):
-                if value not in zones:
-                    v.add((*base, "rules", k, key), f"unknown zone {value!r}", hint)
+                if value not in zones and not (key == "to" and value == SELF):
+                    v.add((*base, "rules", k, key), f"unknown zone {value!r}", f"{hint} (or `to: {SELF}`: the firewall itself)")
             if rule.ports and rule.proto not in ("tcp", "udp"):
                 v.add((*base, "rules", k, "ports"), f"ports need proto tcp or udp, not {rule.proto}", "set `proto: tcp`")
         for k, masq in enumerate(fw.nat.masquerade):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from officelab.core.errors import LabError
 from officelab.domains.mail.facts import IMAPS, MAIL_UID, PASSWD, SMTP, SUBMISSION, mail_of, passwd_line, server_address, server_names
-from officelab.runtime.pki import CA_ON_NODE, current, issue
+from officelab.runtime.pki import server_certificate, trust_everywhere
 from officelab.runtime.plan import DaemonPlan, FilePlan, HookPlan, LabPlan, PortListening, Stage
 from officelab.runtime.render import templates
 from officelab.site.model import Node
@@ -68,8 +68,7 @@ def prepare_mail(lab: Lab, plan: LabPlan, progress: Progress) -> None:
     site = plan.site
     m = mail_of(site)
     pki, names, address = plan.lab_dir / "pki", server_names(site), server_address(site)
-    if not current(pki, "mail", address, names):
-        issue(pki, "mail", address, names)
+    server_certificate(pki, "mail", address, names)
     d = plan.node_dir(m.provider)
     for daemon in ("postfix", "dovecot"):
         tls = d / daemon / "tls"
@@ -77,11 +76,7 @@ def prepare_mail(lab: Lab, plan: LabPlan, progress: Progress) -> None:
         for name in ("mail.pem", "mail.key"):
             (tls / name).write_bytes((pki / name).read_bytes())
             (tls / name).chmod(0o600)
-    ca = (pki / "ca.pem").read_text()
-    for node in plan.nodes:
-        target = plan.node_dir(node.name) / CA_ON_NODE
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(ca)
+    trust_everywhere(pki, (plan.node_dir(node.name) for node in plan.nodes))
     passwd = d / PASSWD
     passwd.parent.mkdir(parents=True, exist_ok=True)
     passwd.write_text("".join(passwd_line(b) for b in m.mailboxes))
