@@ -31,6 +31,7 @@ from officelab.domains.switchcli.model import SwitchCli, TftpService
 from officelab.domains.telephony.model import Telephony
 from officelab.domains.video.model import Video
 from officelab.domains.web.model import WebService
+from officelab.domains.wireless.model import Wireless
 from officelab.probes.spec import ProbeSpec
 
 # --------------------------------------------------------------------------- limits
@@ -366,6 +367,7 @@ class Site(Model):
     automation: Automation | None = None
     video: Video | None = None
     telephony: Telephony | None = None
+    wireless: Wireless | None = None
 
     @field_validator("nodes")
     @classmethod
