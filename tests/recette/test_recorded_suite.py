@@ -86,7 +86,8 @@ def _intended(row: dict[str, Any]) -> dict[str, Any]:
 def _new(check_id: str) -> bool:
     """Checks added since: the trunks (a pulled trunk is one root cause), flows into a zone of DHCP hosts only, and the
     managed switches' command line, configuration and saved configuration, and the Wi-Fi stations' admission."""
-    return check_id.startswith(("trunk:", "cli:", "conf:", "saved:", "wifi:", "wifi-refused:")) or (check_id.startswith("flow:") and "->guests:" in check_id)
+    new = ("trunk:", "cli:", "conf:", "saved:", "wifi:", "wifi-refused:")
+    return check_id.startswith(new) or (check_id.startswith("flow:") and "->guests:" in check_id)
 
 
 @pytest.mark.parametrize("site", ["cabinet-martin", "tpe"])

@@ -4,7 +4,7 @@ supplicant with a wrong key refused on the same port (a throw-away one, from a f
 from __future__ import annotations
 
 from officelab.domains.network.model import CommandProbe
-from officelab.domains.wireless.facts import ADMITTED, Station, stations, wrong_key
+from officelab.domains.wireless.facts import AUTHORISED, Station, stations, wrong_key
 from officelab.domains.wireless.model import WifiAuthProbe
 from officelab.recette.context import Derivation
 
@@ -22,8 +22,8 @@ def derive(ctx: Derivation) -> None:
             admitted_check(st),
             f"{st.node} est admis sur le SSID {st.ssid.name} (802.1X, clé dérivée de la phrase WPA2)",
             f"{st.node} is admitted on SSID {st.ssid.name} (802.1X, key derived from the WPA2 passphrase)",
-            on=st.node,
-            probe=CommandProbe(argv=["wpa_cli", "-i", st.ifname, "status"], expect=ADMITTED, layer="network", timeout=3),
+            on=st.ap,  # the authenticator's view: the station is known and authorised (what opens the port)
+            probe=CommandProbe(argv=["hostapd_cli", "-i", st.ssid.port, "sta", st.mac], expect=AUTHORISED, layer="network", timeout=3),
             criteria=CRITERIA,
             depends=(link,),
             group="wireless",

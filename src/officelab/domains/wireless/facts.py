@@ -18,6 +18,8 @@ TABLE = "wifi"
 """The nftables netdev table of an access point that holds each secured port's authorised MACs."""
 ADMITTED = "suppPortStatus=Authorized"
 """What ``wpa_cli status`` says of an admitted station."""
+AUTHORISED = "flags=[AUTHORIZED]"
+"""What ``hostapd_cli sta MAC`` says of a station it admitted."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Station:
     ap: str
     ssid: Ssid
     passphrase: str
+    mac: str
 
     @property
     def admitted_by_ssid(self) -> bool:
@@ -75,7 +78,7 @@ def stations(site: Site, topo: Topology | None = None) -> list[Station]:
             if peer is None:
                 continue
             node, ifname = peer
-            found.append(Station(node, ifname, ap.name, ssid, given.get(node) or ssid.passphrase))
+            found.append(Station(node, ifname, ap.name, ssid, given.get(node) or ssid.passphrase, topo.mac(node, ifname)))
     return found
 
 

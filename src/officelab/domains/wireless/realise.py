@@ -83,8 +83,9 @@ def _authenticator(plan: LabPlan, node: Node, ssids: list[Ssid]) -> None:
             )
         )
         # Stage CLIENTS, with the stations: hostapd answers by then, so it attaches at once, while a station's
-        # supplicant waits about 2 s (its startWhen) before its first EAPOL-Start.
-        action = ["hostapd_cli", "-i", ssid.port, "-a", str(node_dir / "wifi/admission.sh")]
+        # supplicant waits about 2 s (its startWhen) before its first EAPOL-Start. -G 1: it sees a stopped
+        # hostapd within a second and exits (the supervisor starts it again: it attaches once hostapd is back).
+        action = ["hostapd_cli", "-G", "1", "-i", ssid.port, "-a", str(node_dir / "wifi/admission.sh")]
         plan.daemons.append(DaemonPlan(f"admission-{ssid.port}", node.name, action, Stage.CLIENTS))
     hook = HookPlan(None, attach_eapol_out, "802.1X frames let out of the access points' secured ports")
     if hook not in plan.hooks:
