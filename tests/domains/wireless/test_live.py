@@ -43,11 +43,12 @@ def failed(result: SuiteResult) -> set[str]:
 
 def test_station_admitted_and_port_enforced(lab: Lab) -> None:
     assert failed(run_on_lab(lab)) == set()
+    for st in stations(lab.site()):  # WPA2-PSK (EAP-PSK) and WPA3-SAE (EAP-pwd)
+        status = lab.run(st.node, ["wpa_cli", "-i", st.ifname, "status"]).stdout
+        assert "suppPortStatus=Authorized" in status and f"EAP-{'PWD' if st.ssid.security == 'wpa3-sae' else 'PSK'}" in status
+        assert st.mac in lab.run(st.ap, ["nft", "list", "set", "netdev", "wifi", st.ssid.port.replace("-", "_")]).stdout
+        assert lab.run(st.node, ["ping", "-c1", "-W2", "10.20.10.1"]).returncode == 0
     st = stations(lab.site())[0]
-    assert "suppPortStatus=Authorized" in lab.run(st.node, ["wpa_cli", "-i", st.ifname, "status"]).stdout
-    table = lab.run(st.ap, ["nft", "list", "set", "netdev", "wifi", "wlan_staff"]).stdout
-    assert st.mac in table
-    assert lab.run(st.node, ["ping", "-c1", "-W2", "10.20.10.1"]).returncode == 0
     # Another MAC on the same radio port, with an address of the VLAN: dropped by the port, not admitted.
     script = (
         "ip link add stranger link wlan0 address 02:00:5e:00:53:01 type macvlan && ip link set stranger up && "
@@ -74,7 +75,11 @@ def _checks(lab: Lab) -> list:  # type: ignore[type-arg]
     return derive_suite(lab.site())
 
 
-@pytest.mark.parametrize("fault", [WrongPassphrase(node="tablet-1"), AuthenticatorStopped(ssid="Staff")], ids=lambda f: f.kind)
+@pytest.mark.parametrize(
+    "fault",
+    [WrongPassphrase(node="tablet-1"), WrongPassphrase(node="laptop-1"), AuthenticatorStopped(ssid="Staff")],
+    ids=lambda f: f.label(),
+)
 def test_fault_fails_its_ground_truth_and_clears(lab: Lab, fault: Fault) -> None:
     entry = engine.inject(lab, fault)
     truth = engine.truth_of(entry)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from officelab.core.errors import SiteInvalid
+from officelab.domains.switchcli.facts import parse_running, ports_of, startup_text
 from officelab.domains.wireless.facts import psk_key, stations, wrong_key
 from officelab.domains.wireless.faults import AuthenticatorStopped, WrongPassphrase
 from officelab.recette.derive import derive_suite
@@ -29,7 +30,10 @@ def test_psk_key_is_wpa2s_pmk_cut_to_16_bytes() -> None:
 def test_stations_are_the_nodes_cabled_to_a_secured_ssid() -> None:
     site = load_site(SITE)
     found = stations(site)
-    assert [(s.node, s.ifname, s.ap, s.ssid.name) for s in found] == [("tablet-1", "wlan0", "ap-1", "Staff")]
+    assert [(s.node, s.ifname, s.ap, s.ssid.name) for s in found] == [
+        ("tablet-1", "wlan0", "ap-1", "Staff"),
+        ("laptop-1", "wlan0", "ap-1", "Staff-WPA3"),
+    ]
     assert found[0].passphrase == "Wifi-Staff-2026" and found[0].admitted_by_ssid
     assert wrong_key(found[0].ssid) != psk_key(found[0].passphrase, "Staff")
 
@@ -53,7 +57,8 @@ def test_validation_names_the_station_field(entry: str, field: str) -> None:
     text = SITE.read_text() + f"wireless:\n  stations:\n    - {entry}\n"
     with pytest.raises(SiteInvalid) as caught:
         validate(load_text(text, "wifi.yaml"))
-    assert f"wifi.yaml:31: wireless.stations[0].{field}:" in str(caught.value)
+    line = len(SITE.read_text().splitlines()) + 3
+    assert f"wifi.yaml:{line}: wireless.stations[0].{field}:" in str(caught.value)
 
 
 def test_plan_runs_the_authenticator_and_the_supplicant(tmp_path: Path) -> None:
@@ -71,7 +76,22 @@ def test_plan_runs_the_authenticator_and_the_supplicant(tmp_path: Path) -> None:
     assert 'device "wlan-staff"' in files[("ap-1", "wifi/wifi.nft")] and "vlan type 0x888e accept" in files[("ap-1", "wifi/wifi.nft")]
     assert f"password={psk_key('Wifi-Staff-2026', 'Staff')}" in files[("tablet-1", "wifi/wpa_supplicant.conf")]
     assert not any("wlan-guest" in d.key for d in plan.daemons)  # the open SSID has no authenticator
+    # WPA3-SAE: EAP-pwd (the dragonfly exchange) on the passphrase itself
+    assert files[("ap-1", "wifi/wlan-sae.eap_user")].strip().endswith('"Staff-WPA3" PWD "Sae-Staff-2026"')
+    sae = files[("laptop-1", "wifi/wpa_supplicant.conf")]
+    assert "eap=PWD" in sae and 'password="Sae-Staff-2026"' in sae
     assert [c.argv[:2] for c in plan.commands if c.node == "ap-1"] == [("nft", "-f")]
+    assert 'device "wlan-sae"' in files[("ap-1", "wifi/wifi.nft")]
+
+
+def test_wpa3_sae_reads_back_from_the_access_points_configuration() -> None:
+    site = load_site(SITE)
+    text = startup_text(site, site.node("ap-1"))
+    assert "authentication key-management sae" in text
+    config, problems = parse_running(text, "ap-1", ports_of(text))
+    assert problems == []
+    assert (config.ssids["Staff-WPA3"].authentication, config.ssids["Staff-WPA3"].passphrase) == ("wpa3-sae", "Sae-Staff-2026")
+    assert config.ssids["Staff"].authentication == "wpa2-psk"
 
 
 def test_checks_admitted_and_refused_per_station() -> None:
@@ -85,7 +105,7 @@ def test_checks_admitted_and_refused_per_station() -> None:
 
 def test_faults_ground_truth() -> None:
     site = load_site(SITE)
-    assert [f.node for f in WrongPassphrase.candidates(site)] == ["tablet-1"]  # type: ignore[attr-defined]
+    assert [f.node for f in WrongPassphrase.candidates(site)] == ["tablet-1", "laptop-1"]  # type: ignore[attr-defined]
     assert WrongPassphrase(node="tablet-1").truth(site).fails == ("wifi:tablet-1",)
     assert WrongPassphrase(node="rtr").problems(site)
     truth = AuthenticatorStopped(ssid="Staff").truth(site)

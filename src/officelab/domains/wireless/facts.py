@@ -1,7 +1,8 @@
 """What follows from the site file alone: the secured SSIDs, their ports and stations, and the key each one uses.
 
 WPA2-Personal is emulated by EAP-PSK (RFC 4764) keyed as WPA2 keys itself: the PSK is
-PBKDF2-HMAC-SHA1(passphrase, SSID, 4096 iterations), of which EAP-PSK takes the first 16 bytes.
+PBKDF2-HMAC-SHA1(passphrase, SSID, 4096 iterations), of which EAP-PSK takes the first 16 bytes. WPA3-Personal (SAE,
+a dragonfly key exchange on the passphrase) is emulated by EAP-pwd (RFC 5931), the same dragonfly exchange in EAP.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from officelab.domains.switchcli.model import Ssid
 from officelab.site.model import Node, NodeKind, Site
@@ -40,8 +42,18 @@ class Station:
 
 
 def secured(ssid: Ssid) -> bool:
-    """Is this SSID admitted by an authenticator (this emulation builds WPA2-Personal)?"""
-    return ssid.security == "wpa2-psk"
+    """Is this SSID admitted by an authenticator (this emulation builds WPA2- and WPA3-Personal)?"""
+    return ssid.security in ("wpa2-psk", "wpa3-sae")
+
+
+def method(ssid: Ssid) -> Literal["PSK", "PWD"]:
+    """The EAP method standing in for the SSID's security."""
+    return "PWD" if ssid.security == "wpa3-sae" else "PSK"
+
+
+def eap_password(passphrase: str, ssid: Ssid) -> str:
+    """What the supplicant's ``password=`` holds: EAP-PSK's key in hex, or EAP-pwd's passphrase, quoted."""
+    return psk_key(passphrase, ssid.name) if method(ssid) == "PSK" else f'"{passphrase}"'
 
 
 def psk_key(passphrase: str, ssid: str) -> str:
@@ -50,8 +62,8 @@ def psk_key(passphrase: str, ssid: str) -> str:
 
 
 def wrong_key(ssid: Ssid) -> str:
-    """A key the authenticator must refuse: that of another passphrase."""
-    return psk_key(ssid.passphrase + "-wrong", ssid.name)
+    """A ``password=`` the authenticator must refuse: that of another passphrase."""
+    return eap_password(ssid.passphrase + "-wrong", ssid)
 
 
 def nft_name(port: str) -> str:

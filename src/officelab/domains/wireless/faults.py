@@ -12,9 +12,9 @@ from pydantic import Field
 
 from officelab.core.deadline import wait_for
 from officelab.core.errors import OfficeLabError
-from officelab.domains.wireless.facts import AUTHORISED, TABLE, Station, nft_name, psk_key, station, stations
+from officelab.domains.wireless.facts import AUTHORISED, TABLE, Station, eap_password, nft_name, station, stations
 from officelab.faults import truth as t
-from officelab.faults.mechanisms import restart, restore_file, start
+from officelab.faults.mechanisms import restore_file, start
 from officelab.faults.model import Fault, GroundTruth, Undo
 from officelab.probes import Layer
 from officelab.site.model import Site
@@ -41,7 +41,7 @@ class WrongPassphrase(Fault):
     difficulty: ClassVar[int] = 1
     competencies: ClassVar[tuple[str, ...]] = COMPETENCIES
 
-    node: str = Field(description="a station of a WPA2-PSK SSID (tablet-1)")
+    node: str = Field(description="a station of a WPA2-PSK or WPA3-SAE SSID (tablet-1)")
 
     @classmethod
     def candidates(cls, site: Site) -> list[Fault]:
@@ -49,7 +49,7 @@ class WrongPassphrase(Fault):
 
     def problems(self, site: Site) -> list[str]:
         if station(site, self.node) is None:
-            return [f"{self.node} is not a station of a WPA2-PSK SSID (stations: {', '.join(_station_names(site)) or 'none'})"]
+            return [f"{self.node} is not a station of a WPA2-PSK or WPA3-SAE SSID (stations: {', '.join(_station_names(site)) or 'none'})"]
         return []
 
     def truth(self, site: Site) -> GroundTruth:
@@ -69,26 +69,32 @@ class WrongPassphrase(Fault):
         st = station(lab.site(), self.node)
         assert st is not None
         path = lab.dir.node_dir(self.node) / SUPPLICANT
-        right = f"password={psk_key(st.passphrase, st.ssid.name)}"
-        wrong = f"password={psk_key(st.passphrase + 'x', st.ssid.name)}"
+        right = f"password={eap_password(st.passphrase, st.ssid)}"
+        wrong = f"password={eap_password(st.passphrase + 'x', st.ssid)}"
         text = path.read_text()
         if right not in text:
             raise OfficeLabError(f"{self.node}: {SUPPLICANT} does not hold the site's key any more (changed by hand?)")
         daemon = f"{self.node}/wpa_supplicant"
+        # The station leaves the network before it is given the new passphrase (EAPOL-Logoff: the authenticator
+        # unauthorises it), as a station on radio deauthenticates: with EAP-pwd the station, not the authenticator,
+        # finds the passphrase wrong, and the authenticator would otherwise keep its earlier admission for a while.
+        lab.run(self.node, ["wpa_cli", "-i", st.ifname, "logoff"], timeout=5)
         lab.stop_daemon(daemon)
         path.write_text(text.replace(right, wrong, 1))
-        lab.start_daemon(daemon)  # it runs, and is refused: not ready, but settled once the authenticator answered
-        refused = lambda: "EAP state=FAILURE" in lab.run(self.node, ["wpa_cli", "-i", st.ifname, "status"], timeout=5).stdout  # noqa: E731
-        if not wait_for(refused, 15, interval=0.2):
-            raise OfficeLabError(f"{self.node}'s supplicant was not refused within 15 s: see its log")
-        return {"node": self.node, "file": SUPPLICANT, "old": right, "new": wrong, "daemon": daemon}
+        lab.start_daemon(daemon)  # it runs, and is refused: not ready, but settled once the port is closed to it
+        undo = {"node": self.node, "file": SUPPLICANT, "old": right, "new": wrong, "daemon": daemon}
+        if not wait_for(lambda: not _authorised(lab, st), 15, interval=0.2):
+            self.clear(lab, undo)
+            raise OfficeLabError(f"{st.ap} still admits {self.node} 15 s after its logoff: fault not injected")
+        return undo
 
     def clear(self, lab: Lab, undo: Undo) -> None:
         restore_file(lab, undo)
-        restart(lab, undo["daemon"])
+        lab.stop_daemon(undo["daemon"])
+        lab.start_daemon(undo["daemon"])
         st = station(lab.site(), self.node)
         assert st is not None
-        wait_admitted(lab, st)
+        wait_admitted(lab, st, nudge=True)  # a new association: no 802.1X quiet period left from the refusal
 
 
 class AuthenticatorStopped(Fault):
@@ -102,7 +108,7 @@ class AuthenticatorStopped(Fault):
     difficulty: ClassVar[int] = 2
     competencies: ClassVar[tuple[str, ...]] = COMPETENCIES
 
-    ssid: str = Field(description="a WPA2-PSK SSID of the site")
+    ssid: str = Field(description="a WPA2-PSK or WPA3-SAE SSID of the site")
 
     @classmethod
     def candidates(cls, site: Site) -> list[Fault]:
@@ -112,7 +118,7 @@ class AuthenticatorStopped(Fault):
         return [s.node for s in stations(site) if s.ssid.name == self.ssid]
 
     def problems(self, site: Site) -> list[str]:
-        return [] if self._stations(site) else [f"no station of the site is on a WPA2-PSK SSID {self.ssid!r}"]
+        return [] if self._stations(site) else [f"no station of the site is on a WPA2-PSK or WPA3-SAE SSID {self.ssid!r}"]
 
     def _daemon(self, site: Site) -> str:
         st = next(s for s in stations(site) if s.ssid.name == self.ssid)
@@ -147,16 +153,21 @@ class AuthenticatorStopped(Fault):
                 wait_admitted(lab, st, nudge=True)
 
 
+def _authorised(lab: Lab, st: Station) -> bool:
+    """Does the authenticator have the station authorised, and its MAC in the port's set?"""
+    sta = ["hostapd_cli", "-i", st.ssid.port, "sta", st.mac]
+    element = ["nft", "get", "element", "netdev", TABLE, nft_name(st.ssid.port), f"{{ {st.mac} }}"]
+    return AUTHORISED in lab.run(st.ap, sta, timeout=5).stdout and lab.run(st.ap, element, timeout=5).returncode == 0
+
+
 def wait_admitted(lab: Lab, st: Station, nudge: bool = False) -> None:
     """Until the authenticator has the station authorised and the admission script has opened the port to it.
     With ``nudge``, the station associates again while it is not (as a station does when the AP's beacons come
     back): the admission script's hostapd_cli, started again by the supervisor, attaches once hostapd is back."""
-    sta = ["hostapd_cli", "-i", st.ssid.port, "sta", st.mac]
-    element = ["nft", "get", "element", "netdev", TABLE, nft_name(st.ssid.port), f"{{ {st.mac} }}"]
     last = [0.0]
 
     def admitted() -> bool:
-        if AUTHORISED in lab.run(st.ap, sta, timeout=5).stdout and lab.run(st.ap, element, timeout=5).returncode == 0:
+        if _authorised(lab, st):
             return True
         if nudge and time.monotonic() - last[0] > 1.5:  # a new association: hostapd forgets it, then hears it again
             lab.run(st.ap, ["hostapd_cli", "-i", st.ssid.port, "deauthenticate", st.mac], timeout=5)

@@ -29,8 +29,8 @@ class WifiAuthProbe(ProbeSpecBase):
 
     kind: Literal["wifi-auth"] = "wifi-auth"
     ifname: str = Field(description="the station's Wi-Fi interface (the probe's frames leave and arrive through it)")
-    method: Literal["PSK"] = "PSK"
+    method: Literal["PSK", "PWD"] = "PSK"
     identity: str
-    password: str = Field(description="EAP-PSK: the 16-byte key in hex")
+    password: str = Field(description="as in wpa_supplicant.conf: EAP-PSK's 16-byte key in hex, EAP-pwd's passphrase quoted")
     outcome: Literal["admitted", "refused"] = Field(description="what the authenticator must answer")
     timeout: float = 12.0

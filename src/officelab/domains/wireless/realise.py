@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from officelab.core.errors import LabError
 from officelab.domains.network.model import CommandProbe
 from officelab.domains.switchcli.model import Ssid
-from officelab.domains.wireless.facts import ADMITTED, TABLE, nft_name, psk_key, secured_ssids, station
+from officelab.domains.wireless.facts import ADMITTED, TABLE, eap_password, method, nft_name, secured_ssids, station
 from officelab.runtime.plan import CommandPlan, DaemonPlan, FilePlan, HookPlan, LabPlan, ProbeSucceeds, Stage
 from officelab.runtime.render import templates
 from officelab.runtime.state import home
@@ -51,7 +51,8 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
         _authenticator(plan, node, ssids)
     st = station(plan.site, node.name)
     if st is not None:
-        conf = render("wpa_supplicant.conf.j2", node=node.name, ssid=st.ssid, key=psk_key(st.passphrase, st.ssid.name))
+        password = eap_password(st.passphrase, st.ssid)
+        conf = render("wpa_supplicant.conf.j2", node=node.name, ssid=st.ssid, method=method(st.ssid), password=password)
         plan.files.append(FilePlan(node.name, "wifi/wpa_supplicant.conf", conf, mode=0o600))
         plan.files.append(FilePlan(node.name, "run/wpa_supplicant/", "", mode=0o755))
         argv = ["wpa_supplicant", "-D", "wired", "-i", st.ifname, "-c", str(plan.node_dir(node.name) / "wifi/wpa_supplicant.conf")]
@@ -70,7 +71,7 @@ def _authenticator(plan: LabPlan, node: Node, ssids: list[Ssid]) -> None:
     for ssid in ssids:
         conf = render("hostapd.conf.j2", ssid=ssid, dir=node_dir)
         plan.files.append(FilePlan(node.name, f"wifi/{ssid.port}.conf", conf))
-        users = render("eap_user.j2", ssid=ssid, key=psk_key(ssid.passphrase, ssid.name))
+        users = render("eap_user.j2", ssid=ssid, method=method(ssid), password=eap_password(ssid.passphrase, ssid))
         plan.files.append(FilePlan(node.name, f"wifi/{ssid.port}.eap_user", users, mode=0o600))
         ping = CommandProbe(argv=["hostapd_cli", "-i", ssid.port, "ping"], expect="PONG", timeout=3)
         plan.daemons.append(

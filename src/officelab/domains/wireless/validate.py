@@ -16,7 +16,7 @@ def validate(v: Validation) -> None:
         if entry.node not in on_ssid:
             v.add(
                 (*path, "node"),
-                f"{entry.node!r} is not cabled to a WPA2-PSK SSID's port of an access point",
+                f"{entry.node!r} is not cabled to a WPA2-PSK or WPA3-SAE SSID's port of an access point",
                 f"stations on a secured SSID: {', '.join(sorted(on_ssid)) or 'none'}",
             )
         if entry.node in seen:
