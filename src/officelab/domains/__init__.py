@@ -58,7 +58,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("automation", "building automation over MQTT"),
     Domain("video", "IP cameras and the recorder"),
     Domain("telephony", "IP PBX, phones, SIP trunk and operator"),
-    Domain("wireless", "Wi-Fi admission: WPA2-PSK SSIDs by 802.1X on the access point, stations' supplicants"),
+    Domain("wireless", "Wi-Fi admission: WPA2-PSK and WPA3-SAE SSIDs by 802.1X on the access point, stations' supplicants"),
 )
 """The registry, in dependency order: a domain may use the facts and checks of the domains above it."""
 
