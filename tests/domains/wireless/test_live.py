@@ -65,6 +65,8 @@ def test_wrong_key_refused_without_disturbing_the_station(lab: Lab) -> None:
     result = run_on_lab(lab, select(_checks(lab), ids={f"wifi-refused:{st.node}"}))
     assert result.outcomes and result.outcomes[0].status is Status.PASS, result.outcomes[0].cause
     assert len(re.findall("EAP-STARTED", log.read_text())) == started  # the station's supplicant saw nothing
+    assert " wp" not in " " + lab.run(st.node, ["ip", "-br", "link"]).stdout, "the probe's veth is gone"
+    assert lab.run(st.node, ["nft", "list", "tables"]).stdout.strip() == "", "and so is its forwarding table"
     assert "suppPortStatus=Authorized" in lab.run(st.node, ["wpa_cli", "-i", st.ifname, "status"]).stdout
     assert lab.run(st.node, ["ping", "-c1", "-W2", "10.20.10.1"]).returncode == 0
 
