@@ -51,8 +51,9 @@ def main() -> None:
                 if not wait_for(in_set, 30, interval=0.05):
                     sys.exit(f"{st.node} was not admitted again within 30 s")
                 runs.append(time.monotonic() - start)
-        lab.down()
     finally:
+        if lab.leftovers():  # down even when a measure failed: nothing of the lab outlives the bench
+            lab.down()
         shutil.rmtree(home, ignore_errors=True)
     print(f"wifi site boot {boot:.1f} s (its stations admitted before their DHCP leases)")
     for who, runs in per_station.items():
