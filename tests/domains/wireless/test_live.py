@@ -15,6 +15,7 @@ from officelab.domains.wireless.facts import stations
 from officelab.domains.wireless.faults import AuthenticatorStopped, WrongPassphrase
 from officelab.faults import engine
 from officelab.faults.model import Fault
+from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab, select
 from officelab.runtime.lab import Lab
@@ -62,19 +63,13 @@ def test_wrong_key_refused_without_disturbing_the_station(lab: Lab) -> None:
     st = stations(lab.site())[0]
     log = lab.dir.node_dir(st.node) / "log" / "wpa_supplicant.log"
     started = len(re.findall("EAP-STARTED", log.read_text()))
-    result = run_on_lab(lab, select(_checks(lab), ids={f"wifi-refused:{st.node}"}))
+    result = run_on_lab(lab, select(derive_suite(lab.site()), ids={f"wifi-refused:{st.node}"}))
     assert result.outcomes and result.outcomes[0].status is Status.PASS, result.outcomes[0].cause
     assert len(re.findall("EAP-STARTED", log.read_text())) == started  # the station's supplicant saw nothing
     assert " wp" not in " " + lab.run(st.node, ["ip", "-br", "link"]).stdout, "the probe's veth is gone"
     assert lab.run(st.node, ["nft", "list", "tables"]).stdout.strip() == "", "and so is its forwarding table"
     assert "suppPortStatus=Authorized" in lab.run(st.node, ["wpa_cli", "-i", st.ifname, "status"]).stdout
     assert lab.run(st.node, ["ping", "-c1", "-W2", "10.20.10.1"]).returncode == 0
-
-
-def _checks(lab: Lab) -> list:  # type: ignore[type-arg]
-    from officelab.recette.derive import derive_suite
-
-    return derive_suite(lab.site())
 
 
 @pytest.mark.parametrize(
