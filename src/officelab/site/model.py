@@ -34,6 +34,7 @@ from officelab.domains.telephony.model import Telephony
 from officelab.domains.video.model import Video
 from officelab.domains.vpn.model import Vpn
 from officelab.domains.web.model import WebService
+from officelab.domains.wireless.model import Wireless
 from officelab.probes.spec import ProbeSpec
 from officelab.site.limits import MAX_LINKS, MAX_NODES, MAX_PORTS, MAX_PORTS_PER_RANGE, MAX_PORTS_PER_SWITCH, MAX_VLANS
 
@@ -346,6 +347,7 @@ class Site(Model):
     telephony: Telephony | None = None
     mail: Mail | None = None
     vpn: Vpn | None = None
+    wireless: Wireless | None = None
 
     @field_validator("nodes")
     @classmethod

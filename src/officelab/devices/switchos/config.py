@@ -88,7 +88,7 @@ class SsidConfig:
 
     name: str
     vlan: int | None = None
-    authentication: str = "open"  # open | wpa2-psk | wpa2-enterprise
+    authentication: str = "open"  # open | wpa2-psk | wpa3-sae | wpa2-enterprise
     passphrase: str = ""
     guest_mode: bool = True
 
@@ -238,6 +238,8 @@ def render(config: SwitchConfig) -> str:
         lines.append("   authentication open")
         if ssid.authentication == "wpa2-psk":
             lines += ["   authentication key-management wpa version 2", f"   wpa-psk ascii 0 {ssid.passphrase}"]
+        elif ssid.authentication == "wpa3-sae":
+            lines += ["   authentication key-management sae", f"   wpa-psk ascii 0 {ssid.passphrase}"]
         elif ssid.authentication == "wpa2-enterprise":
             lines += ["   authentication network-eap eap_methods", "   authentication key-management wpa version 2"]
         if ssid.guest_mode:

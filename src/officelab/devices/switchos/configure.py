@@ -277,6 +277,7 @@ SSID: Table = [
     ("vlan VID", _ssid_set(lambda a: {"vlan": a["vid"]})),
     ("authentication open", accept),
     ("authentication key-management wpa version 2", _ssid_set(lambda a: {"authentication": "wpa2-psk"})),
+    ("authentication key-management sae", _ssid_set(lambda a: {"authentication": "wpa3-sae"})),
     ("authentication network-eap TEXT", _ssid_set(lambda a: {"authentication": "wpa2-enterprise"})),
     ("wpa-psk ascii PASSPHRASE", _ssid_set(lambda a: {"passphrase": a["passphrase"].split()[-1]})),
     ("guest-mode", _ssid_set(lambda a: {"guest_mode": True})),

@@ -26,15 +26,16 @@ class Ssid(Model):
 
     name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
     port: str = Field(description="the access point's port for this SSID's clients (its VLAN is the SSID's)")
-    security: Literal["open", "wpa2-psk", "wpa2-enterprise"] = "wpa2-psk"
+    security: Literal["open", "wpa2-psk", "wpa3-sae", "wpa2-enterprise"] = "wpa2-psk"
     passphrase: str = Field(default="", max_length=63, pattern=r"^\S*$")
 
     @model_validator(mode="after")
     def _psk(self) -> Ssid:
-        if self.security == "wpa2-psk" and len(self.passphrase) < 8:
-            raise ValueError("a WPA2-PSK SSID needs a `passphrase` of 8 to 63 characters")
-        if self.security != "wpa2-psk" and self.passphrase:
-            raise ValueError(f"`passphrase` is for `security: wpa2-psk`, not {self.security}")
+        personal = self.security in ("wpa2-psk", "wpa3-sae")
+        if personal and len(self.passphrase) < 8:
+            raise ValueError(f"a {self.security.upper()} SSID needs a `passphrase` of 8 to 63 characters")
+        if not personal and self.passphrase:
+            raise ValueError(f"`passphrase` is for `security: wpa2-psk` or `wpa3-sae`, not {self.security}")
         return self
 
 

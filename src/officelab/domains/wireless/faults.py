@@ -1,0 +1,183 @@
+"""Faults of Wi-Fi admission: a station given a wrong passphrase, the SSID's authenticator stopped.
+
+Neither has a diagnosis vantage (`vantage` is None): `officelab diagnose`'s bottom-up walk has no 802.1X step yet, so
+it would see a gateway that does not answer, not the admission."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import Field
+
+from officelab.core.deadline import wait_for
+from officelab.core.errors import OfficeLabError
+from officelab.domains.wireless.facts import AUTHORISED, TABLE, Station, eap_password, nft_name, station, stations
+from officelab.faults import truth as t
+from officelab.faults.mechanisms import restore_file, start
+from officelab.faults.model import Fault, GroundTruth, Undo
+from officelab.probes import Layer
+from officelab.site.model import Site
+
+if TYPE_CHECKING:
+    from officelab.runtime.lab import Lab
+
+COMPETENCIES = ("TRI-CT", "TRI-CP3", "TAI-CP5")
+SUPPLICANT = "wifi/wpa_supplicant.conf"
+
+
+def _station_names(site: Site) -> list[str]:
+    return [s.node for s in stations(site)]
+
+
+class WrongPassphrase(Fault):
+    """The station's supplicant holds another passphrase (a typing error on the tablet): the authenticator refuses
+    it, takes its MAC out of the port's authorised set, and the station is cut off."""
+
+    kind: ClassVar[str] = "wifi-wrong-passphrase"
+    title_fr: ClassVar[str] = "Mauvaise clé Wi-Fi sur un poste"
+    title_en: ClassVar[str] = "Wrong Wi-Fi passphrase on a station"
+    layer: ClassVar[Layer] = Layer.DATALINK
+    difficulty: ClassVar[int] = 1
+    competencies: ClassVar[tuple[str, ...]] = COMPETENCIES
+
+    node: str = Field(description="a station of a WPA2-PSK or WPA3-SAE SSID (tablet-1)")
+
+    @classmethod
+    def candidates(cls, site: Site) -> list[Fault]:
+        return [cls(node=n) for n in _station_names(site)]
+
+    def problems(self, site: Site) -> list[str]:
+        if station(site, self.node) is None:
+            return [f"{self.node} is not a station of a WPA2-PSK or WPA3-SAE SSID (stations: {', '.join(_station_names(site)) or 'none'})"]
+        return []
+
+    def truth(self, site: Site) -> GroundTruth:
+        st = station(site, self.node)
+        assert st is not None
+        return GroundTruth(
+            f"{self.node} a une mauvaise phrase de passe pour le SSID {st.ssid.name} : l'authentificateur la refuse",
+            f"{self.node} holds a wrong passphrase for SSID {st.ssid.name}: the authenticator refuses it",
+            f"{self.node}: {SUPPLICANT}",
+            f"saisir la bonne phrase de passe du SSID {st.ssid.name} sur {self.node}",
+            f"enter SSID {st.ssid.name}'s right passphrase on {self.node}",
+            t.ids(site, f"wifi:{self.node}"),
+            tuple(i for i in t.addressing(site, {self.node}) if i != f"wifi:{self.node}"),
+        )
+
+    def inject(self, lab: Lab) -> Undo:
+        st = station(lab.site(), self.node)
+        assert st is not None
+        path = lab.dir.node_dir(self.node) / SUPPLICANT
+        right = f"password={eap_password(st.passphrase, st.ssid)}"
+        wrong = f"password={eap_password(st.passphrase + 'x', st.ssid)}"
+        text = path.read_text()
+        if right not in text:
+            raise OfficeLabError(f"{self.node}: {SUPPLICANT} does not hold the site's key any more (changed by hand?)")
+        daemon = f"{self.node}/wpa_supplicant"
+        # The station leaves the network before it is given the new passphrase (EAPOL-Logoff: the authenticator
+        # unauthorises it), as a station on radio deauthenticates: with EAP-pwd the station, not the authenticator,
+        # finds the passphrase wrong, and the authenticator would otherwise keep its earlier admission for a while.
+        lab.run(self.node, ["wpa_cli", "-i", st.ifname, "logoff"], timeout=5)
+        lab.stop_daemon(daemon)
+        path.write_text(text.replace(right, wrong, 1))
+        lab.start_daemon(daemon)  # it runs, and is refused: not ready, but settled once the port is closed to it
+        undo = {"node": self.node, "file": SUPPLICANT, "old": right, "new": wrong, "daemon": daemon}
+        if not wait_for(lambda: not _authorised(lab, st), 15, interval=0.2):
+            self.clear(lab, undo)
+            raise OfficeLabError(f"{st.ap} still admits {self.node} 15 s after its logoff: fault not injected")
+        return undo
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        restore_file(lab, undo)
+        lab.stop_daemon(undo["daemon"])
+        lab.start_daemon(undo["daemon"])
+        st = station(lab.site(), self.node)
+        assert st is not None
+        wait_admitted(lab, st, nudge=True)  # a new association: no 802.1X quiet period left from the refusal
+
+
+class AuthenticatorStopped(Fault):
+    """The SSID's authenticator (hostapd on the access point's port) is stopped: stations already admitted stay in
+    the port's authorised set, a newcomer (the probe) gets no answer."""
+
+    kind: ClassVar[str] = "wifi-authenticator-stopped"
+    title_fr: ClassVar[str] = "Authentificateur Wi-Fi arrêté"
+    title_en: ClassVar[str] = "Wi-Fi authenticator stopped"
+    layer: ClassVar[Layer] = Layer.DATALINK
+    difficulty: ClassVar[int] = 2
+    competencies: ClassVar[tuple[str, ...]] = COMPETENCIES
+
+    ssid: str = Field(description="a WPA2-PSK or WPA3-SAE SSID of the site")
+
+    @classmethod
+    def candidates(cls, site: Site) -> list[Fault]:
+        return [cls(ssid=name) for name in dict.fromkeys(s.ssid.name for s in stations(site))]
+
+    def _stations(self, site: Site) -> list[str]:
+        return [s.node for s in stations(site) if s.ssid.name == self.ssid]
+
+    def problems(self, site: Site) -> list[str]:
+        return [] if self._stations(site) else [f"no station of the site is on a WPA2-PSK or WPA3-SAE SSID {self.ssid!r}"]
+
+    def _daemon(self, site: Site) -> str:
+        st = next(s for s in stations(site) if s.ssid.name == self.ssid)
+        return f"{st.ap}/hostapd-{st.ssid.port}"
+
+    def truth(self, site: Site) -> GroundTruth:
+        daemon = self._daemon(site)
+        return GroundTruth(
+            f"l'authentificateur du SSID {self.ssid} (hostapd sur {daemon.split('/')[0]}) est arrêté",
+            f"SSID {self.ssid}'s authenticator (hostapd on {daemon.split('/')[0]}) is stopped",
+            daemon,
+            f"redémarrer hostapd pour le SSID {self.ssid}",
+            f"start hostapd for SSID {self.ssid} again",
+            t.ids(site, *(f"wifi:{n}" for n in self._stations(site)), *(f"wifi-refused:{n}" for n in self._stations(site))),
+            t.addressing(site, self._stations(site)),
+        )
+
+    def inject(self, lab: Lab) -> Undo:
+        daemon = self._daemon(lab.site())
+        admission = daemon.replace("/hostapd-", "/admission-")
+        lab.stop_daemon(daemon)
+        lab.stop_daemon(admission)  # its hostapd_cli would exit, again and again, until the supervisor gave up on it
+        return {"daemon": daemon, "admission": admission}
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        """The authenticator back, its stations associate again (a station on real radio does so by itself when the
+        AP's beacons come back; a wired supplicant never learns that its authenticator went away)."""
+        start(lab, undo["daemon"])
+        start(lab, undo["admission"])
+        for st in stations(lab.site()):
+            if st.ssid.name == self.ssid:
+                wait_admitted(lab, st, nudge=True)
+
+
+def _authorised(lab: Lab, st: Station) -> bool:
+    """Does the authenticator have the station authorised, and its MAC in the port's set?"""
+    sta = ["hostapd_cli", "-i", st.ssid.port, "sta", st.mac]
+    element = ["nft", "get", "element", "netdev", TABLE, nft_name(st.ssid.port), f"{{ {st.mac} }}"]
+    return AUTHORISED in lab.run(st.ap, sta, timeout=5).stdout and lab.run(st.ap, element, timeout=5).returncode == 0
+
+
+def wait_admitted(lab: Lab, st: Station, nudge: bool = False) -> None:
+    """Until the authenticator has the station authorised and the admission script has opened the port to it.
+    With ``nudge``, the station associates again while it is not (as a station does when the AP's beacons come
+    back): the admission script's hostapd_cli, started again by the supervisor, attaches once hostapd is back."""
+    last = [0.0]
+
+    def admitted() -> bool:
+        if _authorised(lab, st):
+            return True
+        if nudge and time.monotonic() - last[0] > 1.5:  # a new association: hostapd forgets it, then hears it again
+            lab.run(st.ap, ["hostapd_cli", "-i", st.ssid.port, "deauthenticate", st.mac], timeout=5)
+            lab.run(st.node, ["wpa_cli", "-i", st.ifname, "reauthenticate"], timeout=5)
+            last[0] = time.monotonic()
+        return False
+
+    if not wait_for(admitted, 20, interval=0.2):
+        raise OfficeLabError(f"{st.node} was not admitted again on {st.ssid.name} within 20 s: see {st.ap}'s hostapd log")
+
+
+def catalogue() -> tuple[type[Fault], ...]:
+    return (WrongPassphrase, AuthenticatorStopped)
