@@ -78,13 +78,19 @@ def main() -> None:
             session.check(learners[0])
             in_process.append(time.monotonic() - began)
         per_lab = [b - a for a, b in itertools.pairwise(memory)]
-        print(f"exercise check ({SCENARIO}): median {statistics.median(checks):.2f} s as a command, "
-              f"{statistics.median(in_process):.2f} s in process (target ≤ 3 s); runs {', '.join(f'{c:.2f}' for c in checks)}")
-        print(f"class start of {count} learners: {sum(starts):.0f} s in all, {statistics.median(starts):.0f} s per learner "
-              f"(boot, start state, baseline recette); memory per lab {statistics.median(per_lab):.0f} MiB (median), "
-              f"{memory[-1] - memory[0]:.0f} MiB for the class")
-        print(f"CPU with the {count} labs idle: {idle:.2f} cores ({idle / count:.2f} per lab); during one lab's recette "
-              f"({len(recette.outcomes)} checks, {took:.0f} s): {during:.2f} cores")
+        print(
+            f"exercise check ({SCENARIO}): median {statistics.median(checks):.2f} s as a command, "
+            f"{statistics.median(in_process):.2f} s in process (target ≤ 3 s); runs {', '.join(f'{c:.2f}' for c in checks)}"
+        )
+        print(
+            f"class start of {count} learners: {sum(starts):.0f} s in all, {statistics.median(starts):.0f} s per learner "
+            f"(boot, start state, baseline recette); memory per lab {statistics.median(per_lab):.0f} MiB (median), "
+            f"{memory[-1] - memory[0]:.0f} MiB for the class"
+        )
+        print(
+            f"CPU with the {count} labs idle: {idle:.2f} cores ({idle / count:.2f} per lab); during one lab's recette "
+            f"({len(recette.outcomes)} checks, {took:.0f} s): {during:.2f} cores"
+        )
     finally:
         for learner in learners:
             session.stop(learner)

@@ -74,11 +74,12 @@ def assert_nothing_left(lab: str, lab_dir: Path, before: Snapshot, inodes: set[i
     assert not (etc.is_dir() and any(p.name.startswith(netns_prefix(lab)) for p in etc.iterdir())), "files left under /etc/netns"
 
 
-def booted(lab_name: str, site: str = "cabinet-martin") -> Iterator[Lab]:
-    """A lab of a built-in site for a test module: booted once, proven leak-free after `down`."""
+def booted(lab_name: str, site: str | Path = "cabinet-martin") -> Iterator[Lab]:
+    """A lab of a built-in site (a name) or of a site file (a path) for a test module: booted once, proven leak-free
+    after `down`."""
     before = Snapshot()
     lab = Lab(lab_name)
-    lab.up(load_site(site), builtin_sites()[site].read_text())
+    lab.up(load_site(site), (site if isinstance(site, Path) else builtin_sites()[site]).read_text())
     inodes = netns_inodes(lab_name)
     yield lab
     lab.down()

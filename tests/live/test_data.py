@@ -82,6 +82,7 @@ def test_user_removed_from_group(lab: Lab) -> None:
         "smb:srv-files:compta:pdurand:list",
         "smb:srv-files:compta:pdurand:write",
         "ad:group:Personnel",
+        "vpn:share:pdurand",  # the same share, opened by the remote worker through the VPN
     }, causes
 
 

@@ -13,6 +13,8 @@ import pytest
 
 from officelab.core.deadline import wait_for
 from officelab.runtime.state import LabDir
+from officelab.site.catalog import builtin_sites
+from officelab.site.loader import load_site
 from tests.conftest import cli
 from tests.live.leaks import Snapshot, assert_nothing_left, lab_namespaces, live_processes_mentioning, netns_inodes
 
@@ -59,10 +61,11 @@ def test_up_then_down_leaves_nothing() -> None:
     assert result.returncode == 0, result.stderr
     assert "lab tcycle up in" in result.stdout
     inodes = netns_inodes(lab)
-    assert len(inodes) == 10
+    nodes = len(load_site(builtin_sites()["tpe"]).nodes)  # one namespace per node, switches included
+    assert len(inodes) == nodes
     assert live_processes_mentioning(str(LabDir(lab).path)), "daemons run while the lab is up"
     result = cli("down", "--lab", lab)
-    assert result.returncode == 0 and "10 namespaces removed" in result.stdout
+    assert result.returncode == 0 and f"{nodes} namespaces removed" in result.stdout
     assert_nothing_left(lab, LabDir(lab).path, before, inodes)
     assert cli("down", "--lab", lab).returncode == 0, "down is idempotent"
     assert cli("status", "--lab", lab).stdout.strip() == "lab tcycle is down"

@@ -57,7 +57,8 @@ def test_labs_cannot_reach_each_other(labs: tuple[Lab, Lab]) -> None:
 def test_each_lab_has_its_own_namespaces(labs: tuple[Lab, Lab]) -> None:
     a, b = labs
     assert netns_inodes(a.name).isdisjoint(netns_inodes(b.name))
-    assert len(netns_inodes(a.name)) == len(netns_inodes(b.name)) == 10
+    nodes = len(load_site(builtin_sites()["tpe"]).nodes)  # one namespace per node, switches included
+    assert len(netns_inodes(a.name)) == len(netns_inodes(b.name)) == nodes
 
 
 # --------------------------------------------------------------------------- each node is a machine of its own

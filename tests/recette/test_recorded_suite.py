@@ -87,8 +87,9 @@ def _intended(row: dict[str, Any]) -> dict[str, Any]:
 
 def _new(check_id: str) -> bool:
     """Checks added since: the trunks (a pulled trunk is one root cause), flows into a zone of DHCP hosts only, the
-    managed switches' command line, configuration and saved configuration, mail, the user VPN, the Wi-Fi stations' admission, and the internet box's admin page,
-    DHCP range and planned port forward, with the DNS record of the host it reaches (tpe's pc-bureau, now reserved)."""
+    managed switches' command line, configuration and saved configuration, mail, the user VPN, the Wi-Fi stations'
+    admission, and the internet box's admin page, DHCP range and planned port forward, with the DNS record of the host
+    it reaches (tpe's pc-bureau, now reserved)."""
     return (
         check_id.startswith(("trunk:", "cli:", "conf:", "saved:", "mail:", "box:", "vpn:", "wifi:", "wifi-refused:"))
         or (check_id.startswith("flow:") and "->guests:" in check_id)

@@ -19,8 +19,7 @@ from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status, SuiteResult
 from officelab.recette.run import run_on_lab, select
 from officelab.runtime.lab import Lab
-from officelab.site.loader import load_site
-from tests.live.leaks import Snapshot, assert_nothing_left, netns_inodes
+from tests.live.leaks import booted
 
 pytestmark = pytest.mark.live
 LAB = "twifi"
@@ -29,13 +28,7 @@ SITE = Path(__file__).with_name("wifi_site.yaml")
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    before = Snapshot()
-    lab = Lab(LAB)
-    lab.up(load_site(SITE), SITE.read_text())
-    inodes = netns_inodes(LAB)
-    yield lab
-    lab.down()
-    assert_nothing_left(LAB, lab.dir.path, before, inodes)
+    yield from booted(LAB, SITE)
 
 
 def failed(result: SuiteResult) -> set[str]:

@@ -39,9 +39,10 @@ def internet_client(ctx: Derivation) -> str | None:
     return next(iter([*([home] if home else []), *others]), None)
 
 
-def office_clients(ctx: Derivation) -> tuple[Vantage, ...]:
+def office_clients(ctx: Derivation) -> tuple[tuple[Vantage, ...], tuple[Vantage, ...]]:
     """Vantage points in the office: the people's computers of the first zone that has some and whose web flow to the
-    internet the firewall allows."""
+    internet the firewall allows; each needing that flow (to reach the provider), then each needing only its DNS (to
+    ask the site's resolver, which asks the internet itself, for an MX)."""
     for router in ctx.site.nodes:
         fw = router.services.firewall
         if fw is None:
@@ -50,8 +51,11 @@ def office_clients(ctx: Derivation) -> tuple[Vantage, ...]:
             flow = allowed_flow(ctx, router, fw, zone, "wan", "tcp/80")
             resolving = [hp for hp in clients if hp.node.kind in PEOPLE and dns_check(ctx, hp.node.name) is not None]
             if flow is not None and resolving:
-                return host_vantages(ctx, resolving, lambda hp, flow=flow: (f"dns:{hp.node.name}", flow))  # type: ignore[misc]
-    return ()
+                return (
+                    host_vantages(ctx, resolving, lambda hp, flow=flow: (f"dns:{hp.node.name}", flow)),  # type: ignore[misc]
+                    host_vantages(ctx, resolving, lambda hp: (f"dns:{hp.node.name}",)),
+                )
+    return (), ()
 
 
 def derive(ctx: Derivation) -> None:
@@ -59,7 +63,7 @@ def derive(ctx: Derivation) -> None:
         return
     m = mail_of(ctx.site)
     home, outside = home_client(ctx), internet_client(ctx)
-    office = office_clients(ctx)
+    office, asking = office_clients(ctx)
     if outside is None and not office:
         ctx.not_built(
             "mail:send",
@@ -77,7 +81,7 @@ def derive(ctx: Derivation) -> None:
             f"mail:mx:{domain}",
             f"Le MX de {domain} désigne {target}",
             f"{domain}'s MX points to {target}",
-            on=where,
+            on=asking or where,
             probe=DnsProbe(name=domain, type="MX", expect=target),
             criteria=(*CRITERIA, *INFRA),
             group=GROUP,
