@@ -108,7 +108,7 @@ def wait_terminal(page: Any, text: str, index: int = 0, timeout: float = 20_000)
     )
 
 
-def click_on_map(page: Any, script: str, arg: str) -> None:
+def click_on_map(page: Any, script: str, arg: object) -> None:
     """Click the drawing where ``script`` (run in the page with ``arg``) says the element is: a real click on the canvas."""
     x, y = page.evaluate(script, arg)
     box = page.locator("#map").bounding_box()
@@ -116,10 +116,10 @@ def click_on_map(page: Any, script: str, arg: str) -> None:
 
 
 NODE_AT = "(n) => { const p = state.graph.getElementById(n).renderedPosition(); return [p.x, p.y]; }"
-# Where the device's cable is farthest from every other cable on the screen (a fan of cables leaves a switch):
-# sampled along the cable, as a technician aims the mouse at a clear stretch of it.
-CABLE_AT = """(n) => {
-  const e = state.graph.edges().filter((e) => e.data("source") === n || e.data("target") === n)[0];
+# Where the cable between two nodes is farthest from every other cable and node on the screen: sampled along the
+# cable, as a technician aims the mouse at a clear stretch of it.
+CABLE_AT = """([n, m]) => {
+  const e = state.graph.edges().filter((e) => [e.data("source"), e.data("target")].sort().join() === [n, m].sort().join())[0];
   const [a, b] = [e.source().renderedPosition(), e.target().renderedPosition()];
   const ends = (o) => [o.source().renderedPosition(), o.target().renderedPosition()];
   const others = state.graph.edges().filter((o) => o.id() !== e.id()).map(ends);
@@ -132,6 +132,7 @@ CABLE_AT = """(n) => {
   let best = null, room = -1;
   for (let i = 2; i <= 18; i++) {
     const p = { x: a.x + (b.x - a.x) * i / 20, y: a.y + (b.y - a.y) * i / 20 };
+    if (p.x < 10 || p.y < 10 || p.x > state.graph.width() - 10 || p.y > state.graph.height() - 10) continue;  // on screen
     const clear = Math.min(...others.map((o) => gap(p, o)), ...nodes.map((v) => Math.hypot(p.x - v.x, p.y - v.y) / 2));
     if (clear > room) { room = clear; best = p; }
   }
@@ -171,12 +172,17 @@ def test_a_trainer_starts_the_site_pings_from_a_console_runs_the_recette_and_pul
 
     page.click("#tabs button[data-view='topology']")
     page.wait_for_function("state.mapReady")
-    click_on_map(page, CABLE_AT, "pc-accueil")
-    page.wait_for_selector("#link-toggle")
-    with page.expect_download() as download:  # 5 s of the cable's frames, for Wireshark
+    click_on_map(page, CABLE_AT, ["sw-core", "sw-floor"])  # the trunk: a real click on its drawing
+    page.wait_for_selector("#details h2:has-text('sw-floor:ge24')")
+    with page.expect_download() as download:  # 5 s of the trunk's tagged frames, for Wireshark
         page.click("#link-capture")
     pcap = Path(download.value.path()).read_bytes()
     assert pcap[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4") and download.value.suggested_filename.endswith(".pcap")
+    # pc-accueil's cable runs under srv-ipbx's on the drawing (the two are in line from sw-floor): a technician opens
+    # it from the device's own list of cables
+    click_on_map(page, NODE_AT, "pc-accueil")
+    page.click("#details button.cable:has-text('pc-accueil:eth0')")
+    page.wait_for_selector("#details h2:has-text('pc-accueil:eth0')")
     page.click("#link-toggle")
     wait(page, "state.map.links.some((l) => (l.a.startsWith('pc-accueil:') || l.b.startsWith('pc-accueil:')) && l.state === 'down')")
     shot(page, "06-cable-pulled")

@@ -102,6 +102,7 @@ def test_each_mailbox_sends_to_the_next_and_a_wrong_password_is_refused() -> Non
     assert sorted(checks) == [
         "mail:mx:example.com",
         "mail:refused:alice@example.com",
+        "mail:resolve:home",
         "mail:send:alice@example.com",
         "mail:send:bob@example.com",
         "mail:smtp:example.com",
@@ -115,7 +116,8 @@ def test_each_mailbox_sends_to_the_next_and_a_wrong_password_is_refused() -> Non
     )
     refuse = checks["mail:refused:alice@example.com"].probe
     assert isinstance(refuse, MailProbe) and refuse.action == "refused" and refuse.password != "Al'ice#2026"
-    assert checks["mail:smtp:example.com"].depends == ("mail:mx:example.com",)
+    assert checks["mail:smtp:example.com"].depends == ("mail:mx:example.com", "mail:resolve:home")
+    assert checks["mail:refused:alice@example.com"].depends == ("mail:resolve:home",)  # the name first, then the login
     assert {c.place for c in checks.values()} == {"home"}
 
 
@@ -124,6 +126,9 @@ def test_the_default_site_checks_mail_from_the_office_and_from_home() -> None:
     assert checks["mail:send:amartin@cabinet-martin.fr"].place == "pc-accueil"
     assert "flow:users->wan:tcp/80" in checks["mail:send:amartin@cabinet-martin.fr"].depends
     assert checks["mail:remote:amartin@cabinet-martin.fr"].place == "teletravail"
+    assert checks["mail:remote:amartin@cabinet-martin.fr"].depends == ("mail:resolve:teletravail",)
+    # the MX is asked of the site's resolver, which asks the internet itself: the office's web flow is not needed
+    assert not any(d.startswith("flow:") for d in checks["mail:mx:cabinet-martin.fr"].depends)
     assert len([i for i in checks if i.startswith("mail:send:")]) == 4
 
 

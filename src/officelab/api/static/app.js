@@ -115,8 +115,13 @@ async function loadMap() {
   state.map = map;
   stateLabel.textContent = `${map.site} — ${t(map.state)}`;
   document.getElementById("legend").replaceChildren(...legendItems(map).map((i) => el("span", {}, el("i", { style: `background:${i.colour}` }), i.text)));
+  // a redraw of the same drawing (a cable pulled, a refresh) keeps the technician's zoom and pan
+  const same = `${map.lab}/${map.site}/${map.nodes.length}`;
+  const view = state.graph && state.graph.scratch("drawing") === same ? { zoom: state.graph.zoom(), pan: { ...state.graph.pan() } } : null;
   if (state.graph) state.graph.destroy();
   state.graph = drawTopology(document.getElementById("map"), map, showNode, showLink);
+  state.graph.scratch("drawing", same);
+  if (view) state.graph.viewport(view);
   document.getElementById("map").dataset.nodes = String(map.nodes.length);
   details.replaceChildren(el("p", {}, t("map.hint")));
   state.mapReady = true;

@@ -6,7 +6,7 @@ password refused."""
 from __future__ import annotations
 
 from officelab.domains.firewall.checks import allowed_flow, zone_sources
-from officelab.domains.mail.facts import SMTP, SUBMISSION, mail_of, mx_targets, ring
+from officelab.domains.mail.facts import SMTP, SUBMISSION, mail_of, mx_targets, ring, server_address
 from officelab.domains.mail.model import MailProbe
 from officelab.domains.network.checks import INFRA, INTERNET, REMOTE, dns_check, host_vantages
 from officelab.domains.network.model import DnsProbe
@@ -75,6 +75,24 @@ def derive(ctx: Derivation) -> None:
         return
     where = office or outside
     assert where is not None
+    # the home asks its own resolver (the office's DNS when its VPN pushes it): a name it cannot resolve is one cause
+    resolved: tuple[str, ...] = ()
+    if home is not None:
+        resolved = (
+            ctx.check(
+                f"mail:resolve:{home}",
+                f"Depuis {home}, {m.server_name} se résout en {server_address(ctx.site)}",
+                f"From {home}, {m.server_name} resolves to {server_address(ctx.site)}",
+                on=home,
+                probe=DnsProbe(name=m.server_name, expect=server_address(ctx.site)),
+                criteria=(*CRITERIA, *INFRA),
+                group=GROUP,
+            ),
+        )
+
+    def at_home(on: object) -> tuple[str, ...]:
+        return resolved if on == home else ()
+
     for domain in m.domains:
         target = next(iter(mx_targets(ctx.site, domain)), m.server_name)
         mx = ctx.check(
@@ -95,7 +113,7 @@ def derive(ctx: Derivation) -> None:
                 on=outside,
                 probe=MailProbe(host="mx", port=SMTP, to=first.address, to_password=first.password),
                 criteria=CRITERIA,
-                depends=(mx,),
+                depends=(mx, *at_home(outside)),
                 group=GROUP,
                 deadline=20,
             )
@@ -133,6 +151,7 @@ def derive(ctx: Derivation) -> None:
                 to_password=first.password,
             ),
             criteria=(*CRITERIA, *REMOTE),
+            depends=resolved,
             group=GROUP,
             deadline=20,
         )
@@ -143,5 +162,6 @@ def derive(ctx: Derivation) -> None:
         on=home or where,
         probe=MailProbe(action="refused", host=m.server_name, port=SUBMISSION, user=first.address, password=f"not-{first.password}"),
         criteria=CRITERIA,
+        depends=at_home(home or where),
         group=GROUP,
     )
