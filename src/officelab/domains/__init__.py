@@ -61,7 +61,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("mail", "a mail provider on the internet: SMTP submission, IMAPS, the site's mailboxes"),
     Domain("box", "the internet box of a small business or a home: its admin page, port forwards, DHCP, Wi-Fi settings"),
     Domain("vpn", "the user VPN: OpenVPN server, per-lab CA and certificates, remote workers' tunnels"),
-    Domain("wireless", "Wi-Fi admission: WPA2-PSK and WPA3-SAE SSIDs by 802.1X on the access point, stations' supplicants"),
+    Domain("wireless", "Wi-Fi admission: WPA2/WPA3-Personal and WPA2-Enterprise (FreeRADIUS on the DC) by 802.1X, stations' supplicants"),
 )
 """The registry, in dependency order: a domain may use the facts and checks of the domains above it."""
 

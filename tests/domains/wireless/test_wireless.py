@@ -11,13 +11,14 @@ import pytest
 from officelab.core.errors import SiteInvalid
 from officelab.domains.switchcli.facts import parse_running, ports_of, startup_text
 from officelab.domains.wireless.facts import psk_key, stations, wrong_key
-from officelab.domains.wireless.faults import AuthenticatorStopped, WrongPassphrase
+from officelab.domains.wireless.faults import AuthenticatorStopped, RadiusSecretMismatch, RadiusServerStopped, WrongPassphrase
 from officelab.recette.derive import derive_suite
 from officelab.runtime.plan import ProbeSucceeds, Stage, compile_plan
 from officelab.site.loader import load_site, load_text
 from officelab.site.validate import validate
 
 SITE = Path(__file__).with_name("wifi_site.yaml")
+CORP = Path(__file__).with_name("enterprise_site.yaml")
 
 
 def test_psk_key_is_wpa2s_pmk_cut_to_16_bytes() -> None:
@@ -35,7 +36,7 @@ def test_stations_are_the_nodes_cabled_to_a_secured_ssid() -> None:
         ("laptop-1", "wlan0", "ap-1", "Staff-WPA3"),
     ]
     assert found[0].passphrase == "Wifi-Staff-2026" and found[0].admitted_by_ssid
-    assert wrong_key(found[0].ssid) != psk_key(found[0].passphrase, "Staff")
+    assert wrong_key(found[0]) != psk_key(found[0].passphrase, "Staff")
 
 
 def test_default_site_has_its_staff_tablet_on_the_psk_ssid_and_not_the_guest() -> None:
@@ -110,3 +111,81 @@ def test_faults_ground_truth() -> None:
     assert WrongPassphrase(node="rtr").problems(site)
     truth = AuthenticatorStopped(ssid="Staff").truth(site)
     assert truth.fails == ("wifi:tablet-1", "wifi-refused:tablet-1") and truth.where == "ap-1/hostapd-wlan-staff"
+
+
+def test_enterprise_station_logs_in_as_its_directory_user() -> None:
+    (st,) = stations(load_site(CORP))
+    assert (st.node, st.ssid.name, st.identity, st.passphrase) == ("laptop-1", "Corp", "jpetit", "Petit#2026")
+    assert st.admitted_by_ssid and wrong_key(st) == '"Petit#2026-wrong"'
+    text = CORP.read_text().replace("{node: laptop-1, user: jpetit}", "{node: laptop-1, user: stagiaire}")
+    disabled = stations(load_text(text, "corp.yaml"))[0]
+    assert disabled.passphrase == "Stage#2026" and not disabled.admitted_by_ssid  # right password, disabled account
+
+
+def test_enterprise_plan_relays_to_freeradius_on_the_controller(tmp_path: Path) -> None:
+    plan = compile_plan(load_site(CORP), "t", tmp_path)
+    daemons = {d.key: d for d in plan.daemons}
+    radius = daemons["srv-ad/freeradius"]
+    assert radius.argv[:2] == ["freeradius", "-f"] and radius.stage is Stage.SERVERS
+    files = {(f.node, f.path): f for f in plan.files}
+    hostapd = files[("ap-1", "wifi/wlan-corp.conf")]
+    assert hostapd.mode == 0o600 and "eap_server=0" in hostapd.content
+    assert "auth_server_addr=10.30.40.5" in hostapd.content and "auth_server_shared_secret=Radius-Corp-2026" in hostapd.content
+    assert "own_ip_addr=10.30.99.4" in hostapd.content and ("ap-1", "wifi/wlan-corp.eap_user") not in files
+    conf = files[("srv-ad", "radius/radiusd.conf")].content
+    assert "ipaddr = 10.30.99.4" in conf and "secret = Radius-Corp-2026" in conf
+    assert "--allow-mschapv2" in conf and "--domain=WIFICORP" in conf and "default_eap_type = peap" in conf
+    supplicant = files[("laptop-1", "wifi/wpa_supplicant.conf")].content
+    assert 'identity="jpetit"' in supplicant and 'password="Petit#2026"' in supplicant and 'phase2="auth=MSCHAPV2"' in supplicant
+    assert 'domain_match="radius.wifi-corp.lan"' in supplicant and 'ca_cert="/run/officelab/site-ca.pem"' in supplicant
+
+
+def test_enterprise_checks_login_refusals_and_the_disabled_account() -> None:
+    checks = {c.id: c for c in derive_suite(load_site(CORP))}
+    login, refused, disabled = checks["wifi-login:laptop-1"], checks["wifi-refused:laptop-1"], checks["wifi-disabled:Corp"]
+    assert (login.probe.outcome, login.probe.identity) == ("admitted", "jpetit")  # type: ignore[attr-defined]
+    assert (refused.probe.outcome, refused.probe.password) == ("refused", '"Petit#2026-wrong"')  # type: ignore[attr-defined]
+    assert (disabled.probe.identity, disabled.probe.password) == ("stagiaire", '"Stage#2026"')  # type: ignore[attr-defined]
+    assert "ad:dc" in checks["wifi-login:laptop-1"].depends and "ad:dc" not in checks["wifi:laptop-1"].depends
+    text = CORP.read_text().replace(", enabled: false}", "}")
+    site = load_text(text, "corp.yaml")
+    ctx_ids = {c.id for c in derive_suite(site)}
+    assert "wifi-disabled:Corp" not in ctx_ids
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("  radius: {secret: Radius-Corp-2026}\n", "", "nodes[3].cli.ssids[0].security"),
+        ("{node: laptop-1, user: jpetit}", "{node: laptop-1, user: nobody}", "wireless.stations[0].user"),
+        ("{node: laptop-1, user: jpetit}", "{node: laptop-1, passphrase: Wifi-Corp-2026}", "wireless.stations[0].passphrase"),
+        ("{secret: Radius-Corp-2026}", "{secret: Radius-Corp-2026, server: rtr}", "wireless.radius.server"),
+        ("{secret: Radius-Corp-2026}", "{secret: short}", "wireless.radius.secret"),
+    ],
+)
+def test_enterprise_validation_names_the_field(old: str, new: str, where: str) -> None:
+    text = CORP.read_text().replace(old, new)
+    assert text != CORP.read_text()
+    with pytest.raises(SiteInvalid) as caught:
+        validate(load_text(text, "corp.yaml"))
+    assert f"{where}:" in str(caught.value)
+
+
+def test_enterprise_faults_ground_truth() -> None:
+    site = load_site(CORP)
+    assert [f.ssid for f in RadiusSecretMismatch.candidates(site)] == ["Corp"]  # type: ignore[attr-defined]
+    mismatch = RadiusSecretMismatch(ssid="Corp").truth(site)
+    assert mismatch.fails == ("wifi:laptop-1", "wifi-refused:laptop-1", "wifi-login:laptop-1", "wifi-disabled:Corp")
+    assert [f.node for f in RadiusServerStopped.candidates(site)] == ["srv-ad"]  # type: ignore[attr-defined]
+    stopped = RadiusServerStopped(node="srv-ad").truth(site)
+    assert stopped.fails == ("wifi-refused:laptop-1", "wifi-login:laptop-1", "wifi-disabled:Corp") and stopped.where == "srv-ad/freeradius"
+    assert RadiusServerStopped(node="rtr").problems(site) and RadiusSecretMismatch(ssid="Staff").problems(site)
+    assert RadiusSecretMismatch.candidates(load_site(SITE)) == []  # no WPA2-Enterprise SSID there
+
+
+def test_wpa2_enterprise_reads_back_from_the_access_points_configuration() -> None:
+    site = load_site(CORP)
+    text = startup_text(site, site.node("ap-1"))
+    assert "authentication network-eap eap_methods" in text and "authentication key-management wpa version 2" in text
+    config, problems = parse_running(text, "ap-1", ports_of(text))
+    assert problems == [] and config.ssids["Corp"].authentication == "wpa2-enterprise"  # WPA2 keys do not make it PSK

@@ -192,6 +192,12 @@ def _exec_timeout(s: CliSession, a: Args) -> None:
         s.config.vty.exec_timeout = (a["minutes"], a.get("seconds") or 0)
 
 
+def _wpa2_keys(s: CliSession, a: Args) -> None:
+    """WPA2 keys: a pre-shared key's, unless the SSID authenticates by EAP (WPA2-Enterprise keeps WPA2 keys too)."""
+    enterprise = s.config.ssids[s.context.ssid].authentication == "wpa2-enterprise"
+    _ssid_set(lambda a: {} if enterprise else {"authentication": "wpa2-psk"})(s, a)
+
+
 def _ssid_set(values: Callable[[Args], dict[str, Any]]) -> Action:
     """An SSID setting (``values`` from the typed arguments); its VLAN is its clients' port's, in this lab."""
 
@@ -276,7 +282,7 @@ SSID: Table = [
     *COMMON,
     ("vlan VID", _ssid_set(lambda a: {"vlan": a["vid"]})),
     ("authentication open", accept),
-    ("authentication key-management wpa version 2", _ssid_set(lambda a: {"authentication": "wpa2-psk"})),
+    ("authentication key-management wpa version 2", _wpa2_keys),
     ("authentication key-management sae", _ssid_set(lambda a: {"authentication": "wpa3-sae"})),
     ("authentication network-eap TEXT", _ssid_set(lambda a: {"authentication": "wpa2-enterprise"})),
     ("wpa-psk ascii PASSPHRASE", _ssid_set(lambda a: {"passphrase": a["passphrase"].split()[-1]})),

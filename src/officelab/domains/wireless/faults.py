@@ -1,4 +1,5 @@
-"""Faults of Wi-Fi admission: a station given a wrong passphrase, the SSID's authenticator stopped.
+"""Faults of Wi-Fi admission: a station given a wrong passphrase, the SSID's authenticator stopped, and on
+WPA2-Enterprise the access point's RADIUS secret mistyped or the RADIUS server stopped.
 
 Neither has a diagnosis vantage (`vantage` is None): `officelab diagnose`'s bottom-up walk has no 802.1X step yet, so
 it would see a gateway that does not answer, not the admission."""
@@ -12,9 +13,21 @@ from pydantic import Field
 
 from officelab.core.deadline import wait_for
 from officelab.core.errors import OfficeLabError
-from officelab.domains.wireless.facts import AUTHORISED, TABLE, Station, eap_password, nft_name, station, stations
+from officelab.domains.wireless.facts import (
+    AUTHORISED,
+    TABLE,
+    Station,
+    eap_password,
+    enterprise,
+    nft_name,
+    radius_secret,
+    radius_server,
+    station,
+    stations,
+)
+from officelab.domains.wireless.radius import DAEMON
 from officelab.faults import truth as t
-from officelab.faults.mechanisms import restore_file, start
+from officelab.faults.mechanisms import edit_file, restore_file, start
 from officelab.faults.model import Fault, GroundTruth, Undo
 from officelab.probes import Layer
 from officelab.site.model import Site
@@ -41,7 +54,7 @@ class WrongPassphrase(Fault):
     difficulty: ClassVar[int] = 1
     competencies: ClassVar[tuple[str, ...]] = COMPETENCIES
 
-    node: str = Field(description="a station of a WPA2-PSK or WPA3-SAE SSID (tablet-1)")
+    node: str = Field(description="a station of a secured SSID (tablet-1): its passphrase, or its user's password")
 
     @classmethod
     def candidates(cls, site: Site) -> list[Fault]:
@@ -49,7 +62,7 @@ class WrongPassphrase(Fault):
 
     def problems(self, site: Site) -> list[str]:
         if station(site, self.node) is None:
-            return [f"{self.node} is not a station of a WPA2-PSK or WPA3-SAE SSID (stations: {', '.join(_station_names(site)) or 'none'})"]
+            return [f"{self.node} is not a station of a secured SSID (stations: {', '.join(_station_names(site)) or 'none'})"]
         return []
 
     def truth(self, site: Site) -> GroundTruth:
@@ -81,11 +94,26 @@ class WrongPassphrase(Fault):
         lab.run(self.node, ["wpa_cli", "-i", st.ifname, "logoff"], timeout=5)
         lab.stop_daemon(daemon)
         path.write_text(text.replace(right, wrong, 1))
+        log = lab.dir.node_dir(self.node) / "log" / "wpa_supplicant.log"
+        seen = log.stat().st_size if log.exists() else 0
         lab.start_daemon(daemon)  # it runs, and is refused: not ready, but settled once the port is closed to it
         undo = {"node": self.node, "file": SUPPLICANT, "old": right, "new": wrong, "daemon": daemon}
-        if not wait_for(lambda: not _authorised(lab, st), 15, interval=0.2):
+
+        last = [time.monotonic()]
+
+        def refused() -> bool:  # this supplicant's own exchange ended in a refusal (an earlier one may still end)
+            with open(log, "rb") as f:
+                f.seek(seen)
+                started = b"CTRL-EVENT-EAP-STARTED" in f.read()
+            if not started and time.monotonic() - last[0] > 2:  # a new association, as after a logoff on radio
+                lab.run(st.ap, ["hostapd_cli", "-i", st.ssid.port, "deauthenticate", st.mac], timeout=5)
+                lab.run(self.node, ["wpa_cli", "-i", st.ifname, "reauthenticate"], timeout=5)
+                last[0] = time.monotonic()
+            return started and not _authorised(lab, st) and _held(lab, st)
+
+        if not wait_for(refused, 20, interval=0.2):
             self.clear(lab, undo)
-            raise OfficeLabError(f"{st.ap} still admits {self.node} 15 s after its logoff: fault not injected")
+            raise OfficeLabError(f"{self.node} was not refused on {st.ssid.name} within 20 s of its new passphrase: fault not injected")
         return undo
 
     def clear(self, lab: Lab, undo: Undo) -> None:
@@ -108,7 +136,7 @@ class AuthenticatorStopped(Fault):
     difficulty: ClassVar[int] = 2
     competencies: ClassVar[tuple[str, ...]] = COMPETENCIES
 
-    ssid: str = Field(description="a WPA2-PSK or WPA3-SAE SSID of the site")
+    ssid: str = Field(description="a secured SSID of the site")
 
     @classmethod
     def candidates(cls, site: Site) -> list[Fault]:
@@ -118,7 +146,7 @@ class AuthenticatorStopped(Fault):
         return [s.node for s in stations(site) if s.ssid.name == self.ssid]
 
     def problems(self, site: Site) -> list[str]:
-        return [] if self._stations(site) else [f"no station of the site is on a WPA2-PSK or WPA3-SAE SSID {self.ssid!r}"]
+        return [] if self._stations(site) else [f"no station of the site is on a secured SSID {self.ssid!r}"]
 
     def _daemon(self, site: Site) -> str:
         st = next(s for s in stations(site) if s.ssid.name == self.ssid)
@@ -132,7 +160,7 @@ class AuthenticatorStopped(Fault):
             daemon,
             f"redémarrer hostapd pour le SSID {self.ssid}",
             f"start hostapd for SSID {self.ssid} again",
-            t.ids(site, *(f"wifi:{n}" for n in self._stations(site)), *(f"wifi-refused:{n}" for n in self._stations(site))),
+            t.ids(site, *(f"wifi:{n}" for n in self._stations(site)), *_refusals(site, [self.ssid])),
             t.addressing(site, self._stations(site)),
         )
 
@@ -160,6 +188,12 @@ def _authorised(lab: Lab, st: Station) -> bool:
     return AUTHORISED in lab.run(st.ap, sta, timeout=5).stdout and lab.run(st.ap, element, timeout=5).returncode == 0
 
 
+def _held(lab: Lab, st: Station) -> bool:
+    """Has the station's supplicant given up its exchange (its EAP failed, whoever found the key wrong)?"""
+    status = lab.run(st.node, ["wpa_cli", "-i", st.ifname, "status"], timeout=5).stdout
+    return "EAP state=FAILURE" in status or "Supplicant PAE state=HELD" in status
+
+
 def wait_admitted(lab: Lab, st: Station, nudge: bool = False) -> None:
     """Until the authenticator has the station authorised and the admission script has opened the port to it.
     With ``nudge``, the station associates again while it is not (as a station does when the AP's beacons come
@@ -179,5 +213,129 @@ def wait_admitted(lab: Lab, st: Station, nudge: bool = False) -> None:
         raise OfficeLabError(f"{st.node} was not admitted again on {st.ssid.name} within 20 s: see {st.ap}'s hostapd log")
 
 
+def _enterprise_ssids(site: Site) -> list[str]:
+    return list(dict.fromkeys(s.ssid.name for s in stations(site) if enterprise(s.ssid)))
+
+
+def _refusals(site: Site, ssids: list[str]) -> list[str]:
+    """The checks that ask the SSIDs' authenticator for a new admission (answered by RADIUS)."""
+    on = [s.node for s in stations(site) if s.ssid.name in ssids]
+    return [*(f"wifi-refused:{n}" for n in on), *(f"wifi-login:{n}" for n in on), *(f"wifi-disabled:{name}" for name in ssids)]
+
+
+class RadiusSecretMismatch(Fault):
+    """The access point's shared secret for the SSID is mistyped: FreeRADIUS drops its requests (their
+    Message-Authenticator does not match), the stations that associate again get no answer."""
+
+    kind: ClassVar[str] = "radius-secret-mismatch"
+    title_fr: ClassVar[str] = "Secret RADIUS différent sur la borne"
+    title_en: ClassVar[str] = "RADIUS secret mismatch on the access point"
+    layer: ClassVar[Layer] = Layer.APPLICATION
+    difficulty: ClassVar[int] = 3
+    competencies: ClassVar[tuple[str, ...]] = ("TRI-CT", "TRI-CP3", "TRI-CP4")
+
+    ssid: str = Field(description="a WPA2-Enterprise SSID of the site")
+
+    @classmethod
+    def candidates(cls, site: Site) -> list[Fault]:
+        return [cls(ssid=name) for name in _enterprise_ssids(site)]
+
+    def problems(self, site: Site) -> list[str]:
+        if self.ssid not in _enterprise_ssids(site):
+            return [f"no station of the site is on a WPA2-Enterprise SSID {self.ssid!r} ({', '.join(_enterprise_ssids(site)) or 'none'})"]
+        return []
+
+    def _stations(self, site: Site) -> list[Station]:
+        return [s for s in stations(site) if s.ssid.name == self.ssid]
+
+    def truth(self, site: Site) -> GroundTruth:
+        st = self._stations(site)[0]
+        nodes = [s.node for s in self._stations(site)]
+        return GroundTruth(
+            f"le secret RADIUS de {st.ap} pour le SSID {self.ssid} ne correspond pas à celui du serveur",
+            f"{st.ap}'s RADIUS secret for SSID {self.ssid} does not match the server's",
+            f"{st.ap}: wifi/{st.ssid.port}.conf (auth_server_shared_secret)",
+            f"remettre sur {st.ap} le secret partagé déclaré sur le serveur RADIUS",
+            f"give {st.ap} the shared secret the RADIUS server has for it",
+            t.ids(site, *(f"wifi:{n}" for n in nodes), *_refusals(site, [self.ssid])),
+            t.addressing(site, nodes),
+        )
+
+    def inject(self, lab: Lab) -> Undo:
+        site = lab.site()
+        sts = self._stations(site)
+        st, secret = sts[0], radius_secret(site)
+        line = f"auth_server_shared_secret={secret}\n"
+        undo = edit_file(lab, st.ap, f"wifi/{st.ssid.port}.conf", line, line.replace(secret, secret[:-1] + "X", 1))
+        undo |= {"daemon": f"{st.ap}/hostapd-{st.ssid.port}", "admission": f"{st.ap}/admission-{st.ssid.port}"}
+        _restart_authenticator(lab, undo)
+        for each in sts:  # they associate again with the AP that came back, as stations on radio do
+            lab.run(each.node, ["wpa_cli", "-i", each.ifname, "reauthenticate"], timeout=5)
+        if not wait_for(lambda: not any(_authorised(lab, each) for each in sts), 15, interval=0.2):
+            self.clear(lab, undo)
+            raise OfficeLabError(f"{st.ap} still admits the stations of {self.ssid} 15 s after the secret changed: fault not injected")
+        return undo
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        restore_file(lab, undo)
+        _restart_authenticator(lab, undo)
+        for st in self._stations(lab.site()):
+            wait_admitted(lab, st, nudge=True)
+
+
+def _restart_authenticator(lab: Lab, undo: Undo) -> None:
+    """hostapd reads its configuration at start: stopped (it deauthenticates its stations), then started with its
+    admission script."""
+    lab.stop_daemon(undo["daemon"])
+    lab.stop_daemon(undo["admission"])  # after: it takes the stations' MACs out of the port's set
+    start(lab, undo["daemon"])
+    start(lab, undo["admission"])
+
+
+class RadiusServerStopped(Fault):
+    """FreeRADIUS is stopped: the stations already admitted stay so (no reauthentication period), a station that
+    associates (the probe) gets no answer."""
+
+    kind: ClassVar[str] = "radius-server-stopped"
+    title_fr: ClassVar[str] = "Serveur RADIUS arrêté"
+    title_en: ClassVar[str] = "RADIUS server stopped"
+    layer: ClassVar[Layer] = Layer.APPLICATION
+    difficulty: ClassVar[int] = 2
+    competencies: ClassVar[tuple[str, ...]] = ("TRI-CT", "TRI-CP3", "TRI-CP4")
+
+    node: str = Field(description="the RADIUS server (the domain controller)")
+
+    @classmethod
+    def candidates(cls, site: Site) -> list[Fault]:
+        server = radius_server(site)
+        return [cls(node=server)] if server and _enterprise_ssids(site) else []
+
+    def problems(self, site: Site) -> list[str]:
+        server = radius_server(site)
+        if server != self.node or not _enterprise_ssids(site):
+            return [f"{self.node} is not the RADIUS server of a WPA2-Enterprise SSID (the site's: {server or 'none'})"]
+        return []
+
+    def truth(self, site: Site) -> GroundTruth:
+        daemon = f"{self.node}/{DAEMON}"
+        return GroundTruth(
+            f"le serveur RADIUS (FreeRADIUS sur {self.node}) est arrêté : aucune nouvelle connexion Wi-Fi d'entreprise",
+            f"the RADIUS server (FreeRADIUS on {self.node}) is stopped: no new WPA2-Enterprise connection",
+            daemon,
+            f"redémarrer FreeRADIUS sur {self.node}",
+            f"start FreeRADIUS on {self.node} again",
+            t.ids(site, *_refusals(site, _enterprise_ssids(site))),
+            (),
+        )
+
+    def inject(self, lab: Lab) -> Undo:
+        daemon = f"{self.node}/{DAEMON}"
+        lab.stop_daemon(daemon)
+        return {"daemon": daemon}
+
+    def clear(self, lab: Lab, undo: Undo) -> None:
+        start(lab, undo["daemon"])
+
+
 def catalogue() -> tuple[type[Fault], ...]:
-    return (WrongPassphrase, AuthenticatorStopped)
+    return (WrongPassphrase, AuthenticatorStopped, RadiusSecretMismatch, RadiusServerStopped)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 
+from officelab.domains.wireless.facts import CA
 from officelab.domains.wireless.model import WifiAuthProbe
 from officelab.probes import Layer, ProbeResult, probe
 from officelab.probes.place import Place
@@ -33,6 +34,7 @@ wpa_supplicant -B -D wired -i "$P" -c "$D/conf" -P "$D/pid" -f "$D/log" || exit 
 end=$(( $(date +%s) + T ))
 while [ "$(date +%s)" -le "$end" ]; do
   if grep -q 'CTRL-EVENT-EAP-SUCCESS' "$D/log"; then echo admitted; exit 0; fi
+  if grep -q 'CTRL-EVENT-EAP-TLS-CERT-ERROR' "$D/log"; then echo "server certificate refused"; exit 2; fi
   if grep -q 'CTRL-EVENT-EAP-FAILURE' "$D/log"; then echo refused; exit 0; fi
   sleep 0.1
 done
@@ -45,9 +47,10 @@ echo "no answer from the authenticator in $T s"; tail -3 "$D/log"; exit 2
 def wifi_auth(spec: WifiAuthProbe, place: Place) -> ProbeResult:
     mac = "02:" + ":".join(f"{b:02x}" for b in secrets.token_bytes(5))
     tag = secrets.token_hex(3)
+    peap = f'  phase2="auth=MSCHAPV2"\n  ca_cert="{CA}"\n  domain_match="{spec.server}"\n' if spec.method == "PEAP" else ""
     conf = (
         "ap_scan=0\nnetwork={\n  key_mgmt=IEEE8021X\n  eapol_flags=0\n"
-        f'  eap={spec.method}\n  identity="{spec.identity}"\n  password={spec.password}\n}}\n'
+        f'  eap={spec.method}\n  identity="{spec.identity}"\n  password={spec.password}\n{peap}}}\n'
     )
     sent = f"wpa_supplicant -D wired (EAP-{spec.method}, identity {spec.identity}) from {mac} via {spec.ifname}"
     argv = ["sh", "-c", _SCRIPT, "wifi-auth", spec.ifname, mac, tag, str(int(spec.timeout))]

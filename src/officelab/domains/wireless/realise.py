@@ -1,5 +1,6 @@
-"""Wi-Fi admission, emulated on the cable (this kernel has no mac80211_hwsim): for each WPA2-PSK SSID, hostapd
-(``driver=wired``) authenticates on the access point's port with its internal EAP server, an nftables netdev
+"""Wi-Fi admission, emulated on the cable (this kernel has no mac80211_hwsim): for each secured SSID, hostapd
+(``driver=wired``) authenticates on the access point's port with its internal EAP server (WPA2/WPA3-Personal) or
+through FreeRADIUS on the domain controller (WPA2-Enterprise, see `officelab.domains.wireless.radius`), an nftables netdev
 table lets through only the MACs it admitted (hostapd_cli's action script fills the set), and each station runs
 wpa_supplicant (``-D wired``) on its Wi-Fi interface. The station is ready when it is admitted; its DHCP client
 (stage CLIENTS too, retrying) gets its lease once the port lets it through.
@@ -15,7 +16,24 @@ from typing import TYPE_CHECKING
 from officelab.core.errors import LabError
 from officelab.domains.network.model import CommandProbe
 from officelab.domains.switchcli.model import Ssid
-from officelab.domains.wireless.facts import ADMITTED, TABLE, eap_password, method, nft_name, secured_ssids, station
+from officelab.domains.wireless import radius
+from officelab.domains.wireless.facts import (
+    ADMITTED,
+    CA,
+    RADIUS_PORT,
+    TABLE,
+    eap_password,
+    enterprise,
+    management_address,
+    method,
+    nft_name,
+    radius_address,
+    radius_name,
+    radius_secret,
+    radius_server,
+    secured_ssids,
+    station,
+)
 from officelab.runtime.plan import CommandPlan, DaemonPlan, FilePlan, HookPlan, LabPlan, ProbeSucceeds, Stage
 from officelab.runtime.render import templates
 from officelab.runtime.state import home
@@ -49,10 +67,21 @@ def realise(plan: LabPlan, topo: Topology, node: Node) -> None:
     ssids = secured_ssids(node)
     if ssids:
         _authenticator(plan, node, ssids)
+    if node.name == radius_server(plan.site):
+        radius.realise(plan, node)
     st = station(plan.site, node.name)
     if st is not None:
         password = eap_password(st.passphrase, st.ssid)
-        conf = render("wpa_supplicant.conf.j2", node=node.name, ssid=st.ssid, method=method(st.ssid), password=password)
+        conf = render(
+            "wpa_supplicant.conf.j2",
+            node=node.name,
+            ssid=st.ssid,
+            method=method(st.ssid),
+            identity=st.identity,
+            password=password,
+            ca=CA,
+            server=radius_name(plan.site),
+        )
         plan.files.append(FilePlan(node.name, "wifi/wpa_supplicant.conf", conf, mode=0o600))
         plan.files.append(FilePlan(node.name, "run/wpa_supplicant/", "", mode=0o755))
         argv = ["wpa_supplicant", "-D", "wired", "-i", st.ifname, "-c", str(plan.node_dir(node.name) / "wifi/wpa_supplicant.conf")]
@@ -68,11 +97,20 @@ def _authenticator(plan: LabPlan, node: Node, ssids: list[Ssid]) -> None:
     plan.files.append(FilePlan(node.name, "wifi/admission.sh", render("admission.sh.j2", node=node.name, table=TABLE), mode=0o755))
     plan.files.append(FilePlan(node.name, "run/hostapd/", "", mode=0o755))
     plan.commands.append(CommandPlan(node.name, ("nft", "-f", str(node_dir / "wifi/wifi.nft")), "Wi-Fi admission table"))
+    site = plan.site
+    relay = {
+        "server": radius_server(site),
+        "address": radius_address(site),
+        "port": RADIUS_PORT,
+        "secret": radius_secret(site),
+        "own": management_address(node),
+    }
     for ssid in ssids:
-        conf = render("hostapd.conf.j2", ssid=ssid, dir=node_dir)
-        plan.files.append(FilePlan(node.name, f"wifi/{ssid.port}.conf", conf))
-        users = render("eap_user.j2", ssid=ssid, method=method(ssid), password=eap_password(ssid.passphrase, ssid))
-        plan.files.append(FilePlan(node.name, f"wifi/{ssid.port}.eap_user", users, mode=0o600))
+        conf = render("hostapd.conf.j2", ssid=ssid, dir=node_dir, node=node.name, radius=relay if enterprise(ssid) else None)
+        plan.files.append(FilePlan(node.name, f"wifi/{ssid.port}.conf", conf, mode=0o600))
+        if not enterprise(ssid):
+            users = render("eap_user.j2", ssid=ssid, method=method(ssid), password=eap_password(ssid.passphrase, ssid))
+            plan.files.append(FilePlan(node.name, f"wifi/{ssid.port}.eap_user", users, mode=0o600))
         ping = CommandProbe(argv=["hostapd_cli", "-i", ssid.port, "ping"], expect="PONG", timeout=3)
         plan.daemons.append(
             DaemonPlan(
