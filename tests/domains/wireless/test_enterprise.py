@@ -4,7 +4,6 @@ wrong password and a disabled account are refused, and each RADIUS fault fails e
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +11,11 @@ import pytest
 
 from officelab.domains.wireless.facts import stations
 from officelab.domains.wireless.faults import RadiusSecretMismatch, RadiusServerStopped
-from officelab.faults import engine
 from officelab.faults.model import Fault
-from officelab.recette.model import Status, SuiteResult
+from officelab.recette.model import Status
 from officelab.recette.run import run_on_lab
 from officelab.runtime.lab import Lab
+from tests.domains.wireless.faulting import failed, fails_its_ground_truth_and_clears
 from tests.live.leaks import booted
 
 pytestmark = pytest.mark.live
@@ -27,10 +26,6 @@ SITE = Path(__file__).with_name("enterprise_site.yaml")
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
     yield from booted(LAB, SITE)
-
-
-def failed(result: SuiteResult) -> set[str]:
-    return {o.check.id for o in result.outcomes if o.status is Status.FAIL}
 
 
 def test_station_logs_in_through_radius_and_the_directory(lab: Lab) -> None:
@@ -56,13 +51,4 @@ def test_station_logs_in_through_radius_and_the_directory(lab: Lab) -> None:
     ids=lambda f: f.label(),
 )
 def test_fault_fails_its_ground_truth_and_clears(lab: Lab, fault: Fault) -> None:
-    entry = engine.inject(lab, fault)
-    truth = engine.truth_of(entry)
-    try:
-        during = failed(run_on_lab(lab))
-    finally:
-        engine.clear(lab, [entry.id])
-    assert set(truth.fails) <= during, f"{fault.kind}: did not fail: {set(truth.fails) - during}"
-    outside = {i for i in during if i not in truth.fails and not any(fnmatch.fnmatchcase(i, p) for p in truth.may_fail)}
-    assert outside == set(), f"{fault.kind}: failures outside its ground truth"
-    assert failed(run_on_lab(lab)) == set()
+    fails_its_ground_truth_and_clears(lab, fault)
