@@ -56,7 +56,7 @@ def _intended(row: dict[str, Any]) -> dict[str, Any]:
     servers the offer gives (the faults issue: a wrong DNS option was not seen), which `DNS_OFFERED` records; a call
     no longer depends on the call before it, it only runs after it (one failed call blocked every later one); the
     checks run from the directory's client name that client's gateway among their own needs (other vantage
-    points have theirs); the print check reads the printer's job list from the print server."""
+    points have theirs); the print check reads the printer's job list from the print server; an LDAP attempt may take 4 s."""
     row = dict(row, depends=list(dict.fromkeys(row["depends"])))
     client = f"gw:{row['place']}"
     if row["group"] in ("directory", "shares", "printing") and not row["id"].startswith("ad:testjoin:") and client not in row["depends"]:
@@ -69,6 +69,8 @@ def _intended(row: dict[str, Any]) -> dict[str, Any]:
         row["probe"] = {**row["probe"], "online": True}  # a device's data check also reads its availability
     if row["probe"]["kind"] == "ping":
         row["probe"] = {"address_of": None, **row["probe"]}  # a new field, for the DHCP hosts of a zone
+    if row["probe"]["kind"] == "ldap":
+        row["probe"] = {**row["probe"], "timeout": 4.0}  # a busy DC's search took more than the 2 s recorded
     if row["probe"]["kind"] == "print":
         row["probe"] = {**row["probe"], "printer_seen_from": "srv-files"}
     if row["id"].startswith(CALLS):

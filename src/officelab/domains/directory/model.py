@@ -87,6 +87,8 @@ class LdapProbe(ProbeSpecBase):
     must contain ``expect`` (e.g. a group's members)."""
 
     kind: Literal["ldap"] = "ldap"
+    # A DC answering a search takes longer than two seconds when the machine is busy (the full test suite measured it).
+    timeout: float = Field(default=4.0, gt=0, le=60, description="seconds one attempt may take")
     server: str
     user: str
     password: str
