@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from officelab.domains.wireless.facts import stations
-from officelab.domains.wireless.faults import RadiusSecretMismatch, RadiusServerStopped
+from officelab.domains.wireless.faults import RadiusSecretMismatch, RadiusServerStopped, WrongPassphrase
 from officelab.faults.model import Fault
 from officelab.recette.model import Status
 from officelab.recette.run import run_on_lab
@@ -45,9 +45,7 @@ def test_station_logs_in_through_radius_and_the_directory(lab: Lab) -> None:
 
 @pytest.mark.parametrize(
     "fault",
-    # Not wifi-wrong-passphrase on the PEAP laptop: under CI's load its clear sometimes misses its 20 s deadline
-    # (wpa_supplicant holds the SSID back longer after each failure); it is tested on the PSK and SAE stations.
-    [RadiusServerStopped(node="srv-ad"), RadiusSecretMismatch(ssid="Corp")],
+    [RadiusServerStopped(node="srv-ad"), RadiusSecretMismatch(ssid="Corp"), WrongPassphrase(node="laptop-1")],
     ids=lambda f: f.label(),
 )
 def test_fault_fails_its_ground_truth_and_clears(lab: Lab, fault: Fault) -> None:

@@ -178,18 +178,21 @@ def wait_admitted(lab: Lab, st: Station, nudge: bool = False) -> None:
     With ``nudge``, the station associates again while it is not (as a station does when the AP's beacons come
     back): the admission script's hostapd_cli, started again by the supervisor, attaches once hostapd is back."""
     last = [0.0]
+    # Long enough for one whole exchange: a PEAP login goes through RADIUS and the DC, which under load takes seconds
+    # (associating again every 1.5 s restarted it before it ended, and the station was never admitted).
+    every, deadline = (6.0, 40.0) if enterprise(st.ssid) else (1.5, 20.0)
 
     def admitted() -> bool:
         if _authorised(lab, st):
             return True
-        if nudge and time.monotonic() - last[0] > 1.5:  # a new association: hostapd forgets it, then hears it again
+        if nudge and time.monotonic() - last[0] > every:  # a new association: hostapd forgets it, then hears it again
             lab.run(st.ap, ["hostapd_cli", "-i", st.ssid.port, "deauthenticate", st.mac], timeout=5)
             lab.run(st.node, ["wpa_cli", "-i", st.ifname, "reauthenticate"], timeout=5)
             last[0] = time.monotonic()
         return False
 
-    if not wait_for(admitted, 20, interval=0.2):
-        raise OfficeLabError(f"{st.node} was not admitted again on {st.ssid.name} within 20 s: see {st.ap}'s hostapd log")
+    if not wait_for(admitted, deadline, interval=0.2):
+        raise OfficeLabError(f"{st.node} was not admitted again on {st.ssid.name} within {deadline:.0f} s: see {st.ap}'s hostapd log")
 
 
 def _enterprise_ssids(site: Site) -> list[str]:
