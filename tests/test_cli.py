@@ -13,7 +13,7 @@ from tests.conftest import cli
 
 def test_validate_builtin_and_file(tmp_path: Path, default_site_text: str) -> None:
     result = cli("validate", "cabinet-martin")
-    assert result.returncode == 0 and "site cabinet-martin is valid" in result.stdout and "39 nodes" in result.stdout
+    assert result.returncode == 0 and "site cabinet-martin is valid" in result.stdout and "40 nodes" in result.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text(default_site_text.replace("subnet: 10.10.20.0/24", "subnet: 10.10.10.0/24").replace("kind: iot", "kind: iott", 1))
     result = cli("validate", str(bad))

@@ -101,13 +101,18 @@ def without(name: str, *paths: tuple[str, ...]) -> Site:
     """The built-in site ``name`` without the keys at ``paths``, loaded and validated.
 
     A path goes down the site file's mappings by key, and through a list by an item's ``name``:
-    ``("nodes", "srv-files", "services", "print")``."""
+    ``("nodes", "srv-files", "services", "print")``; its last name may be a list's item."""
     yaml = YAML(typ="rt")
     data = yaml.load(builtin_sites()[name].read_text(encoding="utf-8"))
     for *head, last in paths:
         node = data
         for key in head:
             node = next(item for item in node if item["name"] == key) if isinstance(node, list) else node[key]
+        if isinstance(node, list):
+            kept = [item for item in node if item["name"] != last]
+            assert len(kept) < len(node), f"{name} has no {'.'.join((*head, last))}"
+            node[:] = kept
+            continue
         assert last in node, f"{name} has no {'.'.join((*head, last))}"
         del node[last]
     text = io.StringIO()

@@ -18,16 +18,11 @@ from officelab.site.model import Site
 SITE = load_site("cabinet-martin")
 SMALL = load_site("tpe")
 """The small site: the internet box's faults apply to it, not to the default site (it has no box)."""
-ENTERPRISE_WIFI = load_site(Path(__file__).parents[1] / "domains" / "wireless" / "enterprise_site.yaml")
-"""WPA2-Enterprise's RADIUS faults apply to a site with such an SSID: the default site has none yet."""
-ELSEWHERE = {"radius-secret-mismatch": ENTERPRISE_WIFI, "radius-server-stopped": ENTERPRISE_WIFI}
 TYPES = engine.catalogue()
 
 
 def site_of(kind: str) -> Site:
-    """The default site, or the small one for a type that applies only there (or the one named for it)."""
-    if kind in ELSEWHERE:
-        return ELSEWHERE[kind]
+    """The default site, or the small one for a type that applies only there."""
     return SITE if TYPES[kind][1].candidates(SITE) else SMALL
 
 
@@ -55,7 +50,7 @@ def test_each_type_is_documented_and_applies_to_the_default_site(kind: str) -> N
     site = site_of(kind)
     candidates = cls.candidates(site)
     assert candidates, f"{kind} applies to the default site (or, for the box's, to tpe)"
-    assert site is SITE or TYPES[kind][0] == "box" or kind in ELSEWHERE, f"{kind} applies to the default site"
+    assert site is SITE or TYPES[kind][0] == "box", f"{kind} applies to the default site"
     for fault in candidates:
         assert fault.problems(site) == []
 

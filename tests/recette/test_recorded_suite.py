@@ -90,12 +90,15 @@ def _intended(row: dict[str, Any]) -> dict[str, Any]:
 def _new(check_id: str) -> bool:
     """Checks added since: the trunks (a pulled trunk is one root cause), flows into a zone of DHCP hosts only, the
     managed switches' command line, configuration and saved configuration, mail, the user VPN, the Wi-Fi stations'
-    admission, and the internet box's admin page, DHCP range and planned port forward, with the DNS record of the host
-    it reaches (tpe's pc-bureau, now reserved)."""
+    admission and WPA2-Enterprise logins, the laptop that logs in by 802.1X (cabinet-martin's portable-1), and the
+    internet box's admin page, DHCP range and planned port forward, with the DNS record of the host it reaches (tpe's
+    pc-bureau, now reserved)."""
     return (
-        check_id.startswith(("trunk:", "cli:", "conf:", "saved:", "mail:", "box:", "vpn:", "wifi:", "wifi-refused:"))
+        check_id.startswith(("trunk:", "cli:", "conf:", "saved:", "mail:", "box:", "vpn:", "wifi:", "wifi-refused:", "wifi-login:"))
+        or check_id.startswith("wifi-disabled:")
         or (check_id.startswith("flow:") and "->guests:" in check_id)
-        or check_id in ("forward:site-web", "dnsrec:pc-bureau")
+        or check_id in ("forward:site-web", "dnsrec:pc-bureau", *(f"{c}:portable-1" for c in ("gw", "dns")))
+        or check_id in ("link:portable-1:wlan0", "ip:portable-1:wlan0")
     )
 
 

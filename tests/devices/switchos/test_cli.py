@@ -977,7 +977,7 @@ def test_ssid_on_the_radio_must_exist(ap: Rig) -> None:
     typed(s, "conf t", "interface Dot11Radio0")
     assert s.run("ssid Inconnu").output.startswith("% SSID Inconnu is not configured")
     typed(s, "no ssid Cabinet-Invites")
-    assert ap.switch.config.radio_ssids["Dot11Radio0"] == ["Cabinet-Martin"]
+    assert ap.switch.config.radio_ssids["Dot11Radio0"] == ["Cabinet-Martin", "Cabinet-Martin-Pro"]
 
 
 # ---------------------------------------------------------------------------------------------- the management socket

@@ -21,6 +21,8 @@ WITHOUT_DIRECTORY = (
     ("nodes", "srv-files", "services", "print"),
     ("backups",),
     ("vpn", "login"),
+    ("wireless",),  # WPA2-Enterprise asks the directory through RADIUS
+    ("nodes", "ap-1", "cli", "ssids", "Cabinet-Martin-Pro"),
 )
 
 

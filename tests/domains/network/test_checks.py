@@ -28,7 +28,7 @@ OBJECTS = ["prn-1", "cam-entree", "cam-archives", "thermostat", "chauffage", "ec
 FIXED = [*SERVERS, "pc-admin", "pc-direction", "prn-1", "cam-entree", "cam-archives"]  # an address, or a reservation
 HOSTS = [
     *SERVERS, *OBJECTS, "pc-admin", "pc-accueil", "pc-compta-1", "pc-compta-2", "pc-compta-3", "pc-paie", "pc-direction", "laptop-1",
-    "tablet-1", "guest-1", "phone-101", "phone-102", "phone-104",
+    "tablet-1", "guest-1", "portable-1", "phone-101", "phone-102", "phone-104",
 ]  # fmt: skip
 
 
@@ -39,9 +39,9 @@ def test_network_checks_are_sound(name: str) -> None:
 
 def test_every_host_of_cabinet_martin_is_checked_bottom_up() -> None:
     checks, ctx = alone("network"), derivation("cabinet-martin")
-    assert len(checks) == 170
+    assert len(checks) == 174
     assert family(checks, "trunk:") == {"trunk:sw-core:ge1", "trunk:sw-floor:ge24", "trunk:ap-1:uplink", "trunk:inet-sw:p1"}
-    wlan = {"tablet-1", "guest-1"}
+    wlan = {"tablet-1", "guest-1", "portable-1"}
     assert family(checks, "link:") == {f"link:{h}:{'wlan0' if h in wlan else 'eth0'}" for h in HOSTS}
     assert family(checks, "ip:") == {f"ip:{h}:{'wlan0' if h in wlan else 'eth0'}" for h in HOSTS}
     assert family(checks, "gw:") == {f"gw:{h}" for h in HOSTS}

@@ -39,9 +39,10 @@ def test_stations_are_the_nodes_cabled_to_a_secured_ssid() -> None:
     assert wrong_key(found[0]) != psk_key(found[0].passphrase, "Staff")
 
 
-def test_default_site_has_its_staff_tablet_on_the_psk_ssid_and_not_the_guest() -> None:
+def test_default_site_has_its_staff_tablet_on_the_psk_ssid_its_laptop_on_802_1x_and_not_the_guest() -> None:
     site = load_site("cabinet-martin")
-    assert [(s.node, s.ssid.name) for s in stations(site)] == [("tablet-1", "Cabinet-Martin")]
+    found = [(s.node, s.ssid.name, s.user) for s in stations(site)]
+    assert found == [("tablet-1", "Cabinet-Martin", ""), ("portable-1", "Cabinet-Martin-Pro", "sleroy")]
 
 
 def test_a_station_may_be_given_its_own_passphrase() -> None:
