@@ -62,6 +62,7 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("box", "the internet box of a small business or a home: its admin page, port forwards, DHCP, Wi-Fi settings"),
     Domain("vpn", "the user VPN: OpenVPN server, per-lab CA and certificates, remote workers' tunnels"),
     Domain("wireless", "Wi-Fi admission: WPA2/WPA3-Personal and WPA2-Enterprise (FreeRADIUS on the DC) by 802.1X, stations' supplicants"),
+    Domain("desk", "the service desk: tickets with ITIL priority, life cycle, escalation and SLA clocks"),
 )
 """The registry, in dependency order: a domain may use the facts and checks of the domains above it."""
 

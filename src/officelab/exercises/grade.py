@@ -84,8 +84,16 @@ def seconds(duration: str | None) -> float | None:
     return float(duration.rstrip("smhd")) * unit
 
 
-def compute(record: ExerciseRecord, v: Variant, statuses: dict[str, str], entries: list[Entry], now: float | None = None) -> GradeSheet:
-    """The grade sheet for the lab's state now (``statuses``: the goal site's recette, check id → status)."""
+def compute(
+    record: ExerciseRecord,
+    v: Variant,
+    statuses: dict[str, str],
+    entries: list[Entry],
+    now: float | None = None,
+    desk: dict[str, tuple[float, str]] | None = None,
+) -> GradeSheet:
+    """The grade sheet for the lab's state now (``statuses``: the goal site's recette, check id → status; ``desk``:
+    what the exercise's ticket evidences, criterion → score and evidence)."""
     scenario = v.scenario
     now = now or time.time()
     goals: list[GoalGrade] = []
@@ -108,7 +116,7 @@ def compute(record: ExerciseRecord, v: Variant, statuses: dict[str, str], entrie
     method_earned = round(sum(item.score for item in method) * METHOD_POINTS / len(method) * goal_share, 2)
     by_key = {item.key: item for item in method}
     policy_share = regression_earned / reg.points if reg.points else goal_share
-    criteria = _criteria(scenario.criteria, goals, by_key, goal_share, (policy_share, regressions))
+    criteria = _criteria(scenario.criteria, goals, by_key, goal_share, (policy_share, regressions), desk or {})
     maximum = sum(g.points for g in goals) + reg.points + METHOD_POINTS
     total = max(0.0, round(sum(g.earned for g in goals) + regression_earned + method_earned - hints_cost, 2))
     end = record.submitted_at or now
@@ -145,15 +153,23 @@ def compute(record: ExerciseRecord, v: Variant, statuses: dict[str, str], entrie
 
 
 def _criteria(
-    trained: list[str], goals: list[GoalGrade], method: dict[str, MethodItem], goal_share: float, policy: tuple[float, list[str]]
+    trained: list[str],
+    goals: list[GoalGrade],
+    method: dict[str, MethodItem],
+    goal_share: float,
+    policy: tuple[float, list[str]],
+    desk: dict[str, tuple[float, str]],
 ) -> list[CriterionGrade]:
     known = catalogue().criteria
-    ids = list(dict.fromkeys([c for g in goals for c in g.criteria] + list(trained)))
+    ids = list(dict.fromkeys([c for g in goals for c in g.criteria] + list(trained) + list(desk)))
     grades = []
     for cid in ids:
         criterion = known[cid]
         scored = [g for g in goals if cid in g.criteria]
-        if cid in METHOD_CRITERIA:
+        if cid in desk:
+            score, evidence = desk[cid]
+            evidence = f"ticket : {evidence}"
+        elif cid in METHOD_CRITERIA:
             items = [method[k] for k in METHOD_CRITERIA[cid]]
             score = min(i.score for i in items)
             evidence = " ; ".join(f"{i.title} : {i.explanation}" for i in items)

@@ -129,6 +129,26 @@ class Regressions(Model):
     per_check: int = Field(default=2, ge=1, le=100, description="points lost per check that passed at the start and fails now")
 
 
+class TicketExpect(Model):
+    """How the trainer expects the ticket to be worked: its qualification, and whether it must go to N2."""
+
+    urgency: int | None = Field(default=None, ge=1, le=5)
+    impact: int | None = Field(default=None, ge=1, le=5)
+    category: str | None = None
+    escalate: bool = False
+
+
+class TicketBrief(Model):
+    """The briefing as the service desk receives it: a ticket opened at the start, in the user's words (the learner
+    qualifies it, works it, documents the solution and closes it)."""
+
+    requester: str = Field(description="a user of the site's directory")
+    category: str = Field(description="one of the desk's categories, as the call was first sorted")
+    urgency: int = Field(default=3, ge=1, le=5, description="as the user says it")
+    impact: int = Field(default=3, ge=1, le=5, description="as first noted (the learner qualifies it)")
+    expect: TicketExpect = Field(default_factory=TicketExpect)
+
+
 class Scenario(Model):
     """An exercise: a customer's request on a site, the start state, the goals, and how it is graded."""
 
@@ -148,3 +168,4 @@ class Scenario(Model):
     method: Method = Field(default_factory=Method)
     regressions: Regressions = Field(default_factory=Regressions)
     solution: list[SolutionStep] = Field(min_length=1, max_length=50)
+    ticket: TicketBrief | None = Field(default=None, description="the briefing opened as a ticket in the desk")

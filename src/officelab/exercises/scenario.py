@@ -18,6 +18,7 @@ from officelab.criteria import catalogue
 from officelab.exercises import patch
 from officelab.exercises.evidence import DECIDED
 from officelab.exercises.model import Scenario
+from officelab.exercises.ticketing import ticket_problems
 from officelab.exercises.variables import DEFAULT_SEED, Unrendered, combinations, draw, render
 from officelab.faults import engine
 from officelab.faults.model import Fault
@@ -262,6 +263,8 @@ def build(loaded: ScenarioFile, learner: str, seed: str, values: dict[str, Any])
             for i, s in enumerate(rendered.solution)
             if s.on is not None and s.on not in nodes
         ]
+    if start_site is not None and rendered.ticket is not None:
+        found += ticket_problems(start_site, rendered.ticket)
     goal_checks: dict[str, list[str]] = {}
     if goal_site is not None:
         ids = [c.id for c in _checks(goal_text, f"{rendered.site} (goal of {rendered.id})")]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from officelab.core.errors import OfficeLabError
-from officelab.exercises import journal, store
+from officelab.exercises import journal, store, ticketing
 from officelab.exercises.grade import GradeSheet, compute
 from officelab.exercises.model import Hint
 from officelab.exercises.scenario import ScenarioFile, Variant, goal_suite, load_scenario, variant
@@ -73,6 +73,8 @@ def start(
         baseline={o.check.id: o.status.value for o in result.outcomes},
         class_name=class_name,
     )
+    if v.scenario.ticket is not None:
+        record.ticket = ticketing.open_for(v.scenario, v.start_site, learner)
     record.save()
     passing = [f"{g}: {c}" for g, ids in v.goal_checks.items() for c in ids if record.baseline.get(c) == "pass"]
     return record, passing
@@ -169,7 +171,8 @@ def grade(lab_name: str, db: str | None = None) -> tuple[GradeSheet, SuiteResult
     if not lab_is_up(lab_name):
         raise OfficeLabError(f"lab {lab_name} is not up: grading runs the recette on the learner's lab")
     result = run_on_lab(lab, goal_suite(v))
-    sheet = compute(record, v, {o.check.id: o.status.value for o in result.outcomes}, journal.read(lab_name))
+    desk = ticketing.evidence(record.ticket, v.scenario.ticket) if record.ticket is not None and v.scenario.ticket is not None else None
+    sheet = compute(record, v, {o.check.id: o.status.value for o in result.outcomes}, journal.read(lab_name), desk=desk)
     (exercise_dir(lab_name) / "grade.json").write_text(json.dumps(sheet.to_dict(), indent=2, ensure_ascii=False))
     from officelab.exercises import gradebook  # SQLAlchemy takes 0.4 s to import: only grading needs it
 

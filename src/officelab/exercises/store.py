@@ -41,6 +41,7 @@ class ExerciseRecord:
     hints: list[int] = field(default_factory=list)  # indexes of the hints shown, in order
     submitted_at: float | None = None
     class_name: str = ""
+    ticket: int | None = None  # the briefing's ticket in the desk
 
     def save(self) -> None:
         folder = exercise_dir(self.lab)

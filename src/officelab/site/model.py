@@ -23,6 +23,7 @@ from officelab.core.model import PORT_PATTERN, DomainName, Duration, IfName, Mac
 from officelab.domains.automation.model import Automation
 from officelab.domains.backup.model import BackupJob
 from officelab.domains.box.model import BoxService
+from officelab.domains.desk.model import Desk
 from officelab.domains.directory.model import Directory
 from officelab.domains.files.model import FilesService
 from officelab.domains.firewall.model import FirewallService
@@ -348,6 +349,7 @@ class Site(Model):
     mail: Mail | None = None
     vpn: Vpn | None = None
     wireless: Wireless | None = None
+    desk: Desk | None = None
 
     @field_validator("nodes")
     @classmethod
