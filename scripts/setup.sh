@@ -13,7 +13,7 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-x fonts-dejavu-core ffmpeg
           kamailio baresip-core rtpengine-daemon tini tftpd-hpa tftp-hpa
           chromium chromium-driver
-          hostapd wpasupplicant freeradius freeradius-utils openvpn postfix dovecot-imapd s-nail
+          hostapd wpasupplicant freeradius freeradius-utils openvpn postfix dovecot-imapd s-nail poppler-utils
           postgresql)  # PostgreSQL: the desk's and the gradebook's test against a real server (never started on the host)
 # The workbench's front-end libraries come from the npm registry (web/package-lock.json): Node.js if it is missing.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)
