@@ -13,7 +13,8 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-x fonts-dejavu-core ffmpeg
           kamailio baresip-core rtpengine-daemon tini tftpd-hpa tftp-hpa
           chromium chromium-driver
-          hostapd wpasupplicant freeradius freeradius-utils openvpn postfix dovecot-imapd s-nail)
+          hostapd wpasupplicant freeradius freeradius-utils openvpn postfix dovecot-imapd s-nail poppler-utils
+          postgresql)  # PostgreSQL: the desk's and the gradebook's test against a real server (never started on the host)
 # The workbench's front-end libraries come from the npm registry (web/package-lock.json): Node.js if it is missing.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
@@ -40,7 +41,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     for pair in nginx:nginx-light unbound:unbound samba-ad-dc:samba-ad-dc smbd:samba nmbd:samba winbind:winbind \
                 cups:cups cups-browsed:cups-filters avahi-daemon:avahi-daemon ssh:openssh-server mosquitto:mosquitto kamailio:kamailio \
                 rtpengine-daemon:rtpengine-daemon tftpd-hpa:tftpd-hpa hostapd:hostapd freeradius:freeradius \
-                openvpn:openvpn postfix:postfix dovecot:dovecot-imapd; do
+                openvpn:openvpn postfix:postfix dovecot:dovecot-imapd postgresql:postgresql; do
       if printf '%s\n' "${missing[@]}" | grep -qx "${pair#*:}"; then
         systemctl disable --now "${pair%%:*}" >/dev/null 2>&1 || true
       fi

@@ -1,6 +1,7 @@
-"""The desk on a live exercise: the briefing opens as a ticket; the learner takes it, qualifies it, diagnoses and fixes
-on the lab, documents each step and the solution, attaches the recette that proves it, has it closed, writes the
-article; grading reads the ticket for the service-desk criteria."""
+"""The desk on a live exercise: the briefing opens as a ticket; the learner takes it, attaches the recette before,
+qualifies it, diagnoses and fixes on the lab, documents each step and the solution, attaches the recette after, has
+it closed, writes the article; the intervention report shows the commands typed and the recette before and after;
+grading reads the ticket for the service-desk criteria."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def test_a_learner_works_the_exercises_ticket_from_opening_to_closing(started: i
     shown = cli("desk", "ticket", "show", number, "--lab", LEARNER, check=True).stdout
     assert "pdurand" in shown and "nouveau" in shown and "3 × 1 → priorité 2" in shown, shown
     desk("take", number)
+    before = desk("attach", number, "--recette")  # the recette before: the queue's print check fails
+    assert "print:Compta:amartin" in before, before
     desk("qualify", number, "--impact", "3")
     desk("followup", number, "lpstat -p Compta : la file est suspendue (« disabled »)", "--minutes", "5")
     exercise.solve(LEARNER)  # the fix, typed on srv-files and journaled (the grade's goals say it worked)
@@ -45,6 +48,9 @@ def test_a_learner_works_the_exercises_ticket_from_opening_to_closing(started: i
     assert "recette:" in attached and "failing" not in attached, attached
     cli("desk", "ticket", "close", number, "--satisfaction", "5", "--lab", LEARNER, "--as", "pdurand", check=True)
     cli("desk", "kb", "from-ticket", number, "--cause", "file d'impression suspendue", "--as", LEARNER, check=True)
+    report = cli("desk", "ticket", "report", number, "--lab", LEARNER, "--html", "/dev/stdout", check=True).stdout
+    assert "Fiche d'intervention n° " + number in report and "cupsenable Compta" in report, "the commands typed on the lab"
+    assert "print:Compta:amartin" in report and "tout passe" in report, "the recette before (failing) and after"
     with session() as db:
         t = get(db, started)
         assert (t.status, t.impact, t.priority, t.assignee) == ("closed", 3, 3, LEARNER)

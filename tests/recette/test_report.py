@@ -107,3 +107,15 @@ def test_not_built_checks_and_localised_causes_are_in_every_report(result: Suite
     report.write_html(result, tmp_path / "r.html", "en")
     page = (tmp_path / "r.html").read_text()
     assert "sw-floor:ge2" in page and "no third phone can hold the extension busy" in page
+
+
+def test_the_customers_proces_verbal_lists_the_failures_as_reservations(result: SuiteResult) -> None:
+    page = report.render_html(result, "fr", customer="Cabinet <Martin>")
+    assert "Procès-verbal de recette — Cabinet &lt;Martin&gt;" in page and "avec les réserves suivantes" in page
+    failed = [o.check.id for o in result.outcomes if o.status.value == "fail"]
+    assert failed and all(f"<code>{i}</code>" in page for i in failed) and "lu et approuvé" in page
+    passed = SuiteResult(
+        site=result.site, lab=result.lab, started=result.started, outcomes=[o for o in result.outcomes if o.status.value == "pass"]
+    )
+    assert "sans réserve" in report.render_html(passed, "fr", customer="Cabinet Martin")
+    assert "Procès-verbal" not in report.render_html(result, "fr"), "without a customer, the technician's report"

@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
-from officelab.api import accounts, exercising, labwork
+from officelab.api import accounts, desking, exercising, labwork
 from officelab.api.auth import Credentials, LabName, Trainer, Who, learner_mode
 from officelab.api.console import console, open_consoles
 from officelab.core.errors import LabError, OfficeLabError, SiteInvalid
@@ -56,6 +56,7 @@ def create_app(store: Engine | None = None) -> FastAPI:
     app.add_api_websocket_route("/api/labs/{lab}/nodes/{node}/console", console)
     app.include_router(labwork.router)
     app.include_router(exercising.router)
+    app.include_router(desking.router)
 
     @app.exception_handler(OfficeLabError)
     async def refused(request: Request, error: OfficeLabError) -> JSONResponse:

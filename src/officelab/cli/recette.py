@@ -6,6 +6,7 @@ files are checked before anything runs."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,9 @@ def check(
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML (for CI).")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the printable acceptance report (HTML).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Report language: fr or en.")] = "fr",
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Make the HTML report the customer's procès-verbal (reservations, signatures).")
+    ] = None,
     here: Annotated[Path | None, typer.Option("--here", help="Field mode: run this plan of probes from this machine.")] = None,
     design: Annotated[
         Path | None,
@@ -59,7 +63,10 @@ def check(
     from officelab.recette.run import load_plan, run_here, run_on_lab, select
     from officelab.recette.secrets import Masker, secret_values
 
-    reports = ((json_file, "--json", report.write_json), (junit, "--junit", report.write_junit), (html, "--html", report.write_html))
+    if customer is not None and html is None:
+        fail("--customer makes the --html report the customer's procès-verbal: add --html FILE", 2)
+    pv = partial(report.write_html, customer=customer)
+    reports = ((json_file, "--json", report.write_json), (junit, "--junit", report.write_junit), (html, "--html", pv))
     for path, option, _ in reports:
         if path is not None:
             writable_file(path, option)

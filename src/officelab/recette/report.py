@@ -44,6 +44,12 @@ WORDS = {
         "received": "Reçu",
         "none": "Aucun critère n'est couvert",
         "not_built": "Vérifications impossibles à construire sur ce site",
+        "pv": "Procès-verbal de recette",
+        "customer": "Client",
+        "accepted": "La réception est prononcée sans réserve.",
+        "reserved": "La réception est prononcée avec les réserves suivantes, à lever par le prestataire :",
+        "sign_tech": "Pour le prestataire (nom, date, signature)",
+        "sign_customer": "Pour le client (nom, date, signature, « lu et approuvé »)",
     },
     "en": {
         "title": "Acceptance test",
@@ -70,6 +76,12 @@ WORDS = {
         "received": "Received",
         "none": "No criterion is covered",
         "not_built": "Checks that cannot be built on this site",
+        "pv": "Acceptance certificate",
+        "customer": "Customer",
+        "accepted": "The work is accepted without reservation.",
+        "reserved": "The work is accepted with the following reservations, to be lifted by the contractor:",
+        "sign_tech": "For the contractor (name, date, signature)",
+        "sign_customer": 'For the customer (name, date, signature, "read and approved")',
     },
 }
 MARK = {Status.PASS: "[green]✓[/]", Status.FAIL: "[red]✗[/]", Status.BLOCKED: "[yellow]–[/]"}
@@ -247,12 +259,14 @@ def render_junit(result: SuiteResult, lang: str = "en", reveal: bool = False) ->
     return document
 
 
-def write_html(result: SuiteResult, path: Path, lang: str = "en", reveal: bool = False) -> None:
-    path.write_text(render_html(result, lang, reveal), encoding="utf-8")
+def write_html(result: SuiteResult, path: Path, lang: str = "en", reveal: bool = False, customer: str | None = None) -> None:
+    path.write_text(render_html(result, lang, reveal, customer), encoding="utf-8")
 
 
-def render_html(result: SuiteResult, lang: str = "en", reveal: bool = False) -> str:
-    """The printable acceptance report (one page per competency, causes under the failed checks)."""
+def render_html(result: SuiteResult, lang: str = "en", reveal: bool = False, customer: str | None = None) -> str:
+    """The printable acceptance report (one page per competency, causes under the failed checks); for a
+    ``customer``, the procès-verbal: accepted without reservation, or with the failed checks as reservations, and
+    the contractor's and the customer's signature blocks."""
     result = shown(result, reveal)
     env = Environment(loader=PackageLoader("officelab.recette", "templates"), autoescape=select_autoescape(["html", "j2"]))
     cat = catalogue()
@@ -266,5 +280,6 @@ def render_html(result: SuiteResult, lang: str = "en", reveal: bool = False) -> 
         when=time.strftime("%Y-%m-%d %H:%M", time.localtime(result.started)),
         roots=result.roots(),
         failed=[o for o in result.outcomes if o.status is Status.FAIL],
+        customer=customer,
     )
     return page

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.output import DEFAULT_LAB, LabOption, out
+from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, fail, ok, out, writable_file
 from officelab.domains.desk.console import SiteOption, context
 from officelab.domains.desk.facts import categories
 from officelab.domains.desk.kb_cli import kb_app
@@ -26,3 +30,36 @@ def list_categories(lab: LabOption = DEFAULT_LAB, site: SiteOption = None) -> No
     ctx = context(lab, site, None)
     for name in categories(ctx.desk):
         out.print(Text(name))
+
+
+@desk_app.command("quote")
+def quote(
+    site: SiteArgument = None,
+    html: Annotated[Path | None, typer.Option(help="Write the quote as HTML.")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Print it to PDF (headless Chromium).")] = None,
+    prices: Annotated[Path | None, typer.Option(help="The company's price list (default: the built-in one).")] = None,
+    customer: Annotated[str, typer.Option(help="The customer's name (default: the site's).")] = "",
+) -> None:
+    """A quote (devis) for building the site: its equipment, cabling and licences, the labour, VAT."""
+    from officelab.domains.desk.quote import load_prices, make_quote, money, render_quote
+    from officelab.domains.desk.report import print_pdf
+    from officelab.site.loader import load_site
+
+    for path, option in ((html, "--html"), (pdf, "--pdf")):
+        if path is not None:
+            writable_file(path, option)
+    found = make_quote(load_site(site or "cabinet-martin"), load_prices(prices))
+    table = Table("désignation", "qté", "P.U. HT", "montant HT")
+    for line in [*found.equipment, *found.labour]:
+        add_row(table, line.label, str(line.quantity), money(line.unit), money(line.amount))
+    out.print(table)
+    out.print(Text(f"Total HT {money(found.net)} — TVA {found.vat_rate} % {money(found.vat)} — Total TTC {money(found.total)}"))
+    text = render_quote(found, customer)
+    if html is not None:
+        html.write_text(text, encoding="utf-8")
+        ok(f"quote: {html}")
+    if pdf is not None:
+        print_pdf(text, pdf.resolve())
+        ok(f"quote: {pdf}")
+    if html is None and pdf is None and not found.equipment:
+        fail("the site has no equipment to quote", 1)

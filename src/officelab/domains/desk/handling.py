@@ -26,7 +26,7 @@ from officelab.domains.desk.facts import (
     priority,
 )
 from officelab.domains.desk.model import Desk
-from officelab.domains.desk.tickets import Event, Ticket, events, get, pauses, record
+from officelab.domains.desk.tickets import DeskConflict, Event, Ticket, events, get, pauses, record
 from officelab.site.model import Site
 
 
@@ -142,9 +142,7 @@ def _technician_level(ctx: Context, name: str) -> str | None:
 def _load(db: Session, ticket_id: int, version: int | None) -> Ticket:
     ticket = get(db, ticket_id)
     if version is not None and ticket.version != version:
-        raise OfficeLabError(
-            f"ticket {ticket_id} is at version {ticket.version}, not {version}: it changed since it was read; read it again"
-        )
+        raise DeskConflict(f"ticket {ticket_id} is at version {ticket.version}, not {version}: it changed since it was read; read it again")
     return ticket
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out
+from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out, writable_file
 from officelab.domains.desk import handling as h
 from officelab.domains.desk.console import AsOption, DbOption, Number, SiteOption, VersionOption, act, clock_text, context, when
 from officelab.domains.desk.facts import LEVELS_FR, OPEN, STATUS_FR, Status
@@ -290,3 +291,48 @@ def attach(
     data = {"checks": len(result.outcomes), "failed": failed, "duration": round(result.duration, 2)}
     act(db, lambda s: h.attach(s, ctx, number, "recette", summary, data))
     ok(f"ticket {number}: {summary}" + (f" (failing: {', '.join(failed)})" if failed else ""))
+
+
+@ticket_app.command("report")
+def report(
+    number: Number,
+    html: Annotated[Path | None, typer.Option(help="Write the intervention report as HTML.")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Print it to PDF (headless Chromium).")] = None,
+    company: Annotated[str, typer.Option(help="The customer's name (default: the site's).")] = "",
+    lab: LabOption = DEFAULT_LAB,
+    site: SiteOption = None,
+    db: DbOption = None,
+) -> None:
+    """The intervention report (fiche d'intervention): request, findings, work done with the commands typed on the
+    lab while the ticket was worked, the recette before and after, signatures."""
+    from officelab.domains.desk.report import Command, print_pdf, render_intervention
+    from officelab.exercises import journal
+
+    if html is None and pdf is None:
+        fail("say where to write it: --html FILE and/or --pdf FILE", 2)
+    for path, option in ((html, "--html"), (pdf, "--pdf")):
+        if path is not None:
+            writable_file(path, option)
+    ctx = context(lab, site, None, reading=True)
+
+    def read(s: Any) -> tuple[Ticket, list[Any]]:
+        t = _in(s, lab, number)
+        return t, h.history(s, number)
+
+    t, lines = act(db, read)
+    start, end = t.owned_at or t.opened_at, t.solved_at or time.time()
+    typed = [Command(e.ts, e.node, e.command, e.exit) for e in journal.read(lab) if start <= e.ts <= end and e.via != "officelab"]
+    text = render_intervention(t, lines, ctx.site, typed, company)
+    if html is not None:
+        html.write_text(text, encoding="utf-8")
+        ok(f"intervention report of ticket {number}: {html}")
+    if pdf is not None:
+        print_pdf(text, pdf.resolve())
+        ok(f"intervention report of ticket {number}: {pdf}")
+
+
+def _in(s: Any, lab: str, number: int) -> Ticket:
+    t = get(s, number)
+    if t.lab != lab:
+        fail(f"ticket {number} is lab {t.lab}'s, not {lab}'s (add --lab {t.lab})", 2)
+    return t
