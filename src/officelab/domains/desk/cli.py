@@ -63,3 +63,29 @@ def quote(
         ok(f"quote: {pdf}")
     if html is None and pdf is None and not found.equipment:
         fail("the site has no equipment to quote", 1)
+
+
+@desk_app.command("netdoc")
+def netdoc(
+    site: SiteArgument = None,
+    html: Annotated[Path | None, typer.Option(help="Write the network documentation as HTML.")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Print it to PDF (headless Chromium).")] = None,
+    customer: Annotated[str, typer.Option(help="The customer's name (default: the site's).")] = "",
+) -> None:
+    """The network documentation of a site, from its design: diagram, addressing plan, hosts, port maps, firewall."""
+    from officelab.domains.desk.netdoc import render_network
+    from officelab.domains.desk.report import print_pdf
+    from officelab.site.loader import load_site
+
+    if html is None and pdf is None:
+        fail("say where to write it: --html FILE and/or --pdf FILE", 2)
+    for path, option in ((html, "--html"), (pdf, "--pdf")):
+        if path is not None:
+            writable_file(path, option)
+    text = render_network(load_site(site or "cabinet-martin"), customer)
+    if html is not None:
+        html.write_text(text, encoding="utf-8")
+        ok(f"network documentation: {html}")
+    if pdf is not None:
+        print_pdf(text, pdf.resolve())
+        ok(f"network documentation: {pdf}")
