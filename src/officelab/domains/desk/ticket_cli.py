@@ -14,7 +14,7 @@ from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out,
 from officelab.domains.desk import handling as h
 from officelab.domains.desk.console import AsOption, DbOption, Number, SiteOption, VersionOption, act, clock_text, context, when
 from officelab.domains.desk.facts import LEVELS_FR, OPEN, STATUS_FR, Status
-from officelab.domains.desk.tickets import Ticket, get, search
+from officelab.domains.desk.tickets import Ticket, get, search, session
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status as CheckStatus
 from officelab.recette.run import run_on_lab
@@ -274,23 +274,46 @@ def attach(
     recette: Annotated[
         bool, typer.Option("--recette", help="Run the lab's recette on the ticket's checks (all if none) and attach it.")
     ] = False,
+    diagnose_from: Annotated[str | None, typer.Option("--diagnose-from", help="Diagnose from this node or AD user…")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="…towards this target, and attach the diagnosis.")] = None,
+    journal_: Annotated[bool, typer.Option("--journal", help="Attach the commands typed on the lab since the ticket was taken.")] = False,
     lab: LabOption = DEFAULT_LAB,
     author: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Attach evidence to the ticket: a recette run on the live lab."""
-    if not recette:
-        fail("say what to attach: --recette", 2)
-    target = Lab(lab)
+    """Attach evidence to the ticket from the live lab: a recette run, a diagnosis, the journal."""
+    if not (recette or journal_ or diagnose_from or target):
+        fail("say what to attach: --recette, --diagnose-from NODE --target TARGET, --journal", 2)
+    if (diagnose_from is None) != (target is None):
+        fail("a diagnosis needs both --diagnose-from and --target", 2)
+    live = Lab(lab)
     ctx = context(lab, None, author)
-    wanted = act(db, lambda s: set(get(s, number).check_list()))
-    checks = [c for c in derive_suite(target.site()) if not wanted or c.id in wanted]
-    result = run_on_lab(target, checks)
-    failed = sorted(o.check.id for o in result.outcomes if o.status is not CheckStatus.PASS)
-    summary = f"recette: {result.count(CheckStatus.PASS)}/{len(result.outcomes)} passed"
-    data = {"checks": len(result.outcomes), "failed": failed, "duration": round(result.duration, 2)}
-    act(db, lambda s: h.attach(s, ctx, number, "recette", summary, data))
-    ok(f"ticket {number}: {summary}" + (f" (failing: {', '.join(failed)})" if failed else ""))
+    ticket = act(db, lambda s: get(s, number))
+    evidence: list[tuple[str, str, dict[str, Any]]] = []
+    if recette:
+        wanted = set(ticket.check_list())
+        result = run_on_lab(live, [c for c in derive_suite(live.site()) if not wanted or c.id in wanted])
+        failed = sorted(o.check.id for o in result.outcomes if o.status is not CheckStatus.PASS)
+        data = {"checks": len(result.outcomes), "failed": failed, "duration": round(result.duration, 2)}
+        evidence.append(("recette", f"recette: {result.count(CheckStatus.PASS)}/{len(result.outcomes)} passed", data))
+    if diagnose_from is not None and target is not None:
+        from officelab.diagnosis.walk import diagnose
+
+        walk = diagnose(live, diagnose_from, target)
+        said = f"diagnostic {walk.source} → {walk.target} : " + (f"{walk.where} — {walk.cause_fr}" if walk.found else "rien de cassé")
+        evidence.append(("diagnosis", said, {"found": walk.found, "where": walk.where, "probes": walk.probes}))
+    if journal_:
+        from officelab.exercises import journal
+
+        since = ticket.owned_at or ticket.opened_at
+        typed = [{"at": e.ts, "node": e.node, "command": e.command, "exit": e.exit} for e in journal.read(lab) if e.ts >= since]
+        evidence.append(("journal", f"journal : {len(typed)} commande(s) depuis la prise en charge", {"commands": typed}))
+    with session(db) as s:  # all of it in one transaction
+        for what, summary, found in evidence:
+            h.attach(s, ctx, number, what, summary, found)
+    for _, summary, found in evidence:
+        failed = [str(i) for i in found.get("failed") or ()]
+        ok(f"ticket {number}: {summary}" + (f" (failing: {', '.join(failed)})" if failed else ""))
 
 
 @ticket_app.command("report")
