@@ -24,7 +24,7 @@ demo: setup
 test: setup
 	bash scripts/run-tests.sh
 
-# Every fault type of the catalogue, live on the default site (about 35 minutes for the 52 types); `make test` runs a sample.
+# Every fault type of the catalogue, live on the default site (67 types; about 35 minutes when it had 52, not re-run since); `make test` runs a sample.
 test-faults: setup
 	OFFICELAB_ALL_FAULTS=1 $(PYTEST) -q tests/live/test_faults.py
 

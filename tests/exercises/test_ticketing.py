@@ -39,25 +39,25 @@ def test_a_ticket_naming_what_the_site_has_not_is_a_scenario_problem() -> None:
     assert [p.path for p in problems] == [("ticket", "requester"), ("ticket", "category")]
 
 
-def work(url: str, number: int, *, impact: int, escalate: bool, article: bool) -> None:
-    ctx = h.Context(author="alice", site=variant(SCENARIO, "alice").start_site, lab="alice")
+def work(url: str, number: int, learner: str, *, impact: int, escalate: bool, article: bool) -> None:
+    ctx = h.Context(author=learner, site=variant(SCENARIO, learner).start_site, lab=learner)
     with session(url) as db:
         h.take(db, ctx, number)
         h.qualify(db, ctx, number, impact=impact)
         h.follow_up(db, ctx, number, "lpstat -p Compta : file suspendue", minutes=5)
         if escalate:
             h.escalate(db, ctx, number, "je ne sais pas relancer la file")
-            h.take(db, h.Context(author="n2", site=ctx.site, lab="alice"), number)
+            h.take(db, h.Context(author="n2", site=ctx.site, lab=learner), number)
         h.solve(db, ctx, number, "File Compta réactivée (cupsenable Compta) ; impression vérifiée", minutes=5)
         h.close(db, ctx, number, satisfaction=5)
         if article:
-            kb.from_ticket(db, "alice", number, cause="file suspendue")
+            kb.from_ticket(db, learner, number, cause="file suspendue")
 
 
 def test_a_ticket_worked_as_expected_evidences_its_criteria(url: str) -> None:
     v = variant(SCENARIO, "alice")
     number = ticketing.open_for(v.scenario, v.start_site, "alice", url)
-    work(url, number, impact=3, escalate=False, article=True)
+    work(url, number, "alice", impact=3, escalate=False, article=True)
     assert v.scenario.ticket is not None
     found = ticketing.evidence(number, v.scenario.ticket, url)
     assert {c: s for c, (s, _) in found.items()} == {"TAI-CP9-C1": 1.0, "TAI-CP9-C2": 1.0, "TAI-CP9-C3": 1.0, "TAI-CP10-C4": 1.0}
@@ -73,7 +73,7 @@ def test_a_ticket_worked_as_expected_evidences_its_criteria(url: str) -> None:
 def test_a_ticket_worked_badly_shows_where(url: str) -> None:
     v = variant(SCENARIO, "bob")
     number = ticketing.open_for(v.scenario, v.start_site, "bob", url)
-    work(url, number, impact=1, escalate=True, article=False)
+    work(url, number, "bob", impact=1, escalate=True, article=False)
     assert v.scenario.ticket is not None
     found = ticketing.evidence(number, v.scenario.ticket, url)
     assert found["TAI-CP9-C1"][0] == pytest.approx(2 / 3) and "attendu" in found["TAI-CP9-C1"][1], "impact left at 1"

@@ -38,14 +38,14 @@ def test_a_learner_works_the_exercises_ticket_from_opening_to_closing(started: i
     shown = cli("desk", "ticket", "show", number, "--lab", LEARNER, check=True).stdout
     assert "pdurand" in shown and "nouveau" in shown and "3 × 1 → priorité 2" in shown, shown
     desk("take", number)
-    before = desk("attach", number, "--recette")  # the recette before: the queue's print check fails
-    assert "print:Compta:amartin" in before, before
+    before = desk("attach", number, "--recette", "--diagnose-from", "amartin", "--target", "print:Compta:amartin")
+    assert "print:Compta:amartin" in before and "diagnostic amartin" in before, before  # the recette before fails
     desk("qualify", number, "--impact", "3")
     desk("followup", number, "lpstat -p Compta : la file est suspendue (« disabled »)", "--minutes", "5")
     exercise.solve(LEARNER)  # the fix, typed on srv-files and journaled (the grade's goals say it worked)
     desk("solve", number, "File Compta réactivée sur srv-files (cupsenable Compta), impression vérifiée", "--minutes", "5")
-    attached = desk("attach", number, "--recette")
-    assert "recette:" in attached and "failing" not in attached, attached
+    attached = desk("attach", number, "--recette", "--journal")
+    assert "recette:" in attached and "failing" not in attached and "commande(s)" in attached, attached
     cli("desk", "ticket", "close", number, "--satisfaction", "5", "--lab", LEARNER, "--as", "pdurand", check=True)
     cli("desk", "kb", "from-ticket", number, "--cause", "file d'impression suspendue", "--as", LEARNER, check=True)
     report = cli("desk", "ticket", "report", number, "--lab", LEARNER, "--html", "/dev/stdout", check=True).stdout

@@ -148,6 +148,9 @@ def test_moves_the_life_cycle_refuses(url: str) -> None:
         h.take(db, ctx("tech1", at(0, 9)), number)
         with pytest.raises(OfficeLabError, match="cannot be closed"):
             h.close(db, ctx("tech1", at(0, 9)), number)
+        elsewhere = h.Context(author="tech1", site=SITE, lab="bob", now=at(0, 9))
+        with pytest.raises(OfficeLabError, match="is lab default's, not bob's"):
+            h.follow_up(db, elsewhere, number, "je regarde")
 
 
 @pytest.mark.parametrize(

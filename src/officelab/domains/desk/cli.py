@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, fail, ok, out, writable_file
-from officelab.domains.desk.console import SiteOption, context
+from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, out
+from officelab.domains.desk.console import SiteOption, context, outputs, write_document
 from officelab.domains.desk.facts import categories
 from officelab.domains.desk.kb_cli import kb_app
 from officelab.domains.desk.ticket_cli import ticket_app
@@ -42,24 +42,28 @@ def quote(
 ) -> None:
     """A quote (devis) for building the site: its equipment, cabling and licences, the labour, VAT."""
     from officelab.domains.desk.quote import load_prices, make_quote, money, render_quote
-    from officelab.domains.desk.report import print_pdf
     from officelab.site.loader import load_site
 
-    for path, option in ((html, "--html"), (pdf, "--pdf")):
-        if path is not None:
-            writable_file(path, option)
+    outputs(html, pdf, required=False)
     found = make_quote(load_site(site or "cabinet-martin"), load_prices(prices))
     table = Table("désignation", "qté", "P.U. HT", "montant HT")
     for line in [*found.equipment, *found.labour]:
         add_row(table, line.label, str(line.quantity), money(line.unit), money(line.amount))
     out.print(table)
     out.print(Text(f"Total HT {money(found.net)} — TVA {found.vat_rate} % {money(found.vat)} — Total TTC {money(found.total)}"))
-    text = render_quote(found, customer)
-    if html is not None:
-        html.write_text(text, encoding="utf-8")
-        ok(f"quote: {html}")
-    if pdf is not None:
-        print_pdf(text, pdf.resolve())
-        ok(f"quote: {pdf}")
-    if html is None and pdf is None and not found.equipment:
-        fail("the site has no equipment to quote", 1)
+    write_document(render_quote(found, customer), html, pdf, "quote")
+
+
+@desk_app.command("netdoc")
+def netdoc(
+    site: SiteArgument = None,
+    html: Annotated[Path | None, typer.Option(help="Write the network documentation as HTML.")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Print it to PDF (headless Chromium).")] = None,
+    customer: Annotated[str, typer.Option(help="The customer's name (default: the site's).")] = "",
+) -> None:
+    """The network documentation of a site, from its design: diagram, addressing plan, hosts, port maps, firewall."""
+    from officelab.domains.desk.netdoc import render_network
+    from officelab.site.loader import load_site
+
+    outputs(html, pdf)
+    write_document(render_network(load_site(site or "cabinet-martin"), customer), html, pdf, "network documentation")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from officelab.cli.output import fail
+from officelab.cli.output import fail, ok, writable_file
 from officelab.core.errors import OfficeLabError
 from officelab.domains.desk import handling as h
 from officelab.domains.desk.facts import Clock
@@ -69,3 +69,24 @@ def clock_text(c: Clock, ctx: h.Context, short: bool = False) -> str:
 def act(db: str | None, action: Callable[[Any], T]) -> T:
     with session(db) as s:
         return action(s)
+
+
+def outputs(html: Path | None, pdf: Path | None, required: bool = True) -> None:
+    """Refuse, before anything runs, a document written nowhere (when ``required``) or to a file it cannot write."""
+    if required and html is None and pdf is None:
+        fail("say where to write it: --html FILE and/or --pdf FILE", 2)
+    for path, option in ((html, "--html"), (pdf, "--pdf")):
+        if path is not None:
+            writable_file(path, option)
+
+
+def write_document(text: str, html: Path | None, pdf: Path | None, what: str) -> None:
+    """The document as HTML and/or printed to PDF (headless Chromium)."""
+    from officelab.domains.desk.report import print_pdf
+
+    if html is not None:
+        html.write_text(text, encoding="utf-8")
+        ok(f"{what}: {html}")
+    if pdf is not None:
+        print_pdf(text, pdf.resolve())
+        ok(f"{what}: {pdf}")

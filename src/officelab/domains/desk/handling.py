@@ -139,15 +139,18 @@ def _technician_level(ctx: Context, name: str) -> str | None:
     return found.level
 
 
-def _load(db: Session, ticket_id: int, version: int | None) -> Ticket:
+def _load(db: Session, ctx: Context, ticket_id: int, version: int | None = None) -> Ticket:
+    """The ticket, if it is the lab's (a lab's learner works their lab's tickets) and still at ``version``."""
     ticket = get(db, ticket_id)
+    if ticket.lab != ctx.lab:
+        raise OfficeLabError(f"ticket {ticket_id} is lab {ticket.lab}'s, not {ctx.lab}'s (act with --lab {ticket.lab})")
     if version is not None and ticket.version != version:
         raise DeskConflict(f"ticket {ticket_id} is at version {ticket.version}, not {version}: it changed since it was read; read it again")
     return ticket
 
 
 def _move(db: Session, ctx: Context, ticket_id: int, action: str, version: int | None) -> Ticket:
-    ticket = _load(db, ticket_id, version)
+    ticket = _load(db, ctx, ticket_id, version)
     problem = move_problem(action, Status(ticket.status))
     if problem:
         raise OfficeLabError(f"ticket {ticket_id}: {problem}")
@@ -182,7 +185,7 @@ def qualify(
 ) -> Ticket:
     """The technician qualifies the ticket again (what the user said is not always what it is): urgency, impact,
     category; the priority follows the matrix unless set by hand with a reason."""
-    ticket = _load(db, ticket_id, version)
+    ticket = _load(db, ctx, ticket_id, version)
     if Status(ticket.status) not in OPEN:
         raise OfficeLabError(f"ticket {ticket_id} is {ticket.status}: only an open ticket is qualified again")
     o = Opening(ticket.title, ticket.requester, urgency or ticket.urgency, impact or ticket.impact, category or ticket.category,
@@ -205,7 +208,7 @@ def follow_up(db: Session, ctx: Context, ticket_id: int, text: str, minutes: int
         raise OfficeLabError("a follow-up needs its text")
     if minutes < 0:
         raise OfficeLabError(f"time spent {minutes}: expected minutes ≥ 0")
-    ticket = get(db, ticket_id)
+    ticket = _load(db, ctx, ticket_id)
     if ticket.status == Status.CLOSED.value:
         raise OfficeLabError(f"ticket {ticket_id} is closed: open a new ticket (or reopen it before it is closed)")
     if ticket.status == Status.ASSIGNED.value and ticket.assignee == ctx.author:
@@ -277,7 +280,7 @@ def close(db: Session, ctx: Context, ticket_id: int, satisfaction: int | None = 
 
 def attach(db: Session, ctx: Context, ticket_id: int, what: str, summary: str, data: dict[str, Any]) -> Event:
     """Evidence on the ticket: a recette run, a diagnosis, the learner's journal (``what``), summarised."""
-    ticket = get(db, ticket_id)
+    ticket = _load(db, ctx, ticket_id)
     return record(db, ticket, ctx.author, "evidence", summary, at=ctx.now, what=what, evidence=data)
 
 

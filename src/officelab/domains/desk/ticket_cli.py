@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -10,11 +11,23 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out, writable_file
+from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out
 from officelab.domains.desk import handling as h
-from officelab.domains.desk.console import AsOption, DbOption, Number, SiteOption, VersionOption, act, clock_text, context, when
+from officelab.domains.desk.console import (
+    AsOption,
+    DbOption,
+    Number,
+    SiteOption,
+    VersionOption,
+    act,
+    clock_text,
+    context,
+    outputs,
+    when,
+    write_document,
+)
 from officelab.domains.desk.facts import LEVELS_FR, OPEN, STATUS_FR, Status
-from officelab.domains.desk.tickets import Ticket, get, search
+from officelab.domains.desk.tickets import Ticket, get, search, session
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status as CheckStatus
 from officelab.recette.run import run_on_lab
@@ -119,19 +132,53 @@ def show(number: Number, lab: LabOption = DEFAULT_LAB, site: SiteOption = None, 
         out.print(Text.assemble(("  solution: ", "dim"), t.solution))
 
 
-@ticket_app.command("take")
-def take(
-    number: Number,
-    lab: LabOption = DEFAULT_LAB,
-    site: SiteOption = None,
-    author: AsOption = None,
-    db: DbOption = None,
-    version: VersionOption = None,
-) -> None:
-    """Own the ticket (it is yours; its time to own stops)."""
-    ctx = context(lab, site, author)
-    t = act(db, lambda s: h.take(s, ctx, number, version))
-    ok(f"ticket {t.id} taken by {t.assignee} ({t.level})")
+Move = Callable[[Any, h.Context, int, str, int | None], Ticket]
+"""An action that moves a ticket: (session, context, number, reason or "", version read) → the ticket."""
+
+
+def _move_command(name: str, doc: str, done: Callable[[Ticket], str], move: Move, reason: str | None = None) -> None:
+    """Register `desk ticket NAME`: the move, with a required ``--reason`` when ``reason`` (its help) is given."""
+
+    def run(number: int, why: str, lab: str, site: Path | None, author: str | None, db: str | None, version: int | None) -> None:
+        ctx = context(lab, site, author)
+        ok(done(act(db, lambda s: move(s, ctx, number, why, version))))
+
+    if reason is None:
+
+        def plain(number: Number, lab: LabOption = DEFAULT_LAB, site: SiteOption = None, author: AsOption = None,
+                  db: DbOption = None, version: VersionOption = None) -> None:  # fmt: skip
+            run(number, "", lab, site, author, db, version)
+
+        command: Callable[..., None] = plain
+    else:
+
+        def reasoned(
+            number: Number,
+            why: str,
+            lab: LabOption = DEFAULT_LAB,
+            site: SiteOption = None,
+            author: AsOption = None,
+            db: DbOption = None,
+            version: VersionOption = None,
+        ) -> None:
+            run(number, why, lab, site, author, db, version)
+
+        # Typer reads the annotations by name in this module: the option's help is this command's, set as an object.
+        reasoned.__annotations__["why"] = Annotated[str, typer.Option("--reason", help=reason)]
+        command = reasoned
+    command.__doc__ = doc
+    ticket_app.command(name)(command)
+
+
+_move_command("take", "Own the ticket (it is yours; its time to own stops).", lambda t: f"ticket {t.id} taken by {t.assignee} ({t.level})",
+              lambda s, ctx, n, _, v: h.take(s, ctx, n, v))  # fmt: skip
+_move_command("pending", "Put the ticket pending: its time to resolve is paused.",
+              lambda t: f"ticket {t.id} pending: its resolution clock is paused", h.set_pending,
+              "What the ticket waits for (the user, a part, a supplier).")  # fmt: skip
+_move_command("resume", "Work the pending ticket again (its clock runs again).", lambda t: f"ticket {t.id} in progress again",
+              h.resume)  # fmt: skip
+_move_command("reopen", "The user refuses the solution: the ticket is worked again.", lambda t: f"ticket {t.id} reopened",
+              h.reopen, "Why the user refuses the solution.")  # fmt: skip
 
 
 @ticket_app.command("qualify")
@@ -188,37 +235,6 @@ def escalate(
     ok(f"ticket {t.id} escalated to N2" + (f", assigned to {t.assignee}" if t.assignee else ", in the N2 queue"))
 
 
-@ticket_app.command("pending")
-def pending(
-    number: Number,
-    reason: Annotated[str, typer.Option(help="What the ticket waits for (the user, a part, a supplier).")],
-    lab: LabOption = DEFAULT_LAB,
-    site: SiteOption = None,
-    author: AsOption = None,
-    db: DbOption = None,
-    version: VersionOption = None,
-) -> None:
-    """Put the ticket pending: its time to resolve is paused."""
-    ctx = context(lab, site, author)
-    act(db, lambda s: h.set_pending(s, ctx, number, reason, version))
-    ok(f"ticket {number} pending: its resolution clock is paused")
-
-
-@ticket_app.command("resume")
-def resume(
-    number: Number,
-    lab: LabOption = DEFAULT_LAB,
-    site: SiteOption = None,
-    author: AsOption = None,
-    db: DbOption = None,
-    version: VersionOption = None,
-) -> None:
-    """Work the pending ticket again (its clock runs again)."""
-    ctx = context(lab, site, author)
-    act(db, lambda s: h.resume(s, ctx, number, "", version))
-    ok(f"ticket {number} in progress again")
-
-
 @ticket_app.command("solve")
 def solve(
     number: Number,
@@ -234,22 +250,6 @@ def solve(
     ctx = context(lab, site, author)
     act(db, lambda s: h.solve(s, ctx, number, solution, minutes, version))
     ok(f"ticket {number} solved")
-
-
-@ticket_app.command("reopen")
-def reopen(
-    number: Number,
-    reason: Annotated[str, typer.Option(help="Why the user refuses the solution.")],
-    lab: LabOption = DEFAULT_LAB,
-    site: SiteOption = None,
-    author: AsOption = None,
-    db: DbOption = None,
-    version: VersionOption = None,
-) -> None:
-    """The user refuses the solution: the ticket is worked again."""
-    ctx = context(lab, site, author)
-    act(db, lambda s: h.reopen(s, ctx, number, reason, version))
-    ok(f"ticket {number} reopened")
 
 
 @ticket_app.command("close")
@@ -274,23 +274,46 @@ def attach(
     recette: Annotated[
         bool, typer.Option("--recette", help="Run the lab's recette on the ticket's checks (all if none) and attach it.")
     ] = False,
+    diagnose_from: Annotated[str | None, typer.Option("--diagnose-from", help="Diagnose from this node or AD user…")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="…towards this target, and attach the diagnosis.")] = None,
+    journal_: Annotated[bool, typer.Option("--journal", help="Attach the commands typed on the lab since the ticket was taken.")] = False,
     lab: LabOption = DEFAULT_LAB,
     author: AsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Attach evidence to the ticket: a recette run on the live lab."""
-    if not recette:
-        fail("say what to attach: --recette", 2)
-    target = Lab(lab)
+    """Attach evidence to the ticket from the live lab: a recette run, a diagnosis, the journal."""
+    if not (recette or journal_ or diagnose_from or target):
+        fail("say what to attach: --recette, --diagnose-from NODE --target TARGET, --journal", 2)
+    if (diagnose_from is None) != (target is None):
+        fail("a diagnosis needs both --diagnose-from and --target", 2)
+    live = Lab(lab)
     ctx = context(lab, None, author)
-    wanted = act(db, lambda s: set(get(s, number).check_list()))
-    checks = [c for c in derive_suite(target.site()) if not wanted or c.id in wanted]
-    result = run_on_lab(target, checks)
-    failed = sorted(o.check.id for o in result.outcomes if o.status is not CheckStatus.PASS)
-    summary = f"recette: {result.count(CheckStatus.PASS)}/{len(result.outcomes)} passed"
-    data = {"checks": len(result.outcomes), "failed": failed, "duration": round(result.duration, 2)}
-    act(db, lambda s: h.attach(s, ctx, number, "recette", summary, data))
-    ok(f"ticket {number}: {summary}" + (f" (failing: {', '.join(failed)})" if failed else ""))
+    ticket = act(db, lambda s: get(s, number))
+    evidence: list[tuple[str, str, dict[str, Any]]] = []
+    if recette:
+        wanted = set(ticket.check_list())
+        result = run_on_lab(live, [c for c in derive_suite(live.site()) if not wanted or c.id in wanted])
+        failed = sorted(o.check.id for o in result.outcomes if o.status is not CheckStatus.PASS)
+        data = {"checks": len(result.outcomes), "failed": failed, "duration": round(result.duration, 2)}
+        evidence.append(("recette", f"recette: {result.count(CheckStatus.PASS)}/{len(result.outcomes)} passed", data))
+    if diagnose_from is not None and target is not None:
+        from officelab.diagnosis.walk import diagnose
+
+        walk = diagnose(live, diagnose_from, target)
+        said = f"diagnostic {walk.source} → {walk.target} : " + (f"{walk.where} — {walk.cause_fr}" if walk.found else "rien de cassé")
+        evidence.append(("diagnosis", said, {"found": walk.found, "where": walk.where, "probes": walk.probes}))
+    if journal_:
+        from officelab.exercises import journal
+
+        since = ticket.owned_at or ticket.opened_at
+        typed = [{"at": e.ts, "node": e.node, "command": e.command, "exit": e.exit} for e in journal.read(lab) if e.ts >= since]
+        evidence.append(("journal", f"journal : {len(typed)} commande(s) depuis la prise en charge", {"commands": typed}))
+    with session(db) as s:  # all of it in one transaction
+        for what, summary, found in evidence:
+            h.attach(s, ctx, number, what, summary, found)
+    for _, summary, found in evidence:
+        failed = [str(i) for i in found.get("failed") or ()]
+        ok(f"ticket {number}: {summary}" + (f" (failing: {', '.join(failed)})" if failed else ""))
 
 
 @ticket_app.command("report")
@@ -305,14 +328,10 @@ def report(
 ) -> None:
     """The intervention report (fiche d'intervention): request, findings, work done with the commands typed on the
     lab while the ticket was worked, the recette before and after, signatures."""
-    from officelab.domains.desk.report import Command, print_pdf, render_intervention
+    from officelab.domains.desk.report import Command, render_intervention
     from officelab.exercises import journal
 
-    if html is None and pdf is None:
-        fail("say where to write it: --html FILE and/or --pdf FILE", 2)
-    for path, option in ((html, "--html"), (pdf, "--pdf")):
-        if path is not None:
-            writable_file(path, option)
+    outputs(html, pdf)
     ctx = context(lab, site, None, reading=True)
 
     def read(s: Any) -> tuple[Ticket, list[Any]]:
@@ -322,13 +341,7 @@ def report(
     t, lines = act(db, read)
     start, end = t.owned_at or t.opened_at, t.solved_at or time.time()
     typed = [Command(e.ts, e.node, e.command, e.exit) for e in journal.read(lab) if start <= e.ts <= end and e.via != "officelab"]
-    text = render_intervention(t, lines, ctx.site, typed, company)
-    if html is not None:
-        html.write_text(text, encoding="utf-8")
-        ok(f"intervention report of ticket {number}: {html}")
-    if pdf is not None:
-        print_pdf(text, pdf.resolve())
-        ok(f"intervention report of ticket {number}: {pdf}")
+    write_document(render_intervention(t, lines, ctx.site, typed, company), html, pdf, f"intervention report of ticket {number}")
 
 
 def _in(s: Any, lab: str, number: int) -> Ticket:
