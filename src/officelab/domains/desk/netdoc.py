@@ -9,13 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
+from officelab.domains.desk.report import render_document
 from officelab.site.drawing import draw, node_interfaces, node_ports
 from officelab.site.model import Site, split_endpoint
 from officelab.site.topology import Topology
 
-_env = Environment(loader=PackageLoader("officelab.domains.desk", "templates"), autoescape=select_autoescape(["html", "j2"]))
 SCALE = 1.0  # the drawing is in the workbench's pixels
 
 
@@ -58,7 +56,8 @@ def render_network(site: Site, customer: str = "") -> str:
     hosts = [(n, node_interfaces(topo, n)) for n in site.nodes if not n.kind.bridges]
     switches = [(n, node_ports(topo, n)) for n in site.nodes if n.kind.bridges]
     vlan_names = {v.id: v.name for v in site.vlans}
-    return _env.get_template("network.html.j2").render(
+    return render_document(
+        "network.html.j2",
         site=site,
         customer=customer or site.name,
         hosts=[(n, ifaces) for n, ifaces in hosts if ifaces],

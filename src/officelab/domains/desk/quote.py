@@ -181,8 +181,7 @@ def money(amount: Decimal) -> str:
 def render_quote(quote: Quote, customer: str = "") -> str:
     import datetime as dt
 
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from officelab.domains.desk.report import render_document
 
-    env = Environment(loader=PackageLoader("officelab.domains.desk", "templates"), autoescape=select_autoescape(["html", "j2"]))
     printed = dt.date.today().strftime("%d/%m/%Y")
-    return env.get_template("quote.html.j2").render(q=quote, customer=customer or quote.site, money=money, printed=printed)
+    return render_document("quote.html.j2", q=quote, customer=customer or quote.site, money=money, printed=printed)

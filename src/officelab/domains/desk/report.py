@@ -17,10 +17,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from officelab.core.errors import OfficeLabError
 from officelab.domains.desk.facts import LEVELS_FR, STATUS_FR, Status, desk_of
-from officelab.domains.desk.tickets import Event, Ticket
+from officelab.domains.desk.tickets import Event, Ticket, time_spent
 from officelab.site.model import Site
 
 _env = Environment(loader=PackageLoader("officelab.domains.desk", "templates"), autoescape=select_autoescape(["html", "j2"]))
+
+
+def render_document(template: str, **context: object) -> str:
+    """One of the desk's documents from its template (HTML, user text escaped)."""
+    return _env.get_template(template).render(**context)
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,8 @@ def render_intervention(ticket: Ticket, history: list[Event], site: Site | None,
 
     users = {u.login: u.name for u in site.directory.users} if site is not None and site.directory is not None else {}
     recettes = [e for e in history if e.kind == "evidence" and e.payload().get("what") == "recette"]
-    return _env.get_template("intervention.html.j2").render(
+    return render_document(
+        "intervention.html.j2",
         t=ticket,
         status=STATUS_FR[Status(ticket.status)],
         level=LEVELS_FR[ticket.priority],
@@ -51,7 +57,7 @@ def render_intervention(ticket: Ticket, history: list[Event], site: Site | None,
         before=recettes[0] if recettes else None,
         after=recettes[-1] if len(recettes) > 1 else None,
         commands=commands,
-        minutes=sum(e.minutes for e in history),
+        minutes=time_spent(history),
         when=when,
         printed=when(dt.datetime.now(zone).timestamp()),
     )

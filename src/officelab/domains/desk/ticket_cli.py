@@ -27,7 +27,7 @@ from officelab.domains.desk.console import (
     write_document,
 )
 from officelab.domains.desk.facts import LEVELS_FR, OPEN, STATUS_FR, Status
-from officelab.domains.desk.tickets import Ticket, get, search, session
+from officelab.domains.desk.tickets import Ticket, get, search, session, time_spent
 from officelab.recette.derive import derive_suite
 from officelab.recette.model import Status as CheckStatus
 from officelab.recette.run import run_on_lab
@@ -117,7 +117,7 @@ def show(number: Number, lab: LabOption = DEFAULT_LAB, site: SiteOption = None, 
         ("résolution", clock_text(clocks.resolve, ctx) + (" — en pause" if clocks.paused else "")),
         ("éléments", ", ".join(t.node_list()) or "—"),
         ("contrôles", ", ".join(t.check_list()) or "—"),
-        ("temps passé", f"{sum(e.minutes for e in lines)} min"),
+        ("temps passé", f"{time_spent(lines)} min"),
     ]
     if t.priority_reason:
         facts.append(("priorité fixée", t.priority_reason))
