@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
-from dataclasses import dataclass, field
 
 from officelab.audit.checks import run_rules
 from officelab.audit.context import Audit
 from officelab.audit.model import AuditResult
 from officelab.core.errors import OfficeLabError
-from officelab.core.probe import ProbeSpecBase
-from officelab.probes import ProbeResult, run_probe
 from officelab.runtime.lab import Lab
-from officelab.runtime.place import NodePlace
-
-
-@dataclass
-class LabProber:
-    """Probes and commands on a running lab's nodes."""
-
-    lab: Lab
-    places: dict[str, NodePlace] = field(default_factory=dict)
-
-    def place(self, node: str) -> NodePlace:
-        if node not in self.places:
-            self.places[node] = NodePlace(node, self.lab.context(node))
-        return self.places[node]
-
-    def probe(self, node: str, spec: ProbeSpecBase) -> ProbeResult:
-        return run_probe(spec, self.place(node))
-
-    def run(self, node: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
-        return self.place(node).run(argv, timeout=10)
+from officelab.runtime.place import LabProber
 
 
 def audit_lab(lab: Lab) -> AuditResult:

@@ -19,6 +19,7 @@ ON_DEMAND: dict[str, str] = {
     "service": "faults",
     "diagnose": "diagnose",
     "audit": "audit",
+    "inventory": "inventory",
     "exercise": "exercise",
     "grade": "exercise",
     "class": "classroom",

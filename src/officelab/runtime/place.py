@@ -5,13 +5,19 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from officelab.core.probe import ProbeSpecBase
+from officelab.probes import ProbeResult, run_probe
 from officelab.probes.place import Place, run_program
 from officelab.runtime import kernel
 from officelab.runtime.netns import NodeContext
 from officelab.runtime.state import NETNS_DIR
+
+if TYPE_CHECKING:
+    from officelab.runtime.lab import Lab
 
 
 @dataclass(frozen=True)
@@ -43,3 +49,23 @@ class NodePlace:
         if node_path.startswith("/run/"):
             return str(Path(self.context.node_dir) / "run" / node_path.removeprefix("/run/"))
         return node_path
+
+
+@dataclass
+class LabProber:
+    """Probes and commands on a running lab's nodes (each node's place made once): what the audit and the inventory
+    scan run their probes with."""
+
+    lab: Lab
+    places: dict[str, NodePlace] = field(default_factory=dict)
+
+    def place(self, node: str) -> NodePlace:
+        if node not in self.places:
+            self.places[node] = NodePlace(node, self.lab.context(node))
+        return self.places[node]
+
+    def probe(self, node: str, spec: ProbeSpecBase) -> ProbeResult:
+        return run_probe(spec, self.place(node))
+
+    def run(self, node: str, argv: list[str], timeout: float = 10) -> subprocess.CompletedProcess[str]:
+        return self.place(node).run(argv, timeout=timeout)

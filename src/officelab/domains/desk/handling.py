@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from officelab.core.errors import OfficeLabError
+from officelab.domains.desk.assets import inventory
 from officelab.domains.desk.facts import (
     MAJOR,
     MOVES,
@@ -68,7 +69,7 @@ def _requesters(site: Site | None) -> list[str] | None:
     return [u.login for u in site.directory.users]
 
 
-def _check_opening(ctx: Context, o: Opening) -> None:
+def _check_opening(ctx: Context, o: Opening, assets: set[str]) -> None:
     problems = []
     if not o.title.strip():
         problems.append("the ticket needs a title (what the user says is wrong, in a line)")
@@ -89,7 +90,11 @@ def _check_opening(ctx: Context, o: Opening) -> None:
         problems.append(f"priority {o.priority}: expected 1 to 5, or 6 (major)")
     if ctx.site is not None:
         names = {n.name for n in ctx.site.nodes}
-        problems += [f"node {n!r} is not a node of site {ctx.site.name}" for n in o.nodes if n not in names]
+        problems += [
+            f"node {n!r} is neither a node of site {ctx.site.name} nor an asset of the lab's inventory (`officelab inventory scan --save`)"
+            for n in o.nodes
+            if n not in names and n not in assets
+        ]
     if ctx.known_checks is not None:
         problems += [
             f"check {c!r} is not a check of the site's recette (`officelab check --list`)" for c in o.checks if c not in ctx.known_checks
@@ -100,7 +105,7 @@ def _check_opening(ctx: Context, o: Opening) -> None:
 
 def open_ticket(db: Session, ctx: Context, o: Opening) -> Ticket:
     """A new ticket, its priority from the desk's matrix unless set by hand."""
-    _check_opening(ctx, o)
+    _check_opening(ctx, o, set(inventory(db, ctx.lab)))
     level = o.priority if o.priority is not None else priority(o.urgency, o.impact, ctx.desk.matrix)
     ticket = Ticket(
         lab=ctx.lab,
@@ -190,7 +195,7 @@ def qualify(
         raise OfficeLabError(f"ticket {ticket_id} is {ticket.status}: only an open ticket is qualified again")
     o = Opening(ticket.title, ticket.requester, urgency or ticket.urgency, impact or ticket.impact, category or ticket.category,
                 priority=level, reason=reason)  # fmt: skip
-    _check_opening(ctx, o)
+    _check_opening(ctx, o, set())
     before = (ticket.urgency, ticket.impact, ticket.priority, ticket.category)
     ticket.urgency, ticket.impact, ticket.category = o.urgency, o.impact, o.category
     ticket.priority = level if level is not None else priority(o.urgency, o.impact, ctx.desk.matrix)

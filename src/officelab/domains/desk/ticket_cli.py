@@ -13,6 +13,7 @@ from rich.text import Text
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, add_row, fail, ok, out
 from officelab.domains.desk import handling as h
+from officelab.domains.desk.assets import inventory
 from officelab.domains.desk.console import (
     AsOption,
     DbOption,
@@ -100,12 +101,12 @@ def show(number: Number, lab: LabOption = DEFAULT_LAB, site: SiteOption = None, 
     """A ticket: its qualification, SLA clocks, links, thread and solution."""
     ctx = context(lab, site, None, reading=True)
 
-    def read(s: Any) -> tuple[Ticket, list[Any], h.Sla]:
+    def read(s: Any) -> tuple[Ticket, list[Any], h.Sla, dict[str, Any]]:
         t = get(s, number)
         lines = h.history(s, number)
-        return t, lines, h.sla(t, lines, ctx.desk, time.time())
+        return t, lines, h.sla(t, lines, ctx.desk, time.time()), inventory(s, t.lab)
 
-    t, lines, clocks = act(db, read)
+    t, lines, clocks, assets = act(db, read)
     out.print(Text(f"Ticket {t.id} — {t.title}", style="bold"))
     facts = [
         ("statut", f"{STATUS_FR[Status(t.status)]} (version {t.version})"),
@@ -125,6 +126,9 @@ def show(number: Number, lab: LabOption = DEFAULT_LAB, site: SiteOption = None, 
         facts.append(("satisfaction", f"{t.satisfaction}/5"))
     for name, value in facts:
         out.print(Text.assemble((f"  {name}: ", "dim"), value))
+    for node in (n for n in t.node_list() if n in assets or any(a.design == n for a in assets.values())):
+        asset = assets.get(node) or next(a for a in assets.values() if a.design == node)
+        out.print(Text.assemble(("  inventaire: ", "dim"), asset.line()))
     for e in lines:
         extra = f" ({e.minutes} min)" if e.minutes else ""
         out.print(Text.assemble((f"  {when(e.at, ctx)} {e.author} ", "dim"), (e.kind, "bold"), f"{extra} {e.text}".rstrip()))

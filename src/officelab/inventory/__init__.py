@@ -1,0 +1,1 @@
+"""The inventory discovered from the network: sweep, switches, leases, directory, agent; GLPI export."""
