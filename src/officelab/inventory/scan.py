@@ -100,6 +100,11 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
     with ThreadPoolExecutor(max_workers=8) as pool:
         sweeps = [pool.submit(sweep, prober.place(r), iface, own, mac) for r, iface, own, mac in targets]
         switches = [(sw.name, pool.submit(_switch, prober, site, sw.name)) for sw in site.nodes if sw.kind.bridges and sw.cli]
+        result.unscanned += [
+            Unscanned(f"switch:{sw.name}", "unmanaged (no command line): its MAC table cannot be read, so no host is located on it")
+            for sw in site.nodes
+            if sw.kind.bridges and not sw.cli
+        ]
         leases = [pool.submit(_leases, prober, lab, n.name) for n in site.nodes if (lab.dir.node_dir(n.name) / "dnsmasq.leases").exists()]
         directory = pool.submit(_directory, prober, site)
         for (_, _, own, _), swept in zip(targets, sweeps, strict=True):
