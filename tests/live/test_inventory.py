@@ -1,7 +1,8 @@
 """`officelab inventory scan` on the live default site: every node of the design found, each host at its switch
 port and in its VLAN, no difference; a device plugged in live (a second MAC behind the printer's port, as a
 mini-switch under a desk) is flagged unknown at that port; every GLPI document validates against GLPI's published
-schema; the saved inventory lets a ticket name the unknown device; the field mode sweeps the management VLAN
+schema; the saved inventory lets a ticket name the unknown device, and the network documentation of the live lab
+shows it; the field mode sweeps the management VLAN
 from the technician's workstation."""
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ def test_a_device_plugged_in_live_is_flagged_and_a_ticket_names_it(lab: Lab, tmp
         assert "sw-floor:ge16" in shown.stdout and "not in the design" in shown.stdout, shown.stdout
         refused = cli("desk", "ticket", "new", "Un autre", *ticket, "--node", "02:00:00:00:00:77")
         assert refused.returncode != 0 and "inventory" in refused.stderr
+        documented = cli("desk", "netdoc", "--lab", LAB, "--html", str(tmp_path / "reseau.html"))
+        assert documented.returncode == 0, documented.stderr
+        page = (tmp_path / "reseau.html").read_text()
+        assert "Réseau constaté" in page and "1 écart(s) avec le plan" in page and f"<td>{INTRUDER}</td>" in page
     finally:
         lab.run("prn-1", ["ip", "link", "del", "intrus"])
         lab.run("prn-1", ["sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=0"])

@@ -95,6 +95,7 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
     routers = [n.name for n in site.nodes if n.kind.site_router and n.name in views]
     if not routers:
         result.unscanned.append(Unscanned("sweep", "no router of the site to sweep its subnets from"))
+    cabling = {p.port.split(":")[0] for p in planned(site).values() if p.port}  # the switches the site's hosts are cabled to
     targets = [(r, iface, own, mac) for r in routers for iface, own, mac in _subnets(site, views[r])]
     progress(f"sweep of {len(targets)} subnets, switches, leases, directory")
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -103,7 +104,7 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
         result.unscanned += [
             Unscanned(f"switch:{sw.name}", "unmanaged (no command line): its MAC table cannot be read, so no host is located on it")
             for sw in site.nodes
-            if sw.kind.bridges and not sw.cli
+            if sw.kind.bridges and not sw.cli and sw.name in cabling
         ]
         leases = [pool.submit(_leases, prober, lab, n.name) for n in site.nodes if (lab.dir.node_dir(n.name) / "dnsmasq.leases").exists()]
         directory = pool.submit(_directory, prober, site)

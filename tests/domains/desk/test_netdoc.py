@@ -27,3 +27,19 @@ def test_the_documentation_holds_the_plan_the_hosts_the_ports_and_the_policy() -
     d = diagram(Topology(SITE))
     assert {name for name, *_ in d.nodes} == {n.name for n in SITE.nodes} and any(trunk for *_, trunk in d.cables)
     assert len(re.findall(r"<circle ", page)) == len(SITE.nodes)
+
+
+def test_the_network_as_found_shows_each_asset_and_the_differences() -> None:
+    from officelab.domains.desk.assets import AssetRow
+
+    found = [
+        AssetRow("pc-compta-1", "Computer", "pc-compta-1", 10, "sw-floor:ge2", "10.10.10.101", "02:78:c5:c5:ef:8a", "pdurand", "", "{}"),
+        AssetRow(
+            "02:aa:bb:cc:dd:01", "Printer", "", 10, "sw-floor:ge16", "10.10.10.250", "02:aa:bb:cc:dd:01", "", "not in the design", "{}"
+        ),
+    ]
+    page = render_network(SITE, "Cabinet Martin", found, "alice")
+    assert "l'inventaire du réseau en service (lab alice)" in page
+    assert "2 éléments trouvés sur le réseau ; 1 écart(s) avec le plan" in page
+    assert '<li class="drop">not in the design</li>' in page and "<td>sw-floor:ge16</td>" in page
+    assert "Réseau constaté" not in render_network(SITE, "Cabinet Martin")

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, out
+from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, fail, out
 from officelab.domains.desk.console import SiteOption, context, outputs, write_document
 from officelab.domains.desk.facts import categories
 from officelab.domains.desk.kb_cli import kb_app
@@ -60,10 +60,27 @@ def netdoc(
     html: Annotated[Path | None, typer.Option(help="Write the network documentation as HTML.")] = None,
     pdf: Annotated[Path | None, typer.Option(help="Print it to PDF (headless Chromium).")] = None,
     customer: Annotated[str, typer.Option(help="The customer's name (default: the site's).")] = "",
+    lab: Annotated[
+        str | None, typer.Option("--lab", "-l", help="Also the network as found: an inventory scan of this live lab, and its differences.")
+    ] = None,
 ) -> None:
-    """The network documentation of a site, from its design: diagram, addressing plan, hosts, port maps, firewall."""
+    """The network documentation of a site, from its design (diagram, addressing plan, hosts, port maps, firewall)
+    and, with --lab, from the live lab's inventory (each asset's port, VLAN and addresses, the differences)."""
     from officelab.domains.desk.netdoc import render_network
     from officelab.site.loader import load_site
 
     outputs(html, pdf)
-    write_document(render_network(load_site(site or "cabinet-martin"), customer), html, pdf, "network documentation")
+    if lab is None:
+        write_document(render_network(load_site(site or "cabinet-martin"), customer), html, pdf, "network documentation")
+        return
+    if site is not None:
+        fail("--lab documents the lab's own site: give either a site or --lab", 2)
+    from officelab.inventory.glpi import desk_rows
+    from officelab.inventory.scan import scan_lab
+    from officelab.runtime.lab import Lab
+
+    live = Lab(lab)
+    with out.status(f"inventory of lab {lab}…"):
+        scan = scan_lab(live)
+    page = render_network(live.site(), customer, desk_rows(scan), lab)
+    write_document(page, html, pdf, "network documentation")

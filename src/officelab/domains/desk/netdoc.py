@@ -1,7 +1,8 @@
 """The network documentation of a site (the "documentation du réseau" a technician hands over, TAI-CP5-C5),
 generated from its design: the addressing plan (VLANs, subnets, gateways, DHCP ranges), every host's interfaces and
 addresses, each switch's and access point's port map, the firewall's zone matrix and rules, and a topology diagram
-(SVG, drawn as the workbench draws it). Standalone HTML, French."""
+(SVG, drawn as the workbench draws it); and, from an inventory scan of the live lab, the network as found (each
+asset's switch port, VLAN and addresses, the differences from the design). Standalone HTML, French."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from officelab.domains.desk.assets import AssetRow
 from officelab.domains.desk.report import render_document
 from officelab.site.drawing import draw, node_interfaces, node_ports
 from officelab.site.model import Site, split_endpoint
@@ -51,7 +53,9 @@ def _matrix(site: Site) -> tuple[list[str], dict[tuple[str, str], str], list[Any
     return zones, cells, list(fw.rules)
 
 
-def render_network(site: Site, customer: str = "") -> str:
+def render_network(site: Site, customer: str = "", observed: list[AssetRow] | None = None, lab: str = "") -> str:
+    """The documentation of ``site``'s design; with ``observed`` (an inventory scan of the live lab), also the network
+    as found: each asset where it is plugged, and where it differs from the design."""
     topo = Topology(site)
     hosts = [(n, node_interfaces(topo, n)) for n in site.nodes if not n.kind.bridges]
     switches = [(n, node_ports(topo, n)) for n in site.nodes if n.kind.bridges]
@@ -66,4 +70,7 @@ def render_network(site: Site, customer: str = "") -> str:
         matrix=_matrix(site),
         d=diagram(topo),
         printed=dt.date.today().strftime("%d/%m/%Y"),
+        observed=observed,
+        lab=lab,
+        drift=[r for r in observed or [] if r.difference],
     )
