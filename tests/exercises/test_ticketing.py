@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from officelab.core.errors import OfficeLabError
 from officelab.domains.desk import handling as h
 from officelab.domains.desk import knowledge as kb
 from officelab.domains.desk.tickets import get, session
@@ -79,3 +80,31 @@ def test_a_ticket_worked_badly_shows_where(url: str) -> None:
     assert found["TAI-CP9-C1"][0] == pytest.approx(2 / 3) and "attendu" in found["TAI-CP9-C1"][1], "impact left at 1"
     assert found["TAI-CP9-C2"] == (0.5, "escaladé sans nécessité (le niveau 1 pouvait le traiter)")
     assert found["TAI-CP10-C4"][0] == pytest.approx(2 / 3) and "aucun article" in found["TAI-CP10-C4"][1]
+
+
+def test_remote_assistance_and_the_inventory_are_graded_when_expected_or_done(url: str) -> None:
+    from officelab.domains.desk.assets import AssetRow, replace_inventory
+
+    v = variant(SCENARIO, "carol")
+    number = ticketing.open_for(v.scenario, v.start_site, "carol", url)
+    ctx = h.Context(author="carol", site=v.start_site, lab="carol")
+    expecting = TicketBrief(requester="pdurand", category="Impression", expect={"remote": True, "assets": True})
+    with session(url) as db, pytest.raises(OfficeLabError, match="take it"):
+        h.remote_node(db, ctx, number, None)
+    assert ticketing.evidence(number, expecting, url)["TAI-CP9-C4"] == (0.0, "aucune prise en main à distance depuis le ticket")
+    assert ticketing.evidence(number, expecting, url)["TAI-CP9-C5"][0] == 0.0
+    assert "TAI-CP9-C4" not in ticketing.evidence(number, TicketBrief(requester="pdurand", category="Impression"), url)
+    with session(url) as db:
+        h.take(db, ctx, number)
+        where = h.remote_node(db, ctx, number, None)
+        workstation = next(u.workstation for u in v.start_site.directory.users if u.login == "pdurand")  # type: ignore[union-attr]
+        assert where == workstation
+        h.remote_session(db, ctx, number, where, 95.0, 0)
+        t = get(db, number)
+        t.nodes = f'["{where}"]'
+        replace_inventory(
+            db, "carol", [AssetRow(where, "Computer", where, 10, "sw-floor:ge2", "", "", "pdurand", "", "{}")], t.opened_at + 1
+        )
+    found = ticketing.evidence(number, expecting, url)
+    assert found["TAI-CP9-C4"] == (1.0, f"prise en main à distance de {where} (95 s, code de sortie 0)")
+    assert found["TAI-CP9-C5"] == (1.0, f"éléments liés : {where}; inventaire du réseau relevé pendant l'intervention")

@@ -136,6 +136,10 @@ class TicketExpect(Model):
     impact: int | None = Field(default=None, ge=1, le=5)
     category: str | None = None
     escalate: bool = False
+    remote: bool = Field(default=False, description="the learner assists the user from the ticket (`desk ticket remote`): TAI-CP9-C4")
+    assets: bool = Field(
+        default=False, description="the ticket names the assets concerned, from an inventory scanned meanwhile: TAI-CP9-C5"
+    )
 
 
 class TicketBrief(Model):

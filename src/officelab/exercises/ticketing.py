@@ -1,7 +1,8 @@
 """An exercise's ticket: the briefing opened in the desk at the start (in the user's words, not yet qualified), and
 what the worked ticket evidences at grading — the qualification against the trainer's (TAI-CP9-C1), handled or
 escalated as the scenario requires through the desk (TAI-CP9-C2), the process in order (TAI-CP9-C3), the follow-up
-formalised with a knowledge-base article (TAI-CP10-C4)."""
+formalised with a knowledge-base article (TAI-CP10-C4); and, where the scenario expects them or the learner did
+them, remote assistance from the ticket (TAI-CP9-C4) and the assets named from the inventory (TAI-CP9-C5)."""
 
 from __future__ import annotations
 
@@ -98,11 +99,31 @@ def _process(t: Ticket, kinds: list[str]) -> tuple[float, str]:
     return len(done) / len(items), "; ".join(done) + (f" — manque : {', '.join(missing)}" if missing else "")
 
 
+def _remote(history: list[Event], expected: bool) -> tuple[float, str] | None:
+    sessions = [e for e in history if e.kind == "remote"]
+    if sessions:
+        return 1.0, "; ".join(e.text for e in sessions)
+    return (0.0, "aucune prise en main à distance depuis le ticket") if expected else None
+
+
+def _assets(t: Ticket, saved: list[float], expected: bool) -> tuple[float, str] | None:
+    """The ticket names what it concerns, and the lab's inventory was scanned and kept while it was worked."""
+    scanned = [when for when in saved if when >= t.opened_at]
+    if not expected and not scanned:
+        return None
+    named = t.node_list()
+    said = (f"éléments liés : {', '.join(named)}" if named else "aucun élément lié") + (
+        "; inventaire du réseau relevé pendant l'intervention" if scanned else "; inventaire du réseau non relevé"
+    )
+    return (bool(named) + bool(scanned)) / 2, said
+
+
 def evidence(ticket_id: int, brief: TicketBrief, url: str | None = None) -> Evidence:
     """What the worked ticket evidences, criterion by criterion."""
     from sqlalchemy import select
 
     from officelab.domains.desk import handling as h
+    from officelab.domains.desk.assets import InventoryAsset
     from officelab.domains.desk.knowledge import Article
     from officelab.domains.desk.tickets import get, session
 
@@ -116,9 +137,17 @@ def evidence(ticket_id: int, brief: TicketBrief, url: str | None = None) -> Evid
         said = f"{len(followups)} suivi(s), solution {'documentée' if t.solution.strip() else 'absente'}, " + (
             f"article {articles[0]} de la base de connaissances" if articles else "aucun article de la base de connaissances"
         )
-        return {
+        saved = list(db.scalars(select(InventoryAsset.scanned_at).where(InventoryAsset.lab == t.lab).limit(1)))
+        found: Evidence = {
             "TAI-CP9-C1": _qualification(t, history, brief),
             "TAI-CP9-C2": _handling(t, kinds, brief),
             "TAI-CP9-C3": _process(t, kinds),
             "TAI-CP10-C4": (sum(formal) / len(formal), said),
         }
+        for criterion, graded in (
+            ("TAI-CP9-C4", _remote(history, brief.expect.remote)),
+            ("TAI-CP9-C5", _assets(t, saved, brief.expect.assets)),
+        ):
+            if graded is not None:
+                found[criterion] = graded
+        return found

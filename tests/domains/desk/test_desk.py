@@ -159,7 +159,7 @@ def test_moves_the_life_cycle_refuses(url: str) -> None:
         ({"requester": "inconnu"}, "not a user of the site's directory"),
         ({"category": "Plomberie"}, "not one of the desk's"),
         ({"urgency": 9}, "urgency 9"),
-        ({"nodes": ("pc-nulle-part",)}, "not a node of site"),
+        ({"nodes": ("pc-nulle-part",)}, "neither a node of site"),
         ({"priority": 6}, "needs its reason"),
     ],
 )
@@ -230,7 +230,7 @@ def test_the_migrations_make_exactly_the_models_schema(url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from officelab.domains.desk import knowledge  # noqa: F401  (its tables are on the same metadata)
+    from officelab.domains.desk import assets, knowledge  # noqa: F401  (their tables are on the same metadata)
     from officelab.domains.desk.tickets import Base
 
     engine = open_desk(url)

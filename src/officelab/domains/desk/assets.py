@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Integer, String, Text, delete, select
+from sqlalchemy import Float, Index, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from officelab.domains.desk.tickets import Base
@@ -13,6 +13,7 @@ from officelab.domains.desk.tickets import Base
 
 class InventoryAsset(Base):
     __tablename__ = "inventory_asset"
+    __table_args__ = (Index("ix_inventory_asset_lab_label", "lab", "label", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     lab: Mapped[str] = mapped_column(String(12), index=True)
     label: Mapped[str] = mapped_column(String(64))

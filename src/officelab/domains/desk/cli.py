@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from officelab.cli.output import DEFAULT_LAB, LabOption, SiteArgument, add_row, fail, out
+from officelab.domains.desk import remote as _remote  # noqa: F401  (registers `desk ticket remote`)
 from officelab.domains.desk.console import SiteOption, context, outputs, write_document
 from officelab.domains.desk.facts import categories
 from officelab.domains.desk.kb_cli import kb_app

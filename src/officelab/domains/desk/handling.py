@@ -221,6 +221,34 @@ def follow_up(db: Session, ctx: Context, ticket_id: int, text: str, minutes: int
     return record(db, ticket, ctx.author, "followup", text, minutes, private, at=ctx.now)
 
 
+def remote_node(db: Session, ctx: Context, ticket_id: int, node: str | None) -> str:
+    """Where a remote-assistance session of the ticket goes: ``node``, else the requester's workstation (the
+    directory's), else the ticket's first linked node; refused on a ticket not taken or already solved."""
+    ticket = _load(db, ctx, ticket_id)
+    if ticket.status not in (Status.ASSIGNED.value, Status.IN_PROGRESS.value):
+        raise OfficeLabError(f"ticket {ticket_id} is {ticket.status}: take it (`desk ticket take {ticket_id}`) before assisting the user")
+    users = {u.login: u for u in (ctx.site.directory.users if ctx.site and ctx.site.directory else [])}
+    requester = users.get(ticket.requester)
+    chosen = node or (requester.workstation if requester and requester.workstation else None) or next(iter(ticket.node_list()), None)
+    if chosen is None:
+        raise OfficeLabError(
+            f"ticket {ticket_id}: {ticket.requester} has no workstation in the directory and no node is linked: name it with --node"
+        )
+    if ctx.site is not None and chosen not in {n.name for n in ctx.site.nodes}:
+        raise OfficeLabError(f"node {chosen!r} is not a node of site {ctx.site.name}")
+    return chosen
+
+
+def remote_session(db: Session, ctx: Context, ticket_id: int, node: str, seconds: float, code: int) -> Event:
+    """A remote-assistance session on ``node`` (the user's workstation), in the ticket's thread with its length."""
+    ticket = _load(db, ctx, ticket_id)
+    if ticket.status == Status.ASSIGNED.value and ticket.assignee == ctx.author:
+        ticket.status = Status.IN_PROGRESS.value
+    minutes = max(1, round(seconds / 60)) if seconds > 0 else 0
+    text = f"prise en main à distance de {node} ({seconds:.0f} s, code de sortie {code})"
+    return record(db, ticket, ctx.author, "remote", text, minutes, True, at=ctx.now, node=node, seconds=round(seconds, 1))
+
+
 def escalate(db: Session, ctx: Context, ticket_id: int, reason: str, to: str | None = None, version: int | None = None) -> Ticket:
     """To the second level, with the reason; to a named N2 technician (assigned) or to the N2 queue (new)."""
     if not reason.strip():
