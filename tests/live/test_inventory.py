@@ -1,7 +1,8 @@
 """`officelab inventory scan` on the live default site: every node of the design found, each host at its switch
 port and in its VLAN, no difference; a device plugged in live (a second MAC behind the printer's port, as a
 mini-switch under a desk) is flagged unknown at that port; every GLPI document validates against GLPI's published
-schema; the saved inventory lets a ticket name the unknown device, and the network documentation of the live lab
+schema; the saved inventory lets a ticket name the unknown device (worked with a remote session on the user's
+workstation), and the network documentation of the live lab
 shows it; the field mode sweeps the management VLAN
 from the technician's workstation."""
 
@@ -93,9 +94,13 @@ def test_a_device_plugged_in_live_is_flagged_and_a_ticket_names_it(lab: Lab, tmp
         ticket = ("--lab", LAB, "--requester", "amartin", "--category", "Réseau", "--urgency", "3", "--impact", "2")
         opened = cli("desk", "ticket", "new", "Un appareil inconnu sur le réseau", *ticket, "--node", INTRUDER, "--node", "prn-1")
         assert opened.returncode == 0, opened.stderr
+        assert cli("desk", "ticket", "take", "1", "--lab", LAB).returncode == 0
+        assisted = cli("desk", "ticket", "remote", "1", "--lab", LAB, "--", "hostname")
+        assert assisted.returncode == 0 and assisted.stdout.startswith("pc-direction\n"), assisted  # amartin's workstation
         shown = cli("desk", "ticket", "show", "1", "--lab", LAB)
         assert shown.returncode == 0, shown.stderr
         assert "sw-floor:ge16" in shown.stdout and "not in the design" in shown.stdout, shown.stdout
+        assert "prise en main à distance de pc-direction" in shown.stdout, shown.stdout
         refused = cli("desk", "ticket", "new", "Un autre", *ticket, "--node", "02:00:00:00:00:77")
         assert refused.returncode != 0 and "inventory" in refused.stderr
         documented = cli("desk", "netdoc", "--lab", LAB, "--html", str(tmp_path / "reseau.html"))

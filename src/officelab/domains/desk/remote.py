@@ -15,7 +15,7 @@ from officelab.domains.desk.console import AsOption, DbOption, Number, SiteOptio
 from officelab.domains.desk.ticket_cli import ticket_app
 
 
-@ticket_app.command("remote", context_settings={"allow_interspersed_args": False})
+@ticket_app.command("remote")
 def remote(
     number: Number,
     command: Annotated[list[str] | None, typer.Argument(help="A command to run there instead of a shell (after --).")] = None,
