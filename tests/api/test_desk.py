@@ -3,11 +3,16 @@ changes at once are 409 with a readable reason, and the change that won is kept 
 
 from __future__ import annotations
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from officelab.api.app import create_app
 from officelab.runtime.state import LabDir, LabRecord
 from officelab.site.catalog import builtin_sites
 from tests.api.test_api import token
@@ -95,3 +100,17 @@ def test_a_solved_ticket_becomes_an_article_found_by_the_search(client: TestClie
     assert [a["id"] for a in found] == [made.json()["id"]] and found[0]["score"] > 0
     bob = token(client, "bob", "Bob-2026!!")
     assert client.post(f"/api/labs/alice/tickets/{number}/article", json={}, headers=bob).status_code == 403
+
+
+def test_requests_at_once_on_the_desk_all_answer(store: Any, labs: None) -> None:
+    """A classroom asks at once: the desk's schema check (Alembic, whose context is one per process) ran in every
+    request's thread at the same time and failed them with a 500; it is one at a time now."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from browser import serving
+
+    with serving(create_app(store)) as url, httpx.Client(base_url=url, timeout=30) as http:
+        headers = {"Authorization": "Bearer " + http.post("/api/login", json={"name": "alice", "password": "Alice-2026!"}).json()["token"]}
+        assert http.post("/api/labs/alice/tickets", json=OPEN, headers=headers).status_code == 201
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: http.get("/api/labs/alice/tickets", headers=headers).status_code, range(32)))
+    assert answers == [200] * 32, answers
