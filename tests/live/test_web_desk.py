@@ -33,6 +33,7 @@ LEARNER = "lucie"
 STATIC = Path(__file__).resolve().parents[2] / "src" / "officelab" / "api" / "static"
 TITLE = "Le traceur de plans n'imprime plus les calques <b>A0</b>"
 SAID = "j'envoie les calques & rien ne sort <script>alert(1)</script>"
+DESK = "\ndesk:\n  sla: [{priority: 1, own: 1, resolve: 600}]   # a P1 not taken within a minute is late\n  calendar: {hours: []}\n"
 
 
 class Desk:
@@ -56,7 +57,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     accounts.add_account(store, LEARNER, "learner", "Learner-2026!", lab=LEARNER)
     lab = LabDir(LEARNER)  # a lab that was brought down keeps its site's copy: what the desk reads
     lab.write(LabRecord(lab=LEARNER, site="cabinet-martin"))
-    (lab.path / "site.yaml").write_text(builtin_sites()["cabinet-martin"].read_text())
+    (lab.path / "site.yaml").write_text(builtin_sites()["cabinet-martin"].read_text() + DESK)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("OFFICELAB_DESK_URL", f"sqlite:///{folder / 'desk.sqlite'}")  # the CLI below inherits it
         try:
@@ -89,9 +90,14 @@ def move(page: Any, action: str, status: str) -> None:
 
 
 def test_a_learner_works_a_ticket_from_the_page_and_a_concurrent_change_is_never_lost(desk: Desk) -> None:
+    # the trainer opens a P1 ticket on the learner's lab: the learner sees it; its minute to own runs meanwhile
+    other = desk.trainer.post(f"/api/labs/{LEARNER}/tickets", json={"title": "Écran noir", "requester": "sleroy", "urgency": 2,
+                                                                    "impact": 1, "category": "Matériel"})  # fmt: skip
+    assert other.status_code == 201 and other.json()["priority"] == 1, other.text
     page = log_in(desk.browser, desk.url, LEARNER, "Learner-2026!")
     page.click("#tabs button[data-view='desk']")
-    page.wait_for_selector("#desk-table[data-count='0']")
+    page.wait_for_selector(f"#desk-table[data-count='1'] tr[data-ticket='{other.json()['id']}']")
+    assert page.locator("#desk-table tr.late").count() == 0
 
     # a new ticket: the API's refusal is shown, then the site's directory user, the priority from the matrix
     page.click("#desk-new")
@@ -110,7 +116,8 @@ def test_a_learner_works_a_ticket_from_the_page_and_a_concurrent_change_is_never
     page.select_option("#new-nodes", ["prn-1"])
     page.click("#new-submit")
     page.wait_for_selector("#ticket-title")
-    number = int(page.get_attribute("#desk-table tr.ticket", "data-ticket") or 0)
+    page.wait_for_selector("#desk-table[data-count='2'] tr.chosen")
+    number = int(page.get_attribute("#desk-table tr.chosen", "data-ticket") or 0)
     assert page.inner_text("#ticket-title") == f"Ticket {number} — {TITLE}"  # the markup typed is text
     assert page.inner_text("#ticket-description") == SAID and page.locator("#desk-detail b:text('A0'), #desk-detail script").count() == 0
     assert page.get_attribute("#desk-detail", "data-status") == "new" and "prn-1" in page.inner_text("#desk-detail .facts")
@@ -123,12 +130,7 @@ def test_a_learner_works_a_ticket_from_the_page_and_a_concurrent_change_is_never
     assert page.locator("#ticket-thread li[data-kind='followup']").inner_text().endswith("lpstat -p Traceur : file en pause")
     assert "7 min" in page.inner_text("#ticket-thread li[data-kind='followup']") and "7 min" in page.inner_text("#desk-detail .facts")
 
-    # filters: a ticket the trainer opens is the lab's, not the learner's
-    other = desk.trainer.post(f"/api/labs/{LEARNER}/tickets", json={"title": "Écran noir", "requester": "sleroy", "urgency": 2,
-                                                                    "impact": 1, "category": "Matériel"})  # fmt: skip
-    assert other.status_code == 201, other.text
-    page.click("#desk-refresh")
-    page.wait_for_selector("#desk-table[data-count='2']")
+    # filters: the trainer's ticket is the lab's, not the learner's
     page.check("#desk-mine")
     page.wait_for_selector("#desk-table[data-count='1']")
     assert page.get_attribute("#desk-table tr.ticket", "data-ticket") == str(number)
@@ -186,11 +188,30 @@ def test_a_learner_works_a_ticket_from_the_page_and_a_concurrent_change_is_never
     article = page.inner_text("#kb-results .article")
     assert TITLE in article and f"Ticket {number}" in article and "pilote corrompu" in article, article
     shot(page, "14-desk-ticket")
+
+    # the trainer's P1 ticket, never taken, is past its one minute to own: breached in the list and on its page
+    late, due = other.json()["id"], other.json()["sla"]["own"]["due"]
+    page.wait_for_function(f"Date.now() / 1000 > {due} + 1", polling=500, timeout=120_000)  # the server's clock is this machine's
+    page.click("#desk-refresh")
+    page.wait_for_selector(f"#desk-table tr.late[data-ticket='{late}']")
+    assert page.locator("#desk-table tr.late").count() == 1 and "dépassé" in page.inner_text(f"#desk-table tr[data-ticket='{late}']")
+    page.click(f"#desk-table tr[data-ticket='{late}']")
+    page.wait_for_selector("#desk-detail p.breached:text('SLA dépassé')")
+    assert "dépassé" in page.inner_text("#desk-detail .facts tr:nth-child(6)")  # the time to own
+
+    page.click(f"#desk-table tr[data-ticket='{number}']")
     page.click("header button.lang[data-lang='en']")
     page.wait_for_selector("#tabs button[data-view='desk']:text('Service desk')")
     page.wait_for_selector(f"#desk-table tr[data-ticket='{number}'] td.status:text('closed')")
     assert not page.errors, page.errors
     page.close()
+
+    trainer = log_in(desk.browser, f"{desk.url}?lab={LEARNER}", "formateur", "Former-2026!")  # the trainer sees the lab's desk
+    trainer.click("#tabs button[data-view='desk']")
+    trainer.wait_for_selector(f"#desk-table tr[data-ticket='{late}']")
+    assert trainer.locator("#desk-table tr.ticket").count() == 1, "open tickets by default: the closed one is left out"
+    assert not trainer.errors, trainer.errors
+    trainer.close()
 
 
 def test_the_view_puts_no_markup_from_data() -> None:
