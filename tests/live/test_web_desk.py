@@ -84,8 +84,10 @@ def wait_for(page: Any, condition: str, timeout: float = 15_000) -> None:
 
 def move(page: Any, action: str, status: str) -> None:
     """Click a move's button and wait for the ticket to be reloaded in ``status``, with no error said."""
+    shown = page.get_attribute("#desk-detail", "data-shown")
     page.click(f"#ticket-moves button[data-action='{action}']")
-    wait_for(page, f"document.getElementById('desk-detail').dataset.status === '{status}' || document.querySelector('.message.error')")
+    box = "document.getElementById('desk-detail').dataset"
+    wait_for(page, f"({box}.shown !== '{shown}' && {box}.status === '{status}') || document.querySelector('.message.error')")
     assert page.locator(".message.error").count() == 0, page.inner_text("#message")
 
 
@@ -129,6 +131,12 @@ def test_a_learner_works_a_ticket_from_the_page_and_a_concurrent_change_is_never
     move(page, "followup", "in-progress")
     assert page.locator("#ticket-thread li[data-kind='followup']").inner_text().endswith("lpstat -p Traceur : file en pause")
     assert "7 min" in page.inner_text("#ticket-thread li[data-kind='followup']") and "7 min" in page.inner_text("#desk-detail .facts")
+    page.fill("#pending-reason", "Paul Durand rappelle après sa réunion")
+    move(page, "pending", "pending")
+    assert page.inner_text("#desk-detail .facts tr:nth-child(7)").startswith("Résolution\ten pause")  # its clock stopped
+    assert page.inner_text(f"#desk-table tr[data-ticket='{number}'] td:last-child").startswith("⏸")
+    move(page, "resume", "in-progress")
+    assert "en pause" not in page.inner_text("#desk-detail .facts")
 
     # filters: the trainer's ticket is the lab's, not the learner's
     page.check("#desk-mine")
@@ -166,14 +174,20 @@ def test_a_learner_works_a_ticket_from_the_page_and_a_concurrent_change_is_never
     page.fill("#solve-minutes", "20")
     move(page, "solve", "solved")
     assert page.inner_text("#ticket-solution").endswith("Pilote du traceur réinstallé sur srv-files, les calques A0 sortent")
+    page.fill("#reopen-reason", "les calques couleur ne sortent toujours pas")
+    move(page, "reopen", "in-progress")
+    page.fill("#solve-text", "Pilote du traceur réinstallé sur srv-files, les calques A0 sortent")
+    page.fill("#solve-minutes", "3")
+    move(page, "solve", "solved")
     page.click("#ticket-thread details.evidence[data-what='journal'] summary")
     assert "Journal des commandes" in page.inner_text("#ticket-thread") and "aucune commande tapée" in page.inner_text("#ticket-thread")
     page.select_option("#close-satisfaction", "4")
     move(page, "close", "closed")
     facts = page.inner_text("#desk-detail .facts")
-    assert "4/5" in facts and "27 min" in facts and "tenu" in facts, facts
+    assert "4/5" in facts and "30 min" in facts and "tenu" in facts, facts
     kinds = page.eval_on_selector_all("#ticket-thread li", "(items) => items.map((i) => i.dataset.kind)")
-    expected = ["opened", "taken", "followup", "qualified", "escalated", "taken", "evidence", "solved", "closed"]
+    expected = ["opened", "taken", "followup", "pending", "resumed", "qualified", "escalated", "taken", "evidence", "solved", "reopened",
+                "solved", "closed"]  # fmt: skip
     assert kinds == expected, kinds
     page.fill("#article-cause", "file du traceur en pause, pilote corrompu")
     page.click("#ticket-moves button[data-action='article']")

@@ -3,7 +3,7 @@
 // say, busy and state. Everything a user or the lab wrote is put on the page as text, never as markup.
 "use strict";
 
-const desk = { lab: null, setup: null, ticket: null };
+const desk = { lab: null, setup: null, ticket: null, shown: 0 };
 const STATUSES = ["new", "assigned", "in-progress", "pending", "solved", "closed"];
 const OPEN_STATUSES = STATUSES.slice(0, 4);
 const labPath = (lab) => `/api/labs/${encodeURIComponent(lab)}`;
@@ -107,6 +107,7 @@ function renderTicket(tk) {
   const box = document.getElementById("desk-detail");
   box.dataset.status = tk.status;
   box.dataset.version = String(tk.version);
+  box.dataset.shown = String(++desk.shown);  // how many times a ticket was shown: a reload is seen even if nothing changed
   box.replaceChildren(...parts.filter(Boolean));
 }
 
@@ -219,8 +220,8 @@ async function act(action, body) {
     const answer = await response.json().catch(() => ({}));
     if (response.status === 409) {
       const kept = drafts();
-      await openTicket(read.id);
       await loadTickets();
+      await openTicket(read.id);  // last: the ticket shown says the view is up to date
       restore(kept);
       // the lab may be down (a 409 too): a conflict is when the ticket is no longer the one read
       if (desk.ticket.version !== read.version) {
@@ -231,8 +232,8 @@ async function act(action, body) {
     }
     if (!response.ok) { say(typeof answer.detail === "string" ? answer.detail : JSON.stringify(answer.detail), "error"); return; }
     say(t("desk.done", { move: t(`move.${action}`), n: read.id }));
-    await openTicket(read.id);
     await loadTickets();
+    await openTicket(read.id);
   });
 }
 
