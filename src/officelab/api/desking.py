@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Header, HTTPException, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from officelab.api.auth import Who
@@ -47,6 +47,10 @@ class Action(BaseModel):
     impact: int | None = Field(default=None, ge=1, le=5)
     category: str | None = None
     priority: int | None = Field(default=None, ge=1, le=6)
+
+
+class FromTicket(BaseModel):
+    cause: str = ""
 
 
 ACTIONS = ("take", "qualify", "followup", "escalate", "pending", "resume", "solve", "reopen", "close")
@@ -121,16 +125,49 @@ def _ticket(db: Any, t: Any, ctx: Any, with_history: bool) -> dict[str, Any]:
     return found
 
 
+@router.get("/api/labs/{lab}/desk")
+def desk_setup(lab: str, account: Who) -> dict[str, Any]:
+    """What a ticket of the lab may name: the desk's categories, the directory's users (the requesters: their login
+    and display name, nothing else), the technicians and their level, the site's nodes, and the priority of each
+    urgency × impact (the desk's matrix)."""
+    from officelab.domains.desk.facts import categories, desk_of, priority
+
+    _may(account, lab)
+    site = _context(account, lab, writing=True).site
+    desk = desk_of(site)
+    users = None if site.directory is None else [{"login": u.login, "name": u.name} for u in site.directory.users]
+    return {
+        "site": site.name,
+        "categories": list(categories(desk)),
+        "requesters": users,
+        "technicians": [{"name": t.name, "level": t.level} for t in desk.technicians],
+        "nodes": [n.name for n in site.nodes],
+        "matrix": {u: {i: priority(u, i, desk.matrix) for i in range(1, 6)} for u in range(1, 6)},
+    }
+
+
 @router.get("/api/labs/{lab}/tickets")
-def tickets(lab: str, account: Who, all: bool = False) -> list[dict[str, Any]]:
-    """The lab's tickets (open ones unless ``all``), with their SLA (`officelab desk ticket list`)."""
-    from officelab.domains.desk.facts import OPEN
+def tickets(
+    lab: str,
+    account: Who,
+    all: bool = False,
+    status: Annotated[list[str] | None, Query(description="only these statuses (repeatable); overrides all")] = None,
+    mine: Annotated[bool, Query(description="only the tickets the account is on")] = False,
+) -> list[dict[str, Any]]:
+    """The lab's tickets (open ones unless ``all``, or those of ``status``), with their SLA; ``mine``: only those
+    the account is on (`officelab desk ticket list [--all] [--mine]`)."""
+    from officelab.domains.desk.facts import OPEN, Status
     from officelab.domains.desk.tickets import search
 
     _may(account, lab)
+    known = [s.value for s in Status]
+    unknown = [s for s in status or () if s not in known]
+    if unknown:
+        raise HTTPException(400, f"status {', '.join(unknown)}: expected one of {', '.join(known)}")
     ctx = _context(account, lab, writing=False)
-    statuses = () if all else tuple(s.value for s in OPEN)
-    return _transaction(lambda db: [_ticket(db, t, ctx, False) for t in search(db, lab=lab, status=statuses)])
+    statuses = tuple(status) if status else () if all else tuple(s.value for s in OPEN)
+    assignee = account.name if mine else None
+    return _transaction(lambda db: [_ticket(db, t, ctx, False) for t in search(db, lab=lab, status=statuses, assignee=assignee)])
 
 
 @router.get("/api/labs/{lab}/tickets/{number}")
@@ -153,6 +190,21 @@ def open_ticket(lab: str, body: NewTicket, account: Who) -> dict[str, Any]:
     fields = body.model_dump()
     opening = h.Opening(**{**fields, "nodes": tuple(body.nodes), "checks": tuple(body.checks)})
     return _transaction(lambda db: _ticket(db, h.open_ticket(db, ctx, opening), ctx, False))
+
+
+@router.post("/api/labs/{lab}/tickets/{number}/article", status_code=201)
+def article_from_ticket(lab: str, number: int, body: FromTicket, account: Who) -> dict[str, Any]:
+    """A knowledge-base article from the solved ticket: its title, the user's words, its solution and checks
+    (`officelab desk kb from-ticket`)."""
+    from officelab.domains.desk import knowledge as kb
+
+    _may(account, lab)
+
+    def work(db: Any) -> dict[str, Any]:
+        _in_lab(db, lab, number)
+        return _article(kb.from_ticket(db, account.name, number, body.cause))
+
+    return _transaction(work)
 
 
 @router.post("/api/labs/{lab}/tickets/{number}/{action}")
@@ -185,15 +237,14 @@ def act(lab: str, number: int, action: str, body: Action, account: Who, version:
     return _transaction(work)
 
 
+def _article(a: Any, score: float | None = None) -> dict[str, Any]:
+    return {"id": a.id, "title": a.title, "category": a.category, "symptoms": a.symptoms, "cause": a.cause,
+            "solution": a.solution, "checks": a.check_list(), "ticket": a.ticket_id, "score": score}  # fmt: skip
+
+
 @router.get("/api/kb")
 def kb_search(q: str, account: Who) -> list[dict[str, Any]]:
     """The knowledge base's articles for these French words, best first (`officelab desk kb search`)."""
     from officelab.domains.desk import knowledge as kb
 
-    return _transaction(
-        lambda db: [
-            {"id": a.id, "title": a.title, "category": a.category, "symptoms": a.symptoms, "cause": a.cause,
-             "solution": a.solution, "checks": a.check_list(), "ticket": a.ticket_id, "score": score}
-            for a, score in kb.search(db, q)
-        ]
-    )  # fmt: skip
+    return _transaction(lambda db: [_article(a, score) for a, score in kb.search(db, q)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from importlib.abc import Traversable
 
 from sqlalchemy import create_engine
@@ -10,6 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from officelab.core.errors import OfficeLabError
+
+_UPGRADING = threading.Lock()
+"""Alembic runs a migration through one context per process (``alembic.context``): two threads upgrading at once
+(two requests of the web API) take each other's, and fail. One at a time."""
 
 
 def open_database(url: str, migrations: Traversable, what: str) -> Engine:
@@ -24,7 +29,7 @@ def open_database(url: str, migrations: Traversable, what: str) -> Engine:
         engine = create_engine(url)
         config = Config()
         config.set_main_option("script_location", str(migrations))
-        with engine.begin() as connection:
+        with _UPGRADING, engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:

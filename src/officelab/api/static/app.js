@@ -100,7 +100,7 @@ function show(view) {
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== `view-${view}`;
   for (const tab of document.querySelectorAll("#tabs button")) tab.classList.toggle("active", tab.dataset.view === view);
   state.view = view;
-  const load = { topology: loadMap, consoles: fillConsoleNodes, recette: async () => {}, exercise: loadExercise, class: loadClasses }[view];
+  const load = { topology: loadMap, consoles: fillConsoleNodes, recette: async () => {}, exercise: loadExercise, desk: loadDesk, class: loadClasses }[view];
   load().catch((error) => say(error.message, "error"));
 }
 
@@ -501,5 +501,6 @@ document.getElementById("recette-report").addEventListener("click", printableRep
 document.getElementById("class-refresh").addEventListener("click", loadClasses);
 document.getElementById("class-select").addEventListener("change", (e) => loadClass(e.target.value));
 document.getElementById("class-export").addEventListener("click", exportGrids);
+wireDesk();
 translatePage();
 if (state.token) enter(); else document.getElementById("login").hidden = false;
