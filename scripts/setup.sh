@@ -14,7 +14,8 @@ PACKAGES=(iproute2 nftables dnsmasq-base busybox unbound nginx-light tcpdump cla
           kamailio baresip-core rtpengine-daemon tini tftpd-hpa tftp-hpa
           chromium chromium-driver
           hostapd wpasupplicant freeradius freeradius-utils openvpn postfix dovecot-imapd s-nail poppler-utils
-          postgresql)  # PostgreSQL: the desk's and the gradebook's test against a real server (never started on the host)
+          postgresql   # PostgreSQL: the desk's and the gradebook's test against a real server (never started on the host)
+          snmpd)       # an SNMP agent a device offers, which the inventory scan reads (started in a lab node by the tests)
 # The workbench's front-end libraries come from the npm registry (web/package-lock.json): Node.js if it is missing.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 [ "${1:-}" = "--bench" ] && PACKAGES+=(mininet bridge-utils)
@@ -41,7 +42,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     for pair in nginx:nginx-light unbound:unbound samba-ad-dc:samba-ad-dc smbd:samba nmbd:samba winbind:winbind \
                 cups:cups cups-browsed:cups-filters avahi-daemon:avahi-daemon ssh:openssh-server mosquitto:mosquitto kamailio:kamailio \
                 rtpengine-daemon:rtpengine-daemon tftpd-hpa:tftpd-hpa hostapd:hostapd freeradius:freeradius \
-                openvpn:openvpn postfix:postfix dovecot:dovecot-imapd postgresql:postgresql; do
+                openvpn:openvpn postfix:postfix dovecot:dovecot-imapd postgresql:postgresql snmpd:snmpd; do
       if printf '%s\n' "${missing[@]}" | grep -qx "${pair#*:}"; then
         systemctl disable --now "${pair%%:*}" >/dev/null 2>&1 || true
       fi

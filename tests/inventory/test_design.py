@@ -58,7 +58,15 @@ def test_moved_other_vlan_missing_unknown_and_not_joined_are_flagged(site: Site)
     pc.location, pc.vlan = "sw-floor:ge11", 20
     scan.assets = [a for a in scan.assets if not any(planned(site)[m].node == "prn-1" for m in a.macs)]
     scan.assets.append(
-        Asset(macs=["02:aa:bb:cc:dd:01"], ips=["10.10.10.250"], vlan=10, location="sw-floor:ge16", ports=[9100], sources={Source.ARP})
+        Asset(
+            macs=["02:aa:bb:cc:dd:01"],
+            ips=["10.10.10.250"],
+            name="pc-compta-1",  # what it announces (DHCP, SNMP) is no proof of what it is
+            vlan=10,
+            location="sw-floor:ge16",
+            ports=[9100],
+            sources={Source.ARP},
+        )
     )
     computers = {c.lower() for c in site.directory.computers} if site.directory else set()
     recognise(scan, site, computers - {"pc-direction"})
@@ -72,6 +80,8 @@ def test_moved_other_vlan_missing_unknown_and_not_joined_are_flagged(site: Site)
     }
     unknown = scan.asset("02:aa:bb:cc:dd:01")
     assert unknown is not None and unknown.kind is AssetKind.PRINTER  # guessed from JetDirect
+    assert unknown.label == "02:aa:bb:cc:dd:01" and unknown.design == ""
+    assert "announced as pc-compta-1" in next(d.detail for d in scan.differences if d.kind == "unknown")
 
 
 def test_every_document_validates_against_glpi_s_published_schema(site: Site) -> None:

@@ -1,5 +1,5 @@
 """`officelab inventory scan` on the live default site: every node of the design found, each host at its switch
-port and in its VLAN, no difference; a device plugged in live (a second MAC behind the printer's port, as a
+port and in its VLAN, the printer's SNMP agent read, no difference; a device plugged in live (a second MAC behind the printer's port, as a
 mini-switch under a desk) is flagged unknown at that port; every GLPI document validates against GLPI's published
 schema; the saved inventory lets a ticket name the unknown device (worked with a remote session on the user's
 workstation), and the network documentation of the live lab
@@ -9,12 +9,14 @@ from the technician's workstation."""
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from officelab.core.deadline import wait_for
 from officelab.inventory.design import planned
 from officelab.inventory.field import scan_here
 from officelab.inventory.model import Scan, Source
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.live
 LAB = "tinv"
 SCHEMA = json.loads((Path(__file__).parents[1] / "inventory" / "glpi" / "inventory.schema.json").read_text())
 INTRUDER = "02:aa:bb:cc:dd:01"
+PRINTER = "OfficeLab IPP Everywhere printer"
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +48,16 @@ def lab() -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="module")
-def clean(lab: Lab) -> Scan:
-    return scan_lab(lab)
+def clean(lab: Lab) -> Iterator[Scan]:
+    """The scan of the site as designed, the printer offering SNMP as a network printer does (a real snmpd)."""
+    agent = ["snmpd", "-f", "-Lo", "-C", "-I", "-smux", "--rocommunity=public", "--sysName=prn-1", f"--sysDescr={PRINTER}", "udp:161"]
+    snmpd = lab.popen("prn-1", agent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: "0.0.0.0:161 " in lab.run("prn-1", ["ss", "-Hlun"]).stdout, 10), "snmpd does not listen on prn-1"
+        yield scan_lab(lab)
+    finally:
+        snmpd.terminate()
+        snmpd.wait(10)
 
 
 def test_every_node_is_found_at_its_port_and_in_its_vlan(lab: Lab, clean: Scan) -> None:
@@ -63,6 +74,9 @@ def test_every_node_is_found_at_its_port_and_in_its_vlan(lab: Lab, clean: Scan) 
             assert asset.location == p.port, (p, asset.location)
             if len({q.vlan for q in planned(site).values() if q.node == p.node}) == 1:  # not a router's trunk
                 assert asset.vlan == p.vlan, (p, asset.vlan)
+    printer = clean.asset("prn-1")
+    assert printer is not None and Source.SNMP in printer.sources and printer.description == PRINTER
+    assert not [a.label for a in clean.assets if Source.SNMP in a.sources and a.label != "prn-1"]
     dc = clean.asset("srv-ad")
     assert dc is not None and {88, 389, 445} <= set(dc.ports) and Source.AD in dc.sources and dc.agent is not None
     assert dc.agent.hostname == "srv-ad" and any(name == "samba" for name, _ in dc.agent.packages)

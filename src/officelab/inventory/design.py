@@ -87,12 +87,14 @@ def recognise(scan: Scan, site: Site, ad_names: set[str] | None) -> None:
             _compare(scan, asset, mine[0], len({m.vlan for m in mine}) > 1)
         else:
             asset.kind = guess_kind(asset.ports) if asset.kind is AssetKind.UNMANAGED else asset.kind
+            asset.unknown = True
             where = f" at {asset.location}" if asset.location else ""
+            called = f", announced as {asset.name}" if asset.name else ""
             scan.differences.append(
                 Difference(
                     "unknown",
                     asset.label,
-                    f"{asset.label} ({', '.join(asset.ips) or 'no address'}) is on VLAN {asset.vlan}{where}: not in the design",
+                    f"{asset.label} ({', '.join(asset.ips) or 'no address'}{called}) is on VLAN {asset.vlan}{where}: not in the design",
                 )
             )
         if asset.vlan is not None:

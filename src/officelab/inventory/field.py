@@ -45,6 +45,8 @@ def scan_here(subnet: str, place: Place | None = None) -> Scan:
     for answer in sweep(where, iface.name, address, iface.mac):
         found = Asset(macs=[answer.mac], ips=[answer.ip], name=answer.snmp.get("sysName", ""), ports=answer.ports)
         found.sources = {Source.ARP} | ({Source.ICMP} if answer.echo else set()) | ({Source.PORTS} if answer.ports else set())
+        found.sources |= {Source.SNMP} if answer.snmp else set()
+        found.description = answer.snmp.get("sysDescr", "")
         found.kind = guess_kind(answer.ports)
         result.assets.append(found)
     result.duration = time.monotonic() - start

@@ -76,6 +76,8 @@ def _device(asset: Asset) -> dict[str, Any]:
         device["location"] = asset.location
     if asset.model:
         device["model"] = asset.model
+    if asset.description:
+        device["description"] = asset.description
     return device
 
 
@@ -116,8 +118,13 @@ def document(asset: Asset, scan: Scan, vlan_names: dict[int, str] | None = None)
 
 def documents(scan: Scan, vlan_names: dict[int, str] | None = None) -> dict[str, dict[str, Any]]:
     """File name → document, for every asset found on the network (a device only the design has is no inventory)."""
-    found = [a for a in scan.assets if a.sources - {Source.DESIGN}]
-    return {f"{a.label.replace(':', '-')}.json": document(a, scan, vlan_names) for a in found}
+    named: dict[str, dict[str, Any]] = {}
+    for a in (a for a in scan.assets if a.sources - {Source.DESIGN}):
+        name = a.label.replace(":", "-")
+        if f"{name}.json" in named and a.macs:  # two devices announcing one name (field mode): the MAC tells them apart
+            name = f"{name}-{a.macs[0].replace(':', '')}"
+        named[f"{name}.json"] = document(a, scan, vlan_names)
+    return named
 
 
 def write_documents(scan: Scan, directory: Path, vlan_names: dict[int, str] | None = None) -> list[Path]:

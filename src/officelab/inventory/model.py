@@ -13,6 +13,7 @@ class Source(StrEnum):
     ARP = "arp"  # answered an ARP request of the sweep
     ICMP = "icmp"  # answered an ICMP echo
     PORTS = "ports"  # accepted a TCP connection
+    SNMP = "snmp"  # its SNMP agent answered (sysName, sysDescr)
     DHCP = "dhcp"  # holds a lease of the site's DHCP server
     MAC_TABLE = "mac-table"  # learnt by a switch on one of its ports
     LLDP = "lldp"  # a switch's LLDP neighbour
@@ -87,13 +88,18 @@ class Asset:
     owner: str = ""  # the directory user whose computer it is
     design: str = ""  # the site's node it is, when recognised
     model: str = ""
+    description: str = ""  # what its SNMP agent says it is (sysDescr)
     agent: AgentView | None = None
     ad_account: str = ""
     switch_ports: list[SeenPort] = field(default_factory=list)
+    unknown: bool = False  # on the network, not in the design: known by its MAC (its name is only what it announces)
 
     @property
     def label(self) -> str:
-        return self.design or self.name or (self.macs[0] if self.macs else "") or (self.ips[0] if self.ips else "?")
+        mac = self.macs[0] if self.macs else ""
+        if self.unknown and mac:
+            return mac
+        return self.design or self.name or mac or (self.ips[0] if self.ips else "?")
 
 
 @dataclass(frozen=True)

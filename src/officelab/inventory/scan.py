@@ -49,8 +49,9 @@ class Observations:
         asset.sources |= {Source.ARP} | ({Source.ICMP} if a.echo else set()) | ({Source.PORTS} if a.ports else set())
         asset.ports = sorted(set(asset.ports) | set(a.ports))
         asset.vlan = asset.vlan if asset.vlan is not None else vlan
-        if a.snmp.get("sysName"):
-            asset.name = a.snmp["sysName"]
+        if a.snmp:
+            asset.sources.add(Source.SNMP)
+            asset.name, asset.description = a.snmp.get("sysName", asset.name), a.snmp.get("sysDescr", "")
 
     def grouped(self, views: dict[str, AgentView], design: dict[str, str]) -> list[Asset]:
         """One asset per device: the MACs of one design node, or of one agent's host, together."""
@@ -64,6 +65,7 @@ class Observations:
             device.ports = sorted(set(device.ports) | set(seen.ports))
             device.sources |= seen.sources
             device.name = device.name or seen.name
+            device.description = device.description or seen.description
             device.vlan = device.vlan if device.vlan is not None else seen.vlan
             device.location = device.location or seen.location
         for key, device in devices.items():
