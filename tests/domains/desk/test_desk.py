@@ -160,6 +160,7 @@ def test_moves_the_life_cycle_refuses(url: str) -> None:
         ({"category": "Plomberie"}, "not one of the desk's"),
         ({"urgency": 9}, "urgency 9"),
         ({"nodes": ("pc-nulle-part",)}, "neither a node of site"),
+        ({"nodes": ("srv-files:telephony",)}, r"srv-files runs no service 'telephony' \(its services: files, print"),
         ({"priority": 6}, "needs its reason"),
     ],
 )
@@ -167,6 +168,12 @@ def test_an_opening_that_names_what_the_site_has_not_is_refused(url: str, change
     fields = {**PRINTER.__dict__, **change}
     with session(url) as db, pytest.raises(OfficeLabError, match=words):
         h.open_ticket(db, ctx("accueil", at(0, 9)), h.Opening(**fields))  # type: ignore[arg-type]
+
+
+def test_a_ticket_names_a_node_s_service(url: str) -> None:
+    with session(url) as db:
+        t = h.open_ticket(db, ctx("accueil", at(0, 9)), h.Opening(**{**PRINTER.__dict__, "nodes": ("srv-files:print", "srv-ad:directory")}))
+        assert t.node_list() == ["srv-files:print", "srv-ad:directory"]
 
 
 def test_technicians_by_level_when_the_desk_lists_them(url: str) -> None:

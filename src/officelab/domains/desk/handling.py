@@ -69,6 +69,14 @@ def _requesters(site: Site | None) -> list[str] | None:
     return [u.login for u in site.directory.users]
 
 
+def services_of(site: Site, node: str) -> list[str]:
+    """The services the site gives ``node`` (its ``services:`` sections, and the directory on its controller), as a
+    ticket names them: ``NODE:SERVICE``."""
+    found = next((n for n in site.nodes if n.name == node), None)
+    own = [name for name, section in found.services if section is not None] if found is not None else []
+    return own + (["directory"] if site.directory is not None and site.directory.controller == node else [])
+
+
 def _check_opening(ctx: Context, o: Opening, assets: set[str]) -> None:
     problems = []
     if not o.title.strip():
@@ -90,11 +98,15 @@ def _check_opening(ctx: Context, o: Opening, assets: set[str]) -> None:
         problems.append(f"priority {o.priority}: expected 1 to 5, or 6 (major)")
     if ctx.site is not None:
         names = {n.name for n in ctx.site.nodes}
-        problems += [
-            f"node {n!r} is neither a node of site {ctx.site.name} nor an asset of the lab's inventory (`officelab inventory scan --save`)"
-            for n in o.nodes
-            if n not in names and n not in assets
-        ]
+        for n in o.nodes:
+            node, _, service = n.partition(":") if n not in assets else (n, "", "")
+            if node not in names and n not in assets:
+                site = ctx.site.name
+                problems.append(
+                    f"node {n!r} is neither a node of site {site} nor an asset of the lab's inventory (`officelab inventory scan --save`)"
+                )
+            elif service and service not in (offered := services_of(ctx.site, node)):
+                problems.append(f"{n!r}: {node} runs no service {service!r} (its services: {', '.join(offered) or 'none'})")
     if ctx.known_checks is not None:
         problems += [
             f"check {c!r} is not a check of the site's recette (`officelab check --list`)" for c in o.checks if c not in ctx.known_checks

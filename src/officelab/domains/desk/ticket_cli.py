@@ -46,7 +46,10 @@ def new(
     category: Annotated[str, typer.Option(help="One of the desk's categories (`officelab desk categories`).")],
     kind: Annotated[str, typer.Option(help="incident or request.")] = "incident",
     description: Annotated[str, typer.Option(help="What the user said, in their words.")] = "",
-    node: Annotated[list[str] | None, typer.Option("--node", help="A node concerned (repeatable).")] = None,
+    node: Annotated[
+        list[str] | None,
+        typer.Option("--node", help="A node concerned, or NODE:SERVICE (srv-files:files), or an inventory asset (repeatable)."),
+    ] = None,
     check: Annotated[list[str] | None, typer.Option("--check", help="A check of the recette concerned (repeatable).")] = None,
     priority: Annotated[int | None, typer.Option(help="Set the priority by hand (6: major), with --reason.")] = None,
     reason: Annotated[str, typer.Option(help="Why the priority is set by hand.")] = "",
