@@ -102,7 +102,6 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
     progress(f"sweep of {len(targets)} subnets, switches, leases, directory")
     with ThreadPoolExecutor(max_workers=8) as pool:
         sweeps = [pool.submit(sweep, prober.place(r), iface, own, mac) for r, iface, own, mac in targets]
-        switches = [(sw.name, pool.submit(_switch, prober, site, sw.name)) for sw in site.nodes if sw.kind.bridges and sw.cli]
         result.unscanned += [
             Unscanned(f"switch:{sw.name}", "unmanaged (no command line): its MAC table cannot be read, so no host is located on it")
             for sw in site.nodes
@@ -113,6 +112,9 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
         for (_, _, own, _), swept in zip(targets, sweeps, strict=True):
             for answer in swept.result():
                 seen.answer(answer, vlan_of.get(own.network))
+        # The switches are read after the sweep, which made every host answer through them: a quiet host's MAC
+        # may have aged out of their tables (measured: a server idle while the machine was busy was not in it).
+        switches = [(sw.name, pool.submit(_switch, prober, site, sw.name)) for sw in site.nodes if sw.kind.bridges and sw.cli]
         learnt: list[sources.Learnt] = []
         neighbours: list[sources.Neighbour] = []
         for name, read_switch in switches:
