@@ -112,8 +112,8 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
         for (_, _, own, _), swept in zip(targets, sweeps, strict=True):
             for answer in swept.result():
                 seen.answer(answer, vlan_of.get(own.network))
-        # The switches are read after the sweep, which made every host answer through them: a quiet host's MAC
-        # may have aged out of their tables (measured: a server idle while the machine was busy was not in it).
+        # The switches are read after the sweep, which made every host answer through them: a quiet host (a server
+        # that has sent nothing since it booted, or longer ago than the tables' ageing) is not in them otherwise.
         switches = [(sw.name, pool.submit(_switch, prober, site, sw.name)) for sw in site.nodes if sw.kind.bridges and sw.cli]
         learnt: list[sources.Learnt] = []
         neighbours: list[sources.Neighbour] = []
