@@ -9,21 +9,18 @@ from __future__ import annotations
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
-from ipaddress import IPv4Network
 
 import asyncssh
 
 from officelab.audit.model import AuditResult, Evidence, Finding, Unprobed
 from officelab.audit.rules import ADMIN_HTTP_PORTS, CLEARTEXT_PORTS, DEFAULT_PAIRS
-from officelab.core.errors import OfficeLabError
+from officelab.core.addressing import field_subnet
 from officelab.domains.automation.model import MqttProbe
 from officelab.domains.network.model import TcpProbe
 from officelab.probes import Layer, ProbeResult, run_probe
 from officelab.probes.place import LocalPlace, Place
 
 FIELD_PORTS = {**CLEARTEXT_PORTS, **ADMIN_HTTP_PORTS, 22: "SSH"}
-LARGEST = 22
-"""At most a /22 (1022 hosts): a field audit is one office's subnets, not a sweep."""
 NEEDS_THE_SITE = (
     ("unused-port-enabled", "needs the switches' accounts"),
     ("password-policy", "needs the domain's credentials"),
@@ -55,12 +52,7 @@ def ssh_login(host: str, user: str, password: str, place: Place, timeout: float 
 def audit_here(subnet: str, place: Place | None = None) -> AuditResult:
     """The field audit of ``subnet`` from ``place`` (this machine by default)."""
     where: Place = place or LocalPlace()
-    try:
-        network = IPv4Network(subnet, strict=False)
-    except ValueError as exc:
-        raise OfficeLabError(f"--here {subnet!r}: expected a subnet such as 192.168.1.0/24 ({exc})") from None
-    if network.prefixlen < LARGEST:
-        raise OfficeLabError(f"--here {subnet}: at most a /{LARGEST} ({2 ** (32 - LARGEST) - 2} hosts); audit each subnet in turn")
+    network = field_subnet(subnet, "audit")
     started, start = time.time(), time.monotonic()
     result = AuditResult(site=f"(field) {network}", lab=where.name, started=started)
     hosts = [str(h) for h in network.hosts()] if network.prefixlen < 32 else [str(network.network_address)]

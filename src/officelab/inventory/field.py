@@ -5,13 +5,14 @@ machine's own agent view. What needs the design or the secrets is said not scann
 from __future__ import annotations
 
 import time
-from ipaddress import IPv4Interface, IPv4Network
+from ipaddress import IPv4Interface
 
+from officelab.core.addressing import field_subnet
 from officelab.core.errors import OfficeLabError
 from officelab.inventory import agent
 from officelab.inventory.design import guess_kind
 from officelab.inventory.model import Asset, AssetKind, Scan, Source, Unscanned
-from officelab.inventory.sweep import LARGEST, sweep
+from officelab.inventory.sweep import sweep
 from officelab.probes.place import LocalPlace, Place
 
 NEEDS_THE_SITE = (
@@ -25,12 +26,7 @@ NEEDS_THE_SITE = (
 def scan_here(subnet: str, place: Place | None = None) -> Scan:
     """The inventory of ``subnet`` from ``place`` (this machine by default), which must have an address in it."""
     where: Place = place or LocalPlace()
-    try:
-        network = IPv4Network(subnet, strict=False)
-    except ValueError as exc:
-        raise OfficeLabError(f"--here {subnet!r}: expected a subnet such as 192.168.1.0/24 ({exc})") from None
-    if network.prefixlen < LARGEST:
-        raise OfficeLabError(f"--here {subnet}: at most a /{LARGEST} ({2 ** (32 - LARGEST) - 2} hosts); scan each subnet in turn")
+    network = field_subnet(subnet, "scan")
     started, start = time.time(), time.monotonic()
     view = agent.agent_view(lambda argv: where.run(argv, timeout=30))
     if isinstance(view, str):

@@ -11,11 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 from ipaddress import IPv4Interface
 from typing import Any
 
+from officelab.core.addressing import LARGEST_SUBNET
 from officelab.core.errors import OfficeLabError
 from officelab.inventory import agent, sources
 from officelab.inventory.design import AGENT_KINDS, planned, recognise
 from officelab.inventory.model import AgentView, Asset, Scan, Source, Unscanned
-from officelab.inventory.sweep import LARGEST, Answer, sweep
+from officelab.inventory.sweep import Answer, sweep
 from officelab.runtime.lab import Lab
 from officelab.runtime.place import LabProber
 from officelab.site.model import Site
@@ -29,7 +30,7 @@ def _subnets(site: Site, view: AgentView) -> list[tuple[str, IPv4Interface, str]
     for iface in view.interfaces:
         for cidr in iface.addresses:
             own = IPv4Interface(cidr)
-            if iface.mac and own.network not in internet and own.network.prefixlen >= LARGEST:
+            if iface.mac and own.network not in internet and own.network.prefixlen >= LARGEST_SUBNET:
                 found.append((iface.name, own, iface.mac))
     return found
 

@@ -43,8 +43,6 @@ SCANNED_PORTS = {
 }
 """The ports whose answer says what a device is (a printer answers 631/9100, a camera 554, a DC 88/389/445…)."""
 ETH_P_ARP = 0x0806
-LARGEST = 22
-"""At most a /22 (1022 addresses) a sweep: one office's subnet, not a range of the internet."""
 
 
 @dataclass
