@@ -53,6 +53,7 @@ bench: setup
 	$(VENV)/bin/python bench/web.py
 	$(VENV)/bin/python bench/mail.py
 	$(VENV)/bin/python bench/audit.py
+	$(VENV)/bin/python bench/inventory.py
 	$(VENV)/bin/python bench/vpn.py
 	$(VENV)/bin/python bench/wireless.py
 	$(VENV)/bin/python bench/cli.py
