@@ -44,13 +44,17 @@ function deskHint() {
   document.getElementById("desk-detail").replaceChildren(el("p", { class: "muted" }, t("desk.hint")));
 }
 
+let listRequest = 0;  // filters changed quickly send several requests: only the latest one's answer is drawn
+
 async function loadTickets() {
+  const request = ++listRequest;
   const filter = document.getElementById("desk-status").value;
   const query = new URLSearchParams();
   if (filter === "all") query.set("all", "true");
   else if (filter !== "open") query.set("status", filter);
   if (document.getElementById("desk-mine").checked) query.set("mine", "true");
   const found = await getJSON(`${labPath(desk.lab)}/tickets?${query}`);
+  if (request !== listRequest) return;  // an older answer arriving after a newer one would show the old filter
   const heads = ["n", "title", "requester", "priority", "status", "assignee", "sla"].map((k) => el("th", {}, t(`desk.${k}`)));
   const line = (tk) => {
     const late = tk.sla.own.breached || tk.sla.resolve.breached;
