@@ -98,7 +98,8 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
     routers = [n.name for n in site.nodes if n.kind.site_router and n.name in views]
     if not routers:
         result.unscanned.append(Unscanned("sweep", "no router of the site to sweep its subnets from"))
-    cabling = {p.port.split(":")[0] for p in planned(site).values() if p.port}  # the switches the site's hosts are cabled to
+    plan = planned(site)
+    cabling = {p.port.split(":")[0] for p in plan.values() if p.port}  # the switches the site's hosts are cabled to
     targets = [(r, iface, own, mac) for r in routers for iface, own, mac in _subnets(site, views[r])]
     progress(f"sweep of {len(targets)} subnets, switches, leases, directory")
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -141,7 +142,7 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
     for asset in seen.assets.values():
         if asset.name in named:
             asset.sources.add(Source.LLDP)
-    design = {mac: p.node for mac, p in planned(site).items()}
+    design = {mac: p.node for mac, p in plan.items()}
     for router in routers:  # the sweep leaves from the router, which does not answer itself: its own interfaces
         for iface in views[router].interfaces:
             if iface.mac and iface.addresses:
@@ -150,8 +151,9 @@ def scan_lab(lab: Lab, progress: Callable[[str], None] = lambda _: None) -> Scan
     if isinstance(ad, Unscanned):
         result.unscanned.append(ad)
     recognise(result, site, None if isinstance(ad, Unscanned) else ad)
+    tabled = {name for name, _ in switches}  # the switches whose tables were read
     for asset in result.assets:
-        if asset.design in {name for name, _ in switches}:
+        if asset.design in tabled:
             asset.switch_ports = sources.seen_ports(asset.design, learnt, neighbours)
     result.assets.sort(key=lambda a: (a.vlan or 0, a.label))
     result.duration = time.monotonic() - start
